@@ -1,0 +1,5 @@
+"""``python -m kvsupport``."""
+
+from kvsupport.cli.entry import main
+
+main()

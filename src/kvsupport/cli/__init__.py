@@ -1,0 +1,1 @@
+"""The command line: parse at the edge, call an operation, print."""

@@ -1,0 +1,167 @@
+"""``kvsupport client …``: the organisations supported."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from kvsupport.cli.options import FormatOpt, ItemFormat, ItemFormatOpt, ListFormat, env_of
+from kvsupport.cli.output import Column, print_json, print_rows, say
+from kvsupport.cli.parse import day
+from kvsupport.core.models import Client
+from kvsupport.ops import clients
+from kvsupport.ops.env import Env
+
+app = typer.Typer(no_args_is_help=True, help="Clients: requisites, contacts, licence.")
+commands = {"client": app}
+
+CodeArg = Annotated[str, typer.Argument(metavar="CODE", help="Short client code, e.g. romashka.")]
+InnOpt = Annotated[str | None, typer.Option(help="INN (10 or 12 digits, checksum checked).")]
+KppOpt = Annotated[str | None, typer.Option(help="KPP (9 characters).")]
+OgrnOpt = Annotated[str | None, typer.Option(help="OGRN or OGRNIP.")]
+AddressOpt = Annotated[str | None, typer.Option(help="Legal address.")]
+PhoneOpt = Annotated[str | None, typer.Option(help="Contact phone.")]
+EmailOpt = Annotated[str | None, typer.Option(help="Contact e-mail.")]
+TvOpt = Annotated[str | None, typer.Option("--teamviewer-id", help="TeamViewer ID.")]
+LicenseOpt = Annotated[
+    str | None, typer.Option("--license-until", help="Licence end date (free line until then).")
+]
+
+
+def client_record(client: Client, env: Env | None = None) -> dict[str, Any]:
+    """The JSON shape of a client."""
+    from kvsupport.storage.codec import encode_client
+
+    record = encode_client(client)
+    if env is not None:
+        record["license_ended"] = clients.licence_ended(client, env.today)
+    return record
+
+
+def _values(env: Env, **given: Any) -> dict[str, object]:
+    values = {k: v for k, v in given.items() if v is not None}
+    lic = values.get("license_until")
+    if isinstance(lic, str):
+        values["license_until"] = None if lic == "" else day(env, lic)
+    return values
+
+
+@app.command("add")
+def client_add(
+    ctx: typer.Context,
+    code: CodeArg,
+    name: Annotated[str, typer.Option(help='Full name, e.g. «ТСЖ "Лесная 5"».')],
+    inn: InnOpt = None,
+    kpp: KppOpt = None,
+    ogrn: OgrnOpt = None,
+    address: AddressOpt = None,
+    phone: PhoneOpt = None,
+    email: EmailOpt = None,
+    teamviewer_id: TvOpt = None,
+    license_until: LicenseOpt = None,
+    fee_paid: Annotated[
+        bool, typer.Option("--fee-paid", help="One-time fees were paid before kvsupport.")
+    ] = False,
+) -> None:
+    """Add a client.
+
+    Example: kvsupport client add romashka --name "ООО «Ромашка»" --inn 7707083893 --phone "+7 495 123-45-67"
+    """
+    env = env_of(ctx)
+    values = _values(
+        env,
+        name=name,
+        inn=inn,
+        kpp=kpp,
+        ogrn=ogrn,
+        address=address,
+        phone=phone,
+        email=email,
+        teamviewer_id=teamviewer_id,
+        license_until=license_until,
+    )
+    client = clients.add(env, code, {**values, "fee_paid": fee_paid})
+    say(env, f"added client {client.code}: {client.name}")
+
+
+@app.command("edit")
+def client_edit(
+    ctx: typer.Context,
+    code: CodeArg,
+    name: Annotated[str | None, typer.Option(help="Full name.")] = None,
+    inn: InnOpt = None,
+    kpp: KppOpt = None,
+    ogrn: OgrnOpt = None,
+    address: AddressOpt = None,
+    phone: PhoneOpt = None,
+    email: EmailOpt = None,
+    teamviewer_id: TvOpt = None,
+    license_until: LicenseOpt = None,
+    fee_paid: Annotated[
+        bool | None,
+        typer.Option(
+            "--fee-paid/--fee-not-paid",
+            show_default=False,
+            help="One-time fees paid before kvsupport.",
+        ),
+    ] = None,
+) -> None:
+    """Change a client's fields; an empty value ("") clears an optional field.
+
+    Example: kvsupport client edit romashka --license-until 2027-12-31
+    """
+    env = env_of(ctx)
+    values = _values(
+        env,
+        name=name,
+        inn=inn,
+        kpp=kpp,
+        ogrn=ogrn,
+        address=address,
+        phone=phone,
+        email=email,
+        teamviewer_id=teamviewer_id,
+        license_until=license_until,
+        fee_paid=fee_paid,
+    )
+    client = clients.edit(env, code, values)
+    say(env, f"changed client {client.code}: {', '.join(values)}")
+
+
+COLUMNS: list[Column] = [
+    ("code", "Code", "left"),
+    ("name", "Name", "left"),
+    ("inn", "INN", "left"),
+    ("phone", "Phone", "left"),
+    ("license_until", "Licence until", "left"),
+    ("fee_paid", "Fee paid", "left"),
+]
+
+
+@app.command("list")
+def client_list(ctx: typer.Context, fmt: FormatOpt = ListFormat.text) -> None:
+    """List clients.
+
+    Example: kvsupport client list --format csv
+    """
+    env = env_of(ctx)
+    rows = [client_record(c, env) for c in clients.listing(env)]
+    print_rows(rows, fmt.value, COLUMNS, empty="no clients yet: kvsupport client add CODE --name NAME")
+
+
+@app.command("show")
+def client_show(ctx: typer.Context, code: CodeArg, fmt: ItemFormatOpt = ItemFormat.text) -> None:
+    """Show one client.
+
+    Example: kvsupport client show romashka
+    """
+    env = env_of(ctx)
+    record = client_record(clients.show(env, code), env)
+    if fmt is ItemFormat.json:
+        print_json(record)
+        return
+    for key, value in record.items():
+        if value not in (None, {}, ""):
+            shown = ", ".join(f"{k} on {v}" for k, v in value.items()) if isinstance(value, dict) else value
+            print(f"{key.replace('_', ' ') + ':':16} {shown}")

@@ -1,0 +1,62 @@
+"""``kvsupport config …``: the supplier's requisites and settings (SPEC §4)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from kvsupport.cli.options import ItemFormat, ItemFormatOpt, env_of
+from kvsupport.cli.output import print_json, say
+from kvsupport.storage.config import DEFAULTS, KEYS, set_value, unset_value
+
+app = typer.Typer(no_args_is_help=True, help="Supplier requisites and settings.")
+commands = {"config": app}
+
+KeyArg = Annotated[str, typer.Argument(metavar="KEY", help=f"One of: {', '.join(KEYS)}.")]
+
+
+@app.command("show")
+def config_show(ctx: typer.Context, fmt: ItemFormatOpt = ItemFormat.text) -> None:
+    """Show every setting (defaults marked).
+
+    Example: kvsupport config show --format json
+    """
+    env = env_of(ctx)
+    config = env.config
+    values = {key: config.get(key) for key in KEYS}
+    if fmt is ItemFormat.json:
+        print_json(values)
+        return
+    for key, value in values.items():
+        note = "  (default)" if key not in config.values and key in DEFAULTS else ""
+        shown = "" if value is None else value
+        print(f"{key:32} {shown}{note}")
+
+
+@app.command("set")
+def config_set(
+    ctx: typer.Context,
+    key: KeyArg,
+    value: Annotated[str, typer.Argument(help='The value; "" to remove the key.')],
+) -> None:
+    """Set one key (checked: INN, BIK, accounts against the BIK…).
+
+    Example: kvsupport config set supplier.inn 7707083893
+    """
+    env = env_of(ctx)
+    if value == "":
+        unset_value(env.config, key)
+        say(env, f"removed {key} from {env.config_path}")
+        return
+    config = set_value(env.config, key, value)
+    say(env, f"{key} = {config.get(key)} ({env.config_path})")
+
+
+@app.command("path")
+def config_path(ctx: typer.Context) -> None:
+    """Print the config file in use.
+
+    Example: kvsupport config path
+    """
+    print(env_of(ctx).config_path)

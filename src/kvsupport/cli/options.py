@@ -1,0 +1,50 @@
+"""Shared option types and the parsing of values at the edge (bad value: exit 2)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from kvsupport.ops.env import Env
+
+
+class ListFormat(StrEnum):
+    """Formats of a listing."""
+
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+class ItemFormat(StrEnum):
+    """Formats of one record."""
+
+    text = "text"
+    json = "json"
+
+
+FormatOpt = Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")]
+ItemFormatOpt = Annotated[ItemFormat, typer.Option("--format", "-f", help="Output format.")]
+MonthOpt = Annotated[
+    str | None,
+    typer.Option("--month", "-m", help="Month YYYY-MM [default: this month].", show_default=False),
+]
+ClientOpt = Annotated[str | None, typer.Option("--client", "-c", help="Only this client.")]
+AtOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        help="When: HH:MM, YYYY-MM-DD HH:MM, ISO 8601, -15m, -1h30m [default: now].",
+        show_default=False,
+    ),
+]
+
+
+def env_of(ctx: typer.Context) -> Env:
+    """The command's environment, built by the root callback."""
+    root = ctx.find_root()
+    if not isinstance(root.obj, Env):  # a sub-app invoked on its own, as in tests
+        root.obj = Env()
+    return root.obj

@@ -1,0 +1,93 @@
+"""One output helper for every listing: text (a rich table), JSON or CSV on stdout.
+
+Messages go to stderr. Colour only on a terminal and never with ``NO_COLOR``
+(rich honours both). ``rich`` is imported only for text tables.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from kvsupport.ops.env import Env
+
+Column = tuple[str, str, str]  # key, header, justify ("left" | "right")
+
+
+def say(env: Env, message: str) -> None:
+    """A confirmation on stderr (silenced by ``--quiet``)."""
+    if not env.quiet:
+        sys.stderr.write(message + "\n")
+
+
+def warn(message: str) -> None:
+    """A warning on stderr."""
+    sys.stderr.write(f"warning: {message}\n")
+
+
+def print_json(data: Any) -> None:
+    """JSON on stdout, UTF-8, indented."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def console(stderr: bool = False) -> Any:
+    """A rich console that respects the terminal and ``NO_COLOR``."""
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    # Piped, rich would assume 80 columns and cut cells; a file has no width.
+    width = None if stream.isatty() else 200
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
+
+
+def print_rows(
+    rows: Sequence[dict[str, Any]],
+    fmt: str,
+    columns: Sequence[Column],
+    *,
+    title: str | None = None,
+    empty: str = "nothing to list",
+) -> None:
+    """Print a listing in ``fmt``; in text, only ``columns``; JSON and CSV get every key."""
+    if fmt == "json":
+        print_json(list(rows))
+        return
+    if fmt == "csv":
+        keys = list(rows[0]) if rows else [c[0] for c in columns]
+        writer = csv.DictWriter(sys.stdout, fieldnames=keys, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: _csv_cell(row.get(k)) for k in keys})
+        return
+    if not rows:
+        sys.stderr.write(empty + "\n")
+        return
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
+    for _, header, justify in columns:
+        table.add_column(header, justify=justify)  # type: ignore[arg-type]
+    for row in rows:
+        table.add_row(*(_text_cell(row.get(key)) for key, _, _ in columns))
+    console().print(table)
+
+
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "" if value is None else value
+
+
+def _text_cell(value: Any) -> str:
+    from rich.markup import escape
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    return escape(str(value))

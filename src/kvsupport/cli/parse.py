@@ -1,0 +1,55 @@
+"""Values typed on the command line, parsed at the edge (a bad one: exit 2).
+
+Free of Typer, so the fast path of ``session start/stop/status`` uses it too.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from kvsupport.errors import InvalidValue
+from kvsupport.ops.env import Env
+
+
+def moment(env: Env, text: str | None) -> datetime:
+    """Parse a time option; ``None`` means now."""
+    if text is None:
+        return env.now
+    from kvsupport.core.timeinput import parse_moment
+
+    return parse_moment(text, now=env.now, tz=env.tz)
+
+
+def duration(text: str) -> timedelta:
+    """Parse a duration option."""
+    from kvsupport.core.timeinput import parse_duration
+
+    return parse_duration(text)
+
+
+def month(env: Env, text: str | None) -> tuple[int, int]:
+    """Parse ``--month``; ``None`` means the current local month."""
+    if text is None:
+        today = env.today
+        return today.year, today.month
+    from kvsupport.core.timeinput import parse_month
+
+    return parse_month(text)
+
+
+def day(env: Env, text: str | None) -> date:
+    """Parse a date option; ``None`` means today."""
+    if text is None:
+        return env.today
+    from kvsupport.core.timeinput import parse_date
+
+    return parse_date(text, today=env.today)
+
+
+def text_value(name: str, text: str | None) -> str | None:
+    """A free-text option: refuse one that swallowed the next option (``--note --at``)."""
+    if text is not None and text.startswith("--"):
+        raise InvalidValue(
+            f"{name} {text!r} looks like an option", hint=f"give {name} a value, quoted if needed"
+        )
+    return text

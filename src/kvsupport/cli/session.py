@@ -1,0 +1,273 @@
+"""``kvsupport session …``: the consultant's day.
+
+``start``, ``stop``, ``status``, ``resume`` and ``cancel`` are also served by
+the fast path (``kvsupport.cli.fast``) without importing Typer; both call the
+same operations and print the same lines. Keep their options in step: a test
+compares the two.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from kvsupport.cli import hot, views
+from kvsupport.cli.hot import details, finish
+from kvsupport.cli.options import (
+    AtOpt,
+    ClientOpt,
+    FormatOpt,
+    ItemFormat,
+    ItemFormatOpt,
+    ListFormat,
+    MonthOpt,
+    env_of,
+)
+from kvsupport.cli.output import Column, print_json, print_rows, say
+from kvsupport.cli.parse import duration as parse_duration
+from kvsupport.cli.parse import moment, month, text_value
+from kvsupport.errors import InvalidValue
+from kvsupport.ops import sessions
+
+app = typer.Typer(no_args_is_help=True, help="Start, stop and fix support sessions.")
+commands = {"session": app}
+
+ProblemOpt = Annotated[str | None, typer.Option(help="The problem, as the client describes it.")]
+PhoneOpt = Annotated[str | None, typer.Option(help="Contact phone for this session.")]
+ConsentOpt = Annotated[
+    str | None, typer.Option(help="The client's agreement to pay, e.g. «письмо от 20.11.2026».")
+]
+BackupOpt = Annotated[
+    bool, typer.Option("--backup-confirmed", help="The client made a backup before the session.")
+]
+OrderOpt = Annotated[int | None, typer.Option("--order", help="Start the scheduled order N.")]
+NoteOpt = Annotated[str | None, typer.Option(help="A note for the record.")]
+OverlapOpt = Annotated[bool, typer.Option("--allow-overlap", help="Allow overlapping another session.")]
+
+
+@app.command("start")
+def session_start(
+    ctx: typer.Context,
+    client: Annotated[str | None, typer.Argument(help="Client code.", show_default=False)] = None,
+    service: Annotated[
+        str | None, typer.Argument(help="Service key: line, backup, remote…", show_default=False)
+    ] = None,
+    at: AtOpt = None,
+    problem: ProblemOpt = None,
+    phone: PhoneOpt = None,
+    consent: ConsentOpt = None,
+    backup_confirmed: BackupOpt = False,
+    order: OrderOpt = None,
+    allow_overlap: OverlapOpt = False,
+    fmt: ItemFormatOpt = ItemFormat.text,
+) -> None:
+    """Start a session now (or --at an earlier time).
+
+    Example: kvsupport session start romashka backup --problem "пени" --consent "письмо от 20.11"
+    """
+    info = details(problem, phone, consent, backup_confirmed, order)
+    hot.start(env_of(ctx), client, service, at=at, info=info, allow_overlap=allow_overlap, fmt=fmt.value)
+
+
+@app.command("stop")
+def session_stop(
+    ctx: typer.Context, at: AtOpt = None, note: NoteOpt = None, fmt: ItemFormatOpt = ItemFormat.text
+) -> None:
+    """Stop the running session and show its charge.
+
+    Example: kvsupport session stop --at 11:05 --note "пересчитали пени"
+    """
+    hot.stop(env_of(ctx), at=at, note=note, fmt=fmt.value)
+
+
+@app.command("resume")
+def session_resume(
+    ctx: typer.Context,
+    session_id: Annotated[
+        int | None, typer.Argument(metavar="[ID]", help="Session [default: the last stopped].")
+    ] = None,
+    at: AtOpt = None,
+    fmt: ItemFormatOpt = ItemFormat.text,
+) -> None:
+    """Continue a session after a dropped link: a new segment, one minimum.
+
+    Example: kvsupport session resume --at -2m
+    """
+    hot.resume(env_of(ctx), session_id, at=at, fmt=fmt.value)
+
+
+@app.command("cancel")
+def session_cancel(ctx: typer.Context, fmt: ItemFormatOpt = ItemFormat.text) -> None:
+    """Discard the running session (of a resumed one, only the open segment).
+
+    Example: kvsupport session cancel
+    """
+    hot.cancel(env_of(ctx), fmt=fmt.value)
+
+
+@app.command("status")
+def session_status(ctx: typer.Context, fmt: ItemFormatOpt = ItemFormat.text) -> None:
+    """The running session, its time and charge so far; today's next order.
+
+    Example: kvsupport session status --format json
+    """
+    hot.status(env_of(ctx), fmt=fmt.value)
+
+
+@app.command("add")
+def session_add(
+    ctx: typer.Context,
+    client: Annotated[str, typer.Argument(help="Client code.")],
+    service: Annotated[str, typer.Argument(help="Service key.")],
+    start: Annotated[str, typer.Option(help="Start time.", show_default=False)],
+    end: Annotated[str | None, typer.Option(help="End time.")] = None,
+    duration: Annotated[str | None, typer.Option(help="Or a duration: 1h30m, 45m.")] = None,
+    problem: ProblemOpt = None,
+    phone: PhoneOpt = None,
+    consent: ConsentOpt = None,
+    backup_confirmed: BackupOpt = False,
+    note: NoteOpt = None,
+    allow_overlap: OverlapOpt = False,
+    fmt: ItemFormatOpt = ItemFormat.text,
+) -> None:
+    """Log a past session with --end or --duration.
+
+    Example: kvsupport session add romashka line --start "2026-11-20 10:00" --duration 15m
+    """
+    env = env_of(ctx)
+    if (end is None) == (duration is None):
+        raise InvalidValue("give exactly one of --end and --duration")
+    begin = moment(env, start)
+    finish_at = begin + parse_duration(duration) if duration is not None else moment(env, end)
+    info = details(problem, phone, consent, backup_confirmed, note=note)
+    outcome = sessions.add(env, client, service, begin, finish_at, info, allow_overlap=allow_overlap)
+    assert outcome.charge is not None
+    message = f"added session {outcome.session.id}: {views.charge_line(outcome.charge)}"
+    finish(env, outcome, message, fmt.value)
+
+
+SESSION_COLUMNS: list[Column] = [
+    ("id", "ID", "right"),
+    ("day", "Date", "left"),
+    ("time", "Time", "left"),
+    ("client", "Client", "left"),
+    ("service", "Service", "left"),
+    ("minutes", "Worked", "right"),
+    ("billable_minutes", "Billed", "right"),
+    ("amount", "Amount", "right"),
+    ("invoice", "Invoice", "left"),
+]
+
+
+@app.command("list")
+def session_list(
+    ctx: typer.Context,
+    month_: MonthOpt = None,
+    client: ClientOpt = None,
+    unbilled: Annotated[bool, typer.Option("--unbilled", help="Only sessions not invoiced.")] = False,
+    all_: Annotated[bool, typer.Option("--all", help="Every month, not one.")] = False,
+    fmt: FormatOpt = ListFormat.text,
+) -> None:
+    """List sessions of a month (default: this month) with their charges.
+
+    Example: kvsupport session list --month 2026-11 --unbilled --format csv
+    """
+    env = env_of(ctx)
+    if all_ and month_ is not None:
+        raise InvalidValue("give --month or --all, not both")
+    chosen = None if all_ else month(env, month_)
+    rows = []
+    for session, charge in sessions.listing(env, month=chosen, client=client, unbilled=unbilled):
+        record = views.session_record(env, session, charge)
+        local = env.local(session.started_at)
+        record["day"], record["time"] = f"{local:%Y-%m-%d}", views.span(env, session)
+        rows.append(record)
+    print_rows(rows, fmt, SESSION_COLUMNS, empty="no sessions")
+
+
+@app.command("show")
+def session_show(
+    ctx: typer.Context,
+    session_id: Annotated[int, typer.Argument(metavar="ID", help="Session id.")],
+    fmt: ItemFormatOpt = ItemFormat.text,
+) -> None:
+    """Explain a session's charge: segments, rounding, minimum, tariff, rate, amount.
+
+    Example: kvsupport session show 12
+    """
+    env = env_of(ctx)
+    session, charge = sessions.show(env, session_id)
+    if fmt is ItemFormat.json:
+        record = views.session_record(env, session, charge)
+        record["explanation"] = views.explain_record(charge)
+        print_json(record)
+    else:
+        print("\n".join(views.explain_lines(env, session, charge)))
+
+
+@app.command("edit")
+def session_edit(
+    ctx: typer.Context,
+    session_id: Annotated[int, typer.Argument(metavar="ID", help="Session id.")],
+    client: Annotated[str | None, typer.Option(help="Another client.")] = None,
+    service: Annotated[str | None, typer.Option(help="Another service.")] = None,
+    start: Annotated[str | None, typer.Option(help="New start of the first segment.")] = None,
+    end: Annotated[str | None, typer.Option(help="New end of the last segment.")] = None,
+    problem: ProblemOpt = None,
+    phone: PhoneOpt = None,
+    consent: ConsentOpt = None,
+    backup_confirmed: Annotated[
+        bool | None, typer.Option("--backup-confirmed/--no-backup-confirmed", show_default=False)
+    ] = None,
+    note: NoteOpt = None,
+    allow_overlap: Annotated[
+        bool | None, typer.Option("--allow-overlap/--no-allow-overlap", show_default=False)
+    ] = None,
+    fmt: ItemFormatOpt = ItemFormat.text,
+) -> None:
+    """Fix a session that is not on an invoice.
+
+    Example: kvsupport session edit 12 --end 11:30 --note "связь оборвалась"
+    """
+    env = env_of(ctx)
+    given = {
+        "client": client,
+        "service": service,
+        "problem": problem,
+        "phone": phone,
+        "consent": consent,
+        "backup_confirmed": backup_confirmed,
+        "note": note,
+    }
+    changes: dict[str, object] = {k: v for k, v in given.items() if v is not None}
+    for key in ("problem", "consent", "note"):
+        if key in changes:
+            text_value(f"--{key}", str(changes[key]))
+    start_at = None if start is None else moment(env, start)
+    end_at = None if end is None else moment(env, end)
+    if not changes and start_at is None and end_at is None and allow_overlap is None:
+        raise InvalidValue("nothing to change", hint="see 'kvsupport session edit --help'")
+    outcome = sessions.edit(
+        env, session_id, changes, start_at=start_at, end_at=end_at, allow_overlap=allow_overlap
+    )
+    tail = f": {views.charge_line(outcome.charge)}" if outcome.charge else ""
+    finish(env, outcome, f"edited session {session_id}{tail}", fmt.value)
+
+
+@app.command("delete")
+def session_delete(
+    ctx: typer.Context,
+    session_id: Annotated[int, typer.Argument(metavar="ID", help="Session id.")],
+) -> None:
+    """Delete a session that is not on an invoice.
+
+    Example: kvsupport session delete 12
+    """
+    env = env_of(ctx)
+    session = sessions.delete(env, session_id)
+    say(
+        env,
+        f"deleted session {session.id} ({session.client}, {session.service}, "
+        f"{views.clock(env, session.started_at)})",
+    )

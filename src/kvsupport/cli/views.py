@@ -1,0 +1,215 @@
+"""How sessions look on screen and in JSON, shared by both front ends.
+
+Plain text and dicts only (no typer, no rich): the fast path of ``session
+start/stop/status`` prints with these too, so both front ends say the same.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from kvsupport.core.billing import Charge
+from kvsupport.core.models import Session
+from kvsupport.core.money import money_str
+from kvsupport.core.timeinput import format_duration
+from kvsupport.ops.env import Env
+from kvsupport.ops.sessions import Outcome, Status
+
+
+def iso(env: Env, moment: datetime | None) -> str | None:
+    """ISO 8601 in local time, with its offset."""
+    return None if moment is None else env.local(moment).isoformat()
+
+
+def clock(env: Env, moment: datetime) -> str:
+    """``10:00`` today, ``2026-11-24 10:00`` on another day."""
+    local = env.local(moment)
+    if local.date() == env.today:
+        return f"{local:%H:%M}"
+    return f"{local:%Y-%m-%d %H:%M}"
+
+
+def session_record(env: Env, session: Session, charge: Charge | None) -> dict[str, Any]:
+    """The JSON shape of a session (SPEC §5; keys are added, never renamed)."""
+    record: dict[str, Any] = {
+        "id": session.id,
+        "client": session.client,
+        "service": session.service,
+        "segments": [{"start": iso(env, seg.start), "end": iso(env, seg.end)} for seg in session.segments],
+        "start": iso(env, session.started_at),
+        "end": iso(env, session.ended_at),
+        "running": session.is_running,
+        "seconds": None,
+        "minutes": None,
+        "billable_minutes": None,
+        "tariff": None,
+        "rate": None,
+        "amount": None,
+        "invoice": session.invoice,
+        "problem": session.problem,
+        "phone": session.phone,
+        "consent": session.consent,
+        "backup_confirmed": session.backup_confirmed,
+        "order": session.order,
+        "note": session.note,
+    }
+    if charge is not None:
+        record.update(
+            seconds=charge.worked_seconds,
+            minutes=charge.minutes,
+            billable_minutes=charge.billable_minutes,
+            tariff=charge.version.label,
+            rate=money_str(charge.rate),
+            amount=money_str(charge.amount),
+        )
+    return record
+
+
+def _who(outcome: Outcome) -> str:
+    s = outcome.session
+    name = f" ({outcome.client.name})" if outcome.client else ""
+    return f"{s.service} for {s.client}{name}"
+
+
+def started(env: Env, outcome: Outcome) -> str:
+    """The confirmation of ``session start``."""
+    return (
+        f"started session {outcome.session.id}: {_who(outcome)} at {clock(env, outcome.session.started_at)}"
+    )
+
+
+def resumed(env: Env, outcome: Outcome) -> str:
+    """The confirmation of ``session resume``."""
+    seg = outcome.session.segments[-1]
+    n = len(outcome.session.segments)
+    return f"resumed session {outcome.session.id} ({_who(outcome)}) at {clock(env, seg.start)}: segment {n}"
+
+
+def charge_line(charge: Charge) -> str:
+    """``worked 1h01m, billed 61 min × 1300.00/h = 1321.67 RUB``."""
+    worked = format_duration(charge.worked_seconds)
+    if charge.service.is_free:
+        return f"worked {worked}, free ({charge.service.title})"
+    return (
+        f"worked {worked}, billed {charge.billable_minutes} min × "
+        f"{money_str(charge.rate)}/h = {money_str(charge.amount)} RUB"
+    )
+
+
+def stopped(env: Env, outcome: Outcome) -> str:
+    """The confirmation of ``session stop``."""
+    s = outcome.session
+    end = s.ended_at
+    assert end is not None
+    assert outcome.charge is not None
+    return f"stopped session {s.id} ({_who(outcome)}) at {clock(env, end)}: {charge_line(outcome.charge)}"
+
+
+def cancelled(env: Env, outcome: Outcome) -> str:
+    """The confirmation of ``session cancel``."""
+    s = outcome.session
+    if outcome.dropped_segment:
+        return f"dropped the open segment of session {s.id}; its earlier segments are kept"
+    return f"cancelled session {s.id} ({_who(outcome)}), started {clock(env, s.started_at)}"
+
+
+def status_lines(env: Env, status: Status) -> list[str]:
+    """What ``session status`` prints in text."""
+    lines = []
+    running = status.running
+    if running is None:
+        lines.append("no session is running")
+    else:
+        s = running.session
+        assert running.charge is not None
+        seg = f", segment {len(s.segments)}" if len(s.segments) > 1 else ""
+        lines.append(f"session {s.id}: {_who(running)}, since {clock(env, s.segments[-1].start)}{seg}")
+        lines.append(f"  {charge_line(running.charge)} so far")
+    order = status.next_order
+    if order is not None:
+        lines.append(
+            f"next order today: #{order.id} {order.client} {order.service} at {clock(env, order.at)}"
+        )
+    return lines
+
+
+def status_record(env: Env, status: Status) -> dict[str, Any]:
+    """The JSON shape of ``session status``."""
+    running = status.running
+    order = status.next_order
+    return {
+        "running": None if running is None else session_record(env, running.session, running.charge),
+        "next_order": None
+        if order is None
+        else {
+            "id": order.id,
+            "client": order.client,
+            "service": order.service,
+            "at": iso(env, order.at),
+        },
+    }
+
+
+def span(env: Env, session: Session) -> str:
+    """``10:00–11:01`` (segments joined with commas), ``10:00–…`` while running."""
+    parts = []
+    for seg in session.segments:
+        end = "…" if seg.end is None else f"{env.local(seg.end):%H:%M}"
+        parts.append(f"{env.local(seg.start):%H:%M}–{end}")
+    return ", ".join(parts)
+
+
+def explain_record(charge: Charge) -> dict[str, Any]:
+    """How the charge was reached, as data."""
+    service = charge.service
+    return {
+        "date": charge.local_date.isoformat(),
+        "tariff_title": charge.version.title,
+        "service_title": service.title,
+        "worked_seconds": charge.worked_seconds,
+        "step_minutes": service.step_minutes,
+        "rounding": service.rounding,
+        "rounded_minutes": charge.rounded_minutes,
+        "minimum_minutes": service.minimum_minutes,
+        "minimum_applied": charge.billable_minutes > charge.rounded_minutes,
+        "one_time_fee": None
+        if service.one_time_fee is None
+        else {"key": service.one_time_fee.key, "amount": money_str(service.one_time_fee.amount)},
+    }
+
+
+def explain_lines(env: Env, session: Session, charge: Charge) -> list[str]:
+    """``session show`` in text: every step from segments to the amount (SPEC §3.10)."""
+    service = charge.service
+    lines = [
+        f"session {session.id}: {session.service} for {session.client}, {charge.local_date:%Y-%m-%d}"
+        + (f" (on invoice {session.invoice})" if session.invoice else "")
+        + (" — running" if session.is_running else ""),
+        "segments:",
+    ]
+    for i, seg in enumerate(session.segments, 1):
+        end = seg.end or env.now
+        secs = int((end - seg.start).total_seconds())
+        until = "now" if seg.end is None else f"{env.local(seg.end):%H:%M:%S}"
+        lines.append(f"  {i}. {env.local(seg.start):%Y-%m-%d %H:%M:%S} – {until}  {format_duration(secs)}")
+    secs = charge.worked_seconds
+    lines.append(f"worked:   {secs // 60} min {secs % 60} s ({secs} s)")
+    lines.append(f"rounded:  {charge.rounded_minutes} min ({service.rounding} to {service.step_minutes} min)")
+    minimum = service.minimum_minutes
+    applied = " — applied" if charge.billable_minutes > charge.rounded_minutes else ""
+    lines.append(f"minimum:  {minimum} min{applied}")
+    lines.append(f"billed:   {charge.billable_minutes} min")
+    lines.append(f"tariff:   {charge.version.title} (effective {charge.version.label})")
+    lines.append(f"rate:     {money_str(charge.rate)} RUB/h")
+    lines.append(
+        f"amount:   {money_str(charge.rate)} × {charge.billable_minutes} / 60 = "
+        f"{money_str(charge.amount)} RUB (half-up to kopecks)"
+    )
+    if service.one_time_fee is not None:
+        fee = service.one_time_fee
+        lines.append(
+            f"one-time fee «{fee.title}» {money_str(fee.amount)} RUB: charged once per client, "
+            "on the first invoice with such a session"
+        )
+    return lines

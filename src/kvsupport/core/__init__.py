@@ -1,0 +1,1 @@
+"""The pure core: data and arithmetic, no files, no clock, no terminal."""

@@ -1,0 +1,221 @@
+"""The domain's values: frozen, compared by value, changed by building new ones.
+
+These are stdlib dataclasses, not pydantic models: ``session start``, ``stop``
+and ``status`` have a 50-60 ms budget and importing pydantic with a few models
+costs ~96 ms on the target machine (MEASURED.md). Validation of what comes from
+outside (tariff files, the ledger, import rows) lives where the data enters and
+collects every problem; inside, these values are trusted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+Rounding = Literal["up", "nearest", "down"]
+ROUNDINGS: tuple[Rounding, ...] = ("up", "nearest", "down")
+
+#: What a service may require to be on record before a session (SPEC §6).
+REQUIREMENTS: tuple[str, ...] = ("problem", "phone", "consent", "backup_confirmed")
+
+InvoiceStatus = Literal["issued", "paid", "void"]
+OrderStatus = Literal["open", "done", "cancelled"]
+
+
+@dataclass(frozen=True, slots=True)
+class OneTimeFee:
+    """A fee charged once per client, ever, for all services carrying its ``key``."""
+
+    key: str
+    title: str
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    """One priced service of one tariff version."""
+
+    key: str
+    title: str
+    hourly_rate: Decimal
+    minimum_minutes: int = 0
+    step_minutes: int = 1
+    rounding: Rounding = "up"
+    requires: tuple[str, ...] = ()
+    one_time_fee: OneTimeFee | None = None
+
+    @property
+    def is_free(self) -> bool:
+        """Free services (the phone line) are logged and reported, never invoiced."""
+        return self.hourly_rate == 0 and self.one_time_fee is None
+
+
+@dataclass(frozen=True, slots=True)
+class TariffVersion:
+    """One price list, in force from ``effective`` until the next version."""
+
+    effective: date
+    title: str
+    vat: str  # "none" or a percentage such as "20": prices include VAT at that rate
+    services: Mapping[str, Service]
+
+    @property
+    def label(self) -> str:
+        """How a charge names its version: ``2017-01-01``."""
+        return self.effective.isoformat()
+
+    @property
+    def vat_rate(self) -> Decimal | None:
+        """The VAT percentage included in prices, or ``None`` for «Без НДС»."""
+        return None if self.vat == "none" else Decimal(self.vat)
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One stretch of work; ``end`` is ``None`` while it runs."""
+
+    start: datetime
+    end: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """One support job for one client and one service, in one or more segments."""
+
+    id: int
+    client: str
+    service: str
+    segments: tuple[Segment, ...]
+    problem: str | None = None
+    phone: str | None = None
+    consent: str | None = None
+    backup_confirmed: bool = False
+    order: int | None = None
+    note: str | None = None
+    invoice: str | None = None
+    allow_overlap: bool = False
+
+    @property
+    def started_at(self) -> datetime:
+        """The start of the first segment: it decides the tariff and the month."""
+        return self.segments[0].start
+
+    @property
+    def ended_at(self) -> datetime | None:
+        """The end of the last segment, or ``None`` while the session runs."""
+        return self.segments[-1].end
+
+    @property
+    def is_running(self) -> bool:
+        """True while the last segment is open."""
+        return self.segments[-1].end is None
+
+    def worked_seconds(self, now: datetime | None = None) -> int:
+        """Sum of segment durations in whole seconds; an open segment runs to ``now``."""
+        total = 0
+        for seg in self.segments:
+            end = seg.end if seg.end is not None else now
+            if end is None:
+                raise ValueError(f"session {self.id} is running: pass now")
+            total += int((end - seg.start).total_seconds())
+        return total
+
+    def with_changes(self, **changes: object) -> Session:
+        """A copy with some fields changed."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    """An organisation the consultant supports."""
+
+    code: str
+    name: str
+    inn: str | None = None
+    kpp: str | None = None
+    ogrn: str | None = None
+    address: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    teamviewer_id: str | None = None
+    license_until: date | None = None
+    fee_paid: bool = False
+    #: one-time fee key -> number of the invoice that charged it
+    fees_charged: Mapping[str, str] = field(default_factory=dict)
+
+    def owes_fee(self, key: str) -> bool:
+        """True when the one-time fee ``key`` has been neither paid before nor invoiced."""
+        return not self.fee_paid and key not in self.fees_charged
+
+    def with_changes(self, **changes: object) -> Client:
+        """A copy with some fields changed."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceLine:
+    """One printed line: quantity 1 «усл.» × amount = amount, so it adds up (SPEC §3.9)."""
+
+    kind: Literal["session", "fee"]
+    session: int | None
+    date: dt.date
+    title: str
+    minutes: int
+    billable_minutes: int
+    rate: Decimal
+    amount: Decimal
+    tariff: str
+    vat: str
+    service: str | None = None
+    fee_key: str | None = None
+    segments: tuple[Segment, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Invoice:
+    """An issued bill, frozen with everything it printed (SPEC §7)."""
+
+    number: str
+    date: dt.date
+    period: str  # "YYYY-MM"
+    status: InvoiceStatus
+    client: Mapping[str, object]
+    supplier: Mapping[str, object]
+    lines: tuple[InvoiceLine, ...]
+    total: Decimal
+    vat_mode: str  # "none" or "included"
+    vat_amount: Decimal
+    total_in_words: str
+    void_reason: str | None = None
+    paid_on: dt.date | None = None
+
+    @property
+    def client_code(self) -> str:
+        """The code of the client billed."""
+        return str(self.client["code"])
+
+    def with_changes(self, **changes: object) -> Invoice:
+        """A copy with some fields changed."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    """A scheduled request for a session (source §3.1: remote help is ordered ahead)."""
+
+    id: int
+    client: str
+    service: str
+    at: datetime
+    problem: str | None = None
+    phone: str | None = None
+    status: OrderStatus = "open"
+    session: int | None = None
+
+    def with_changes(self, **changes: object) -> Order:
+        """A copy with some fields changed."""
+        return replace(self, **changes)  # type: ignore[arg-type]

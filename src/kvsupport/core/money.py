@@ -1,0 +1,47 @@
+"""Money policy: ``Decimal`` end to end, quantized to kopecks at one point.
+
+Every amount kvsupport computes passes through :func:`to_kopecks` exactly once,
+when a charge is priced (``core.billing``); everything downstream adds
+already-quantized amounts, so sums are exact. Floats are refused at the edge by
+:func:`parse_money`: ``0.1 + 0.2`` is not a price.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+KOPECK = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+
+def to_kopecks(value: Decimal) -> Decimal:
+    """Round half-up to kopecks: ``to_kopecks(Decimal("1321.666"))`` → ``1321.67``."""
+    return value.quantize(KOPECK, rounding=ROUND_HALF_UP)
+
+
+def parse_money(value: object) -> Decimal:
+    """Read a price from a file or the command line: a string or an integer.
+
+    ``parse_money("1300.00")`` → ``Decimal("1300.00")``. A float, a bool, a
+    negative amount or more than two decimals raise ``ValueError`` saying why.
+    """
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        kind = type(value).__name__
+        why = " (a float cannot hold kopecks exactly; write it as a string)" if kind == "float" else ""
+        raise ValueError(f"must be a string or an integer, not a {kind}{why}")
+    try:
+        amount = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
+    except InvalidOperation:
+        raise ValueError(f"{value!r} is not an amount") from None
+    if not amount.is_finite():
+        raise ValueError(f"{value!r} is not an amount")
+    if amount < 0:
+        raise ValueError(f"{value!r} is negative")
+    if amount != amount.quantize(KOPECK):
+        raise ValueError(f"{value!r} has more than two decimals")
+    return amount.quantize(KOPECK)
+
+
+def money_str(amount: Decimal) -> str:
+    """The JSON form of an amount: ``money_str(Decimal("1300"))`` → ``"1300.00"``."""
+    return f"{amount.quantize(KOPECK):f}"

@@ -1,0 +1,269 @@
+"""Tariff versions: reading a parsed tariff file and finding the version in force.
+
+:func:`tariffs_from_data` checks the whole document and reports every problem
+at once, each as ``FILE: tariff[N] (effective D): KEY: what is wrong`` (in the
+manner of ``bean-check``), so ``kvsupport tariff check`` lists all of them in
+one run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from kvsupport.core.models import (
+    REQUIREMENTS,
+    ROUNDINGS,
+    OneTimeFee,
+    Rounding,
+    Service,
+    TariffVersion,
+)
+from kvsupport.core.money import parse_money
+from kvsupport.errors import NotFound, Refused, TariffError
+
+_VERSION_KEYS = {"effective", "title", "vat", "services"}
+_SERVICE_KEYS = {
+    "title",
+    "hourly_rate",
+    "minimum_minutes",
+    "step_minutes",
+    "rounding",
+    "requires",
+    "one_time_fee",
+}
+_FEE_KEYS = {"key", "title", "amount"}
+
+
+@dataclass(frozen=True, slots=True)
+class Tariffs:
+    """All versions of one tariff file, oldest first."""
+
+    source: str
+    versions: tuple[TariffVersion, ...]
+
+    def in_force(self, on: date) -> TariffVersion:
+        """The version with the latest ``effective`` date not after ``on``."""
+        found: TariffVersion | None = None
+        for version in self.versions:
+            if version.effective <= on:
+                found = version
+        if found is None:
+            first = self.versions[0].effective.isoformat() if self.versions else "none"
+            raise NotFound(
+                f"no tariff version in force on {on.isoformat()} in {self.source}",
+                hint=f"the earliest version starts {first}",
+            )
+        return found
+
+    def service_on(self, key: str, on: date) -> tuple[TariffVersion, Service]:
+        """The version in force on ``on`` and its service ``key``, or a refusal naming both."""
+        version = self.in_force(on)
+        service = version.services.get(key)
+        if service is None:
+            offered = ", ".join(sorted(version.services)) or "none"
+            raise Refused(
+                f"service '{key}' is not in the tariff in force on {on.isoformat()} ({version.title})",
+                hint=f"services on that date: {offered}",
+            )
+        return version, service
+
+    def by_label(self, label: str) -> TariffVersion:
+        """The version whose effective date is ``label`` (``2017-01-01``)."""
+        for version in self.versions:
+            if version.label == label:
+                return version
+        raise NotFound(f"no tariff version effective {label} in {self.source}")
+
+
+class _Collector:
+    """Gathers problems with their place in the file."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.problems: list[str] = []
+
+    def add(self, where: str, message: str) -> None:
+        self.problems.append(f"{self.source}: {where}: {message}")
+
+
+def tariffs_from_data(data: Mapping[str, object], source: str) -> Tariffs:
+    """Build :class:`Tariffs` from a parsed TOML document, or raise every problem.
+
+    ``source`` names the file in messages. Raises :class:`TariffError` whose
+    ``problems`` lists each problem on its own line.
+    """
+    out = _Collector(source)
+    for key in data:
+        if key != "tariff":
+            out.add(key, "unknown key (a tariff file holds [[tariff]] tables only)")
+    raw_versions = data.get("tariff")
+    versions: list[TariffVersion] = []
+    if not isinstance(raw_versions, list) or not raw_versions:
+        out.add("tariff", "no [[tariff]] version found")
+    else:
+        for index, raw in enumerate(raw_versions):
+            version = _version(raw, index, out)
+            if version is not None:
+                versions.append(version)
+    seen: dict[date, int] = {}
+    for index, version in enumerate(versions):
+        if version.effective in seen:
+            out.add(
+                f"tariff[{index}]",
+                f"effective date {version.effective.isoformat()} repeats tariff[{seen[version.effective]}]",
+            )
+        seen.setdefault(version.effective, index)
+    if out.problems:
+        raise TariffError(out.problems, hint="run 'kvsupport tariff check' to see every problem")
+    versions.sort(key=lambda v: v.effective)
+    return Tariffs(source=source, versions=tuple(versions))
+
+
+def _version(raw: object, index: int, out: _Collector) -> TariffVersion | None:
+    where = f"tariff[{index}]"
+    if not isinstance(raw, Mapping):
+        out.add(where, "must be a table")
+        return None
+    effective = raw.get("effective")
+    if isinstance(effective, datetime) or not isinstance(effective, date):
+        out.add(where, "effective: must be a TOML date such as 2017-01-01")
+        effective = None
+    else:
+        where = f"{where} (effective {effective.isoformat()})"
+    before = len(out.problems)
+    for key in raw:
+        if key not in _VERSION_KEYS:
+            out.add(where, f"{key}: unknown key")
+    title = raw.get("title")
+    if not isinstance(title, str) or not title.strip():
+        out.add(where, "title: must be a non-empty string")
+    vat = raw.get("vat", "none")
+    if not _vat_ok(vat):
+        out.add(where, f'vat: must be "none" or a percentage as a string such as "20", not {vat!r}')
+    services: dict[str, Service] = {}
+    raw_services = raw.get("services")
+    if not isinstance(raw_services, Mapping) or not raw_services:
+        out.add(where, "services: at least one [tariff.services.KEY] table is needed")
+    else:
+        for key, raw_service in raw_services.items():
+            service = _service(str(key), raw_service, f"{where}: services.{key}", out)
+            if service is not None:
+                services[str(key)] = service
+    if len(out.problems) > before or effective is None:
+        return None
+    assert isinstance(title, str)
+    assert isinstance(vat, str)
+    return TariffVersion(effective=effective, title=title, vat=vat, services=services)
+
+
+def _vat_ok(vat: object) -> bool:
+    if vat == "none":
+        return True
+    if not isinstance(vat, str):
+        return False
+    try:
+        rate = Decimal(vat)
+    except InvalidOperation:
+        return False
+    return rate.is_finite() and 0 < rate < 100
+
+
+def _service(key: str, raw: object, where: str, out: _Collector) -> Service | None:
+    if not isinstance(raw, Mapping):
+        out.add(where, "must be a table")
+        return None
+    before = len(out.problems)
+    for name in raw:
+        if name not in _SERVICE_KEYS:
+            out.add(where, f"{name}: unknown key")
+    title = raw.get("title")
+    if not isinstance(title, str) or not title.strip():
+        out.add(where, "title: must be a non-empty string")
+    rate = _money(raw.get("hourly_rate"), f"{where}.hourly_rate", out, required=True)
+    minimum = _whole(raw.get("minimum_minutes", 0), f"{where}.minimum_minutes", 0, out)
+    step = _whole(raw.get("step_minutes", 1), f"{where}.step_minutes", 1, out)
+    rounding = raw.get("rounding", "up")
+    if rounding not in ROUNDINGS:
+        out.add(where, f"rounding: unknown mode {rounding!r} (use up, nearest or down)")
+    requires = raw.get("requires", [])
+    if not isinstance(requires, list) or not all(isinstance(r, str) for r in requires):
+        out.add(where, "requires: must be a list of strings")
+        requires = []
+    for item in requires:
+        if item not in REQUIREMENTS:
+            out.add(where, f"requires: unknown item {item!r} (known: {', '.join(REQUIREMENTS)})")
+    fee = _fee(raw.get("one_time_fee"), f"{where}.one_time_fee", out)
+    if len(out.problems) > before:
+        return None
+    assert isinstance(title, str)
+    assert rate is not None
+    assert minimum is not None
+    assert step is not None
+    checked_rounding: Rounding = rounding
+    return Service(
+        key=key,
+        title=title,
+        hourly_rate=rate,
+        minimum_minutes=minimum,
+        step_minutes=step,
+        rounding=checked_rounding,
+        requires=tuple(requires),
+        one_time_fee=fee,
+    )
+
+
+def _money(value: object, where: str, out: _Collector, *, required: bool) -> Decimal | None:
+    if value is None:
+        if required:
+            out.add(where, 'missing (write it as a string such as "1300.00" or an integer)')
+        return None
+    try:
+        return parse_money(value)
+    except ValueError as exc:
+        out.add(where, str(exc))
+        return None
+
+
+def _whole(value: object, where: str, least: int, out: _Collector) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        out.add(where, f"must be a whole number of at least {least}, not {value!r}")
+        return None
+    return value
+
+
+def _fee(raw: object, where: str, out: _Collector) -> OneTimeFee | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        out.add(where, "must be a table { key = ..., title = ..., amount = ... }")
+        return None
+    before = len(out.problems)
+    for name in raw:
+        if name not in _FEE_KEYS:
+            out.add(where, f"{name}: unknown key")
+    key = raw.get("key")
+    if not isinstance(key, str) or not key.strip():
+        out.add(where, "key: a one-time fee needs a key (it makes the fee once per client)")
+    title = raw.get("title")
+    if not isinstance(title, str) or not title.strip():
+        out.add(where, "title: must be a non-empty string")
+    amount = _money(raw.get("amount"), f"{where}.amount", out, required=True)
+    if len(out.problems) > before:
+        return None
+    assert isinstance(key, str)
+    assert isinstance(title, str)
+    assert amount is not None
+    return OneTimeFee(key=key, title=title, amount=amount)
+
+
+def latest(tariffs: Tariffs) -> TariffVersion:
+    """The newest version of the file."""
+    return tariffs.versions[-1]
+
+
+def fee_keys(versions: Sequence[TariffVersion]) -> set[str]:
+    """Every one-time fee key any version defines."""
+    return {s.one_time_fee.key for v in versions for s in v.services.values() if s.one_time_fee}

@@ -1,0 +1,69 @@
+"""What every operation needs from the edges: paths, the clock, config, tariffs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, tzinfo
+from pathlib import Path
+
+from kvsupport.core.tariffs import Tariffs
+from kvsupport.storage import paths
+from kvsupport.storage.config import Config, load_config
+
+
+@dataclass
+class Env:
+    """Resolved once per command; the clock is read once, here, and passed on."""
+
+    ledger_option: str | None = None
+    tariffs_option: str | None = None
+    config_option: str | None = None
+    quiet: bool = False
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    _config: Config | None = None
+    _tariffs: Tariffs | None = None
+
+    @property
+    def ledger_path(self) -> Path:
+        """The ledger file (SPEC §4 resolution order)."""
+        return paths.ledger_path(self.ledger_option)
+
+    @property
+    def tariffs_path(self) -> Path:
+        """The tariff file (SPEC §4 resolution order)."""
+        return paths.tariffs_path(self.tariffs_option)
+
+    @property
+    def config_path(self) -> Path:
+        """The config file (SPEC §4 resolution order)."""
+        return paths.config_path(self.config_option)
+
+    @property
+    def config(self) -> Config:
+        """The checked config (read once)."""
+        if self._config is None:
+            self._config = load_config(self.config_path)
+        return self._config
+
+    @property
+    def tz(self) -> tzinfo | None:
+        """The local zone: config ``timezone``, else ``None`` for the system's."""
+        return self.config.tz
+
+    @property
+    def tariffs(self) -> Tariffs:
+        """The checked tariff file (read once)."""
+        if self._tariffs is None:
+            from kvsupport.storage.tariff_file import load_tariffs
+
+            self._tariffs = load_tariffs(self.tariffs_path)
+        return self._tariffs
+
+    def local(self, moment: datetime) -> datetime:
+        """``moment`` in the local zone."""
+        return moment.astimezone(self.tz)
+
+    @property
+    def today(self) -> date:
+        """The local date now."""
+        return self.local(self.now).date()

@@ -1,0 +1,418 @@
+"""Session actions: start, stop, resume, cancel, status, add, edit, delete, list, show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from kvsupport.core.billing import Charge, charge_for, local_date, local_period
+from kvsupport.core.models import Client, Order, Segment, Service, Session
+from kvsupport.errors import InvalidValue, Refused
+from kvsupport.ops.env import Env
+from kvsupport.storage.ledger import Ledger, open_ledger
+
+LONG_SESSION = timedelta(hours=8)
+FUTURE_SLACK = timedelta(minutes=1)
+
+_HOW_TO_GIVE = {
+    "problem": "--problem TEXT (what the client describes)",
+    "phone": "--phone P (or store one with 'kvsupport client edit CODE --phone P')",
+    "consent": "--consent TEXT (the client's explicit agreement to pay, e.g. 'письмо от 20.11.2026')",
+    "backup_confirmed": "--backup-confirmed (the client made a backup before the session)",
+}
+
+
+@dataclass(frozen=True)
+class Details:
+    """What the consultant records about a session (SPEC §6)."""
+
+    problem: str | None = None
+    phone: str | None = None
+    consent: str | None = None
+    backup_confirmed: bool = False
+    order: int | None = None
+    note: str | None = None
+
+
+@dataclass
+class Outcome:
+    """A session after an action, its charge, and warnings for stderr."""
+
+    session: Session
+    charge: Charge | None = None
+    client: Client | None = None
+    warnings: list[str] = field(default_factory=list)
+    dropped_segment: bool = False
+
+
+def missing_requirements(service: Service, session: Session, client: Client) -> list[str]:
+    """What ``service.requires`` lacks for ``session`` (the client's phone counts)."""
+    have = {
+        "problem": bool(session.problem),
+        "phone": bool(session.phone or client.phone),
+        "consent": bool(session.consent),
+        "backup_confirmed": session.backup_confirmed,
+    }
+    return [item for item in service.requires if not have.get(item, False)]
+
+
+def check_rules(env: Env, ledger: Ledger, session: Session, *, allow_overlap: bool) -> list[str]:
+    """Refuse a session that breaks SPEC §3.1, §3.6 or §6; return warnings."""
+    client = ledger.client(session.client)
+    on = local_date(session.started_at, env.tz)
+    _, service = env.tariffs.service_on(session.service, on)
+    missing = missing_requirements(service, session, client)
+    if missing:
+        raise Refused(
+            f"{session.service} for {client.code} needs {', '.join(m.replace('_', ' ') for m in missing)} "
+            "on record before it starts",
+            hint="give " + "; ".join(_HOW_TO_GIVE[m] for m in missing),
+        )
+    if not allow_overlap:
+        end = session.ended_at
+        other = ledger.overlapping(session.started_at, end, exclude=session.id)
+        if other is not None:
+            raise Refused(
+                f"overlaps session {other.id} ({other.client}, {other.service}, {_span(env, other)})",
+                hint="one consultant does one session at a time; pass --allow-overlap if this is really so",
+            )
+    warnings = []
+    if service.is_free and client.license_until is not None and client.license_until < on:
+        warnings.append(
+            f"{client.code}'s licence ended {client.license_until.isoformat()}: the free "
+            "line is for clients with a valid licence"
+        )
+    return warnings
+
+
+def _span(env: Env, s: Session) -> str:
+    start = env.local(s.started_at)
+    end = s.ended_at
+    tail = "running" if end is None else env.local(end).strftime("%H:%M")
+    return f"{start:%Y-%m-%d %H:%M}–{tail}"
+
+
+def _not_future(env: Env, moment: datetime, what: str) -> None:
+    if moment > env.now + FUTURE_SLACK:
+        raise InvalidValue(
+            f"{what} {env.local(moment):%Y-%m-%d %H:%M} is in the future",
+            hint="use 'kvsupport order add' to schedule a session",
+        )
+
+
+def _take_order(ledger: Ledger, order_id: int, client: str | None, service: str | None) -> Order:
+    for order in ledger.orders():
+        if order.id == order_id:
+            if order.status != "open":
+                raise Refused(f"order {order_id} is {order.status}")
+            if (client and client != order.client) or (service and service != order.service):
+                raise InvalidValue(
+                    f"order {order_id} is for {order.client} {order.service}",
+                    hint="leave out CLIENT and SERVICE to take them from the order",
+                )
+            return order
+    raise Refused(f"no order {order_id}", hint="see 'kvsupport order list'")
+
+
+def start(
+    env: Env,
+    client: str | None,
+    service: str | None,
+    at: datetime,
+    details: Details,
+    *,
+    allow_overlap: bool = False,
+) -> Outcome:
+    """Begin a session now (or at ``at``); one runs at a time."""
+    _not_future(env, at, "start")
+    with open_ledger(env.ledger_path, write=True) as ledger:
+        running = ledger.running()
+        if running is not None:
+            raise Refused(
+                f"session {running.id} is running ({running.client}, {running.service}, "
+                f"since {env.local(running.started_at):%H:%M})",
+                hint="stop it first: kvsupport session stop",
+            )
+        order: Order | None = None
+        if details.order is not None:
+            order = _take_order(ledger, details.order, client, service)
+            client, service = order.client, order.service
+            details = Details(
+                problem=details.problem or order.problem,
+                phone=details.phone or order.phone,
+                consent=details.consent,
+                backup_confirmed=details.backup_confirmed,
+                order=order.id,
+                note=details.note,
+            )
+        if client is None or service is None:
+            raise InvalidValue("give CLIENT and SERVICE, or --order N")
+        draft = Session(
+            id=0,
+            client=client,
+            service=service,
+            segments=(Segment(at),),
+            allow_overlap=allow_overlap,
+            **vars(details),
+        )
+        warnings = check_rules(env, ledger, draft, allow_overlap=allow_overlap)
+        session = draft.with_changes(id=ledger.new_session_id())
+        ledger.put_session(session)
+        if order is not None:
+            ledger.put_order(order.with_changes(status="done", session=session.id))
+        return Outcome(session, client=ledger.client(client), warnings=warnings)
+
+
+def stop(env: Env, at: datetime, note: str | None = None) -> Outcome:
+    """End the running session at ``at``."""
+    _not_future(env, at, "stop")
+    with open_ledger(env.ledger_path, write=True) as ledger:
+        running = ledger.running()
+        if running is None:
+            raise Refused("no session is running", hint="start one: kvsupport session start CLIENT SERVICE")
+        last = running.segments[-1]
+        if at <= last.start:
+            raise InvalidValue(
+                f"stop {env.local(at):%Y-%m-%d %H:%M} is not after the start "
+                f"{env.local(last.start):%Y-%m-%d %H:%M}"
+            )
+        segments = (*running.segments[:-1], Segment(last.start, at))
+        session = running.with_changes(segments=segments, note=note or running.note)
+        ledger.put_session(session)
+        warnings = []
+        if at - last.start > LONG_SESSION:
+            warnings.append(
+                f"this segment lasted {_hours(at - last.start)}: if you forgot to stop, fix it "
+                f"with 'kvsupport session edit {session.id} --end T'"
+            )
+        return Outcome(
+            session,
+            charge_for(session, env.tariffs, env.tz),
+            ledger.client(session.client),
+            warnings,
+        )
+
+
+def _hours(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds()) // 60
+    return f"{minutes // 60}h{minutes % 60:02d}m"
+
+
+def resume(env: Env, session_id: int | None, at: datetime) -> Outcome:
+    """Continue a stopped session after a dropped link: a new segment, one minimum."""
+    _not_future(env, at, "resume")
+    with open_ledger(env.ledger_path, write=True) as ledger:
+        running = ledger.running()
+        if running is not None:
+            raise Refused(f"session {running.id} is running", hint="stop it first: kvsupport session stop")
+        if session_id is None:
+            session_id = ledger.last_stopped_id()
+            if session_id is None:
+                raise Refused("no stopped session to resume", hint="give its ID: kvsupport session resume ID")
+        session = ledger.session(session_id)
+        if session.invoice is not None:
+            raise Refused(f"session {session.id} is on invoice {session.invoice}")
+        end = session.ended_at
+        assert end is not None
+        if at < end:
+            raise InvalidValue(
+                f"resume {env.local(at):%H:%M} is before the session's last end {env.local(end):%H:%M}"
+            )
+        other = ledger.overlapping(at, None, exclude=session.id)
+        if other is not None and not session.allow_overlap:
+            raise Refused(f"overlaps session {other.id} ({other.client}, {other.service})")
+        resumed = session.with_changes(segments=(*session.segments, Segment(at)))
+        ledger.put_session(resumed)
+        return Outcome(resumed, client=ledger.client(resumed.client))
+
+
+def cancel(env: Env) -> Outcome:
+    """Discard the running session; of a resumed one, only the open segment."""
+    with open_ledger(env.ledger_path, write=True) as ledger:
+        running = ledger.running()
+        if running is None:
+            raise Refused("no session is running")
+        if len(running.segments) == 1:
+            ledger.delete_session(running.id)
+            return Outcome(running, client=ledger.client(running.client))
+        kept = running.with_changes(segments=running.segments[:-1])
+        ledger.put_session(kept)
+        return Outcome(kept, client=ledger.client(kept.client), dropped_segment=True)
+
+
+@dataclass
+class Status:
+    """What ``session status`` shows."""
+
+    running: Outcome | None
+    next_order: Order | None
+
+
+def status(env: Env) -> Status:
+    """The running session with its charge so far, and today's next order."""
+    with open_ledger(env.ledger_path) as ledger:
+        running = ledger.running()
+        today = env.today
+        upcoming = [
+            o
+            for o in ledger.orders()
+            if o.status == "open" and o.at >= env.now and env.local(o.at).date() == today
+        ]
+        next_order = min(upcoming, key=lambda o: o.at) if upcoming else None
+        if running is None:
+            return Status(None, next_order)
+        charge = charge_for(running, env.tariffs, env.tz, env.now)
+        warnings = []
+        elapsed = env.now - running.segments[-1].start
+        if elapsed > LONG_SESSION:
+            warnings.append(f"running for {_hours(elapsed)}: did you forget to stop it?")
+        outcome = Outcome(running, charge, ledger.client(running.client), warnings)
+        return Status(outcome, next_order)
+
+
+def add(
+    env: Env,
+    client: str,
+    service: str,
+    start_at: datetime,
+    end_at: datetime,
+    details: Details,
+    *,
+    allow_overlap: bool = False,
+) -> Outcome:
+    """Log a past session."""
+    if end_at <= start_at:
+        raise InvalidValue("the end must be after the start")
+    _not_future(env, end_at, "end")
+    with open_ledger(env.ledger_path, write=True) as ledger:
+        draft = Session(
+            id=0,
+            client=client,
+            service=service,
+            segments=(Segment(start_at, end_at),),
+            allow_overlap=allow_overlap,
+            **vars(details),
+        )
+        warnings = check_rules(env, ledger, draft, allow_overlap=allow_overlap)
+        session = draft.with_changes(id=ledger.new_session_id())
+        ledger.put_session(session)
+        return Outcome(session, charge_for(session, env.tariffs, env.tz), ledger.client(client), warnings)
+
+
+def edit(
+    env: Env,
+    session_id: int,
+    changes: dict[str, object],
+    *,
+    start_at: datetime | None = None,
+    end_at: datetime | None = None,
+    allow_overlap: bool | None = None,
+) -> Outcome:
+    """Change a session that is not on an invoice."""
+    with open_ledger(env.ledger_path, write=True) as ledger:
+        session = ledger.session(session_id)
+        _editable(session, "edited")
+        segments = list(session.segments)
+        if start_at is not None:
+            segments[0] = Segment(start_at, segments[0].end)
+        if end_at is not None:
+            if segments[-1].end is None:
+                raise Refused(f"session {session.id} is running: stop it with --at instead")
+            segments[-1] = Segment(segments[-1].start, end_at)
+        for seg in segments:
+            if seg.end is not None and seg.end <= seg.start:
+                raise InvalidValue("a segment must end after it starts")
+        if allow_overlap is not None:
+            changes["allow_overlap"] = allow_overlap
+        edited = session.with_changes(segments=tuple(segments), **changes)
+        if "client" in changes:
+            ledger.client(edited.client)
+        warnings = check_rules(env, ledger, edited, allow_overlap=edited.allow_overlap)
+        ledger.put_session(edited)
+        charge = None if edited.is_running else charge_for(edited, env.tariffs, env.tz)
+        return Outcome(edited, charge, ledger.client(edited.client), warnings)
+
+
+def _editable(session: Session, verb: str) -> None:
+    if session.invoice is not None:
+        raise Refused(
+            f"session {session.id} is on invoice {session.invoice} and cannot be {verb}",
+            hint=f"void the invoice first: kvsupport invoice void {session.invoice} --reason TEXT",
+        )
+
+
+def delete(env: Env, session_id: int) -> Session:
+    """Remove a session that is not on an invoice."""
+    with open_ledger(env.ledger_path, write=True) as ledger:
+        session = ledger.session(session_id)
+        _editable(session, "deleted")
+        ledger.delete_session(session_id)
+        return session
+
+
+def months_around(year: int, month: int) -> list[str]:
+    """The stored months that may hold sessions of a local month (offsets shift by hours)."""
+    out = []
+    for delta in (-1, 0, 1):
+        y, m = year, month + delta
+        if m == 0:
+            y, m = y - 1, 12
+        elif m == 13:
+            y, m = y + 1, 1
+        out.append(f"{y:04d}-{m:02d}")
+    return out
+
+
+def select(
+    env: Env,
+    ledger: Ledger,
+    *,
+    month: tuple[int, int] | None = None,
+    client: str | None = None,
+    unbilled: bool = False,
+) -> list[Session]:
+    """Sessions matching the filters, oldest first."""
+    if client is not None:
+        ledger.client(client)
+    months = months_around(*month) if month else None
+    period = f"{month[0]:04d}-{month[1]:02d}" if month else None
+    chosen = []
+    for s in ledger.sessions(months):
+        if period and local_period(s.started_at, env.tz) != period:
+            continue
+        if client and s.client != client:
+            continue
+        if unbilled and (s.invoice is not None or s.is_running):
+            continue
+        chosen.append(s)
+    return chosen
+
+
+def charged(env: Env, sessions: list[Session]) -> list[tuple[Session, Charge | None]]:
+    """Each session with its charge (running ones: so far); ``None`` if no tariff applies."""
+    out: list[tuple[Session, Charge | None]] = []
+    for s in sessions:
+        try:
+            out.append((s, charge_for(s, env.tariffs, env.tz, env.now)))
+        except (Refused, LookupError):
+            out.append((s, None))
+    return out
+
+
+def listing(
+    env: Env,
+    *,
+    month: tuple[int, int] | None = None,
+    client: str | None = None,
+    unbilled: bool = False,
+) -> list[tuple[Session, Charge | None]]:
+    """``session list``: sessions with their charges."""
+    with open_ledger(env.ledger_path) as ledger:
+        return charged(env, select(env, ledger, month=month, client=client, unbilled=unbilled))
+
+
+def show(env: Env, session_id: int) -> tuple[Session, Charge]:
+    """``session show``: a session and how its charge was reached."""
+    with open_ledger(env.ledger_path) as ledger:
+        session = ledger.session(session_id)
+    return session, charge_for(session, env.tariffs, env.tz, env.now)

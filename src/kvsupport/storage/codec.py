@@ -1,0 +1,327 @@
+"""Records on disk ⇄ domain values, checking the shape on the way in.
+
+Every decoder names the place of a problem (``sessions[12].segments[0].start:
+not a time with a UTC offset``), so a damaged ledger is reported precisely and
+never overwritten. The JSON written here is also the documented output shape
+of ``--format json`` (SPEC §5), so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from kvsupport.core.models import Client, Invoice, InvoiceLine, Order, Segment, Session
+from kvsupport.core.money import money_str
+
+
+class ShapeError(Exception):
+    """A record does not have the expected shape; ``where`` is its JSON path."""
+
+    def __init__(self, where: str, message: str) -> None:
+        super().__init__(f"{where}: {message}")
+        self.where = where
+        self.message = message
+
+
+def _obj(value: object, where: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ShapeError(where, "must be an object")
+    return value
+
+
+def _get(d: Mapping[str, Any], key: str, where: str, kind: type, *, optional: bool) -> Any:
+    value = d.get(key)
+    if value is None:
+        if optional:
+            return None
+        raise ShapeError(f"{where}.{key}", "missing")
+    if kind is int and isinstance(value, bool):
+        raise ShapeError(f"{where}.{key}", "must be a whole number")
+    if not isinstance(value, kind):
+        raise ShapeError(f"{where}.{key}", f"must be a {kind.__name__}, not {value!r}")
+    return value
+
+
+def _str(d: Mapping[str, Any], key: str, where: str) -> str:
+    value: str = _get(d, key, where, str, optional=False)
+    return value
+
+
+def _opt_str(d: Mapping[str, Any], key: str, where: str) -> str | None:
+    value: str | None = _get(d, key, where, str, optional=True)
+    return value
+
+
+def _int(d: Mapping[str, Any], key: str, where: str) -> int:
+    value: int = _get(d, key, where, int, optional=False)
+    return value
+
+
+def _opt_int(d: Mapping[str, Any], key: str, where: str) -> int | None:
+    value: int | None = _get(d, key, where, int, optional=True)
+    return value
+
+
+def _bool(d: Mapping[str, Any], key: str, where: str) -> bool:
+    value = d.get(key, False)
+    if not isinstance(value, bool):
+        raise ShapeError(f"{where}.{key}", "must be true or false")
+    return value
+
+
+def parse_moment(text: object, where: str) -> datetime:
+    """An ISO 8601 time with its UTC offset."""
+    if not isinstance(text, str):
+        raise ShapeError(where, "must be an ISO 8601 time")
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ShapeError(where, f"not an ISO 8601 time: {text!r}") from None
+    if moment.tzinfo is None:
+        raise ShapeError(where, f"time without a UTC offset: {text!r}")
+    return moment
+
+
+def _date(d: Mapping[str, Any], key: str, where: str, *, optional: bool = False) -> date | None:
+    text = _get(d, key, where, str, optional=optional)
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ShapeError(f"{where}.{key}", f"not a date: {text!r}") from None
+
+
+def _money(d: Mapping[str, Any], key: str, where: str) -> Decimal:
+    text = _str(d, key, where)
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise ShapeError(f"{where}.{key}", f"not an amount: {text!r}") from None
+
+
+def encode_segment(seg: Segment) -> dict[str, Any]:
+    """``{"start": ISO, "end": ISO | null}``."""
+    return {"start": seg.start.isoformat(), "end": seg.end.isoformat() if seg.end else None}
+
+
+def decode_segments(value: object, where: str) -> tuple[Segment, ...]:
+    """Segments in order, each ending after it starts; only the last may be open."""
+    if not isinstance(value, list) or not value:
+        raise ShapeError(where, "must be a non-empty list of segments")
+    out: list[Segment] = []
+    for i, raw in enumerate(value):
+        place = f"{where}[{i}]"
+        seg = _obj(raw, place)
+        start = parse_moment(seg.get("start"), f"{place}.start")
+        end_raw = seg.get("end")
+        end = None if end_raw is None else parse_moment(end_raw, f"{place}.end")
+        if end is None and i != len(value) - 1:
+            raise ShapeError(f"{place}.end", "only the last segment may be open")
+        if end is not None and end < start:
+            raise ShapeError(f"{place}.end", "ends before it starts")
+        out.append(Segment(start, end))
+    return tuple(out)
+
+
+def encode_session(s: Session) -> dict[str, Any]:
+    """The stored record of a session."""
+    return {
+        "id": s.id,
+        "client": s.client,
+        "service": s.service,
+        "segments": [encode_segment(seg) for seg in s.segments],
+        "problem": s.problem,
+        "phone": s.phone,
+        "consent": s.consent,
+        "backup_confirmed": s.backup_confirmed,
+        "order": s.order,
+        "note": s.note,
+        "invoice": s.invoice,
+        "allow_overlap": s.allow_overlap,
+    }
+
+
+def decode_session(raw: object, where: str) -> Session:
+    """A session from its stored record."""
+    d = _obj(raw, where)
+    return Session(
+        id=_int(d, "id", where),
+        client=_str(d, "client", where),
+        service=_str(d, "service", where),
+        segments=decode_segments(d.get("segments"), f"{where}.segments"),
+        problem=_opt_str(d, "problem", where),
+        phone=_opt_str(d, "phone", where),
+        consent=_opt_str(d, "consent", where),
+        backup_confirmed=_bool(d, "backup_confirmed", where),
+        order=_opt_int(d, "order", where),
+        note=_opt_str(d, "note", where),
+        invoice=_opt_str(d, "invoice", where),
+        allow_overlap=_bool(d, "allow_overlap", where),
+    )
+
+
+def encode_client(c: Client) -> dict[str, Any]:
+    """The stored record of a client."""
+    return {
+        "code": c.code,
+        "name": c.name,
+        "inn": c.inn,
+        "kpp": c.kpp,
+        "ogrn": c.ogrn,
+        "address": c.address,
+        "phone": c.phone,
+        "email": c.email,
+        "teamviewer_id": c.teamviewer_id,
+        "license_until": c.license_until.isoformat() if c.license_until else None,
+        "fee_paid": c.fee_paid,
+        "fees_charged": dict(c.fees_charged),
+    }
+
+
+def decode_client(raw: object, where: str) -> Client:
+    """A client from its stored record."""
+    d = _obj(raw, where)
+    fees = _obj(d.get("fees_charged", {}), f"{where}.fees_charged")
+    for key, number in fees.items():
+        if not isinstance(number, str):
+            raise ShapeError(f"{where}.fees_charged.{key}", "must be an invoice number")
+    return Client(
+        code=_str(d, "code", where),
+        name=_str(d, "name", where),
+        inn=_opt_str(d, "inn", where),
+        kpp=_opt_str(d, "kpp", where),
+        ogrn=_opt_str(d, "ogrn", where),
+        address=_opt_str(d, "address", where),
+        phone=_opt_str(d, "phone", where),
+        email=_opt_str(d, "email", where),
+        teamviewer_id=_opt_str(d, "teamviewer_id", where),
+        license_until=_date(d, "license_until", where, optional=True),
+        fee_paid=_bool(d, "fee_paid", where),
+        fees_charged=dict(fees),
+    )
+
+
+def encode_order(o: Order) -> dict[str, Any]:
+    """The stored record of an order."""
+    return {
+        "id": o.id,
+        "client": o.client,
+        "service": o.service,
+        "at": o.at.isoformat(),
+        "problem": o.problem,
+        "phone": o.phone,
+        "status": o.status,
+        "session": o.session,
+    }
+
+
+def decode_order(raw: object, where: str) -> Order:
+    """An order from its stored record."""
+    d = _obj(raw, where)
+    status = _str(d, "status", where)
+    if status not in ("open", "done", "cancelled"):
+        raise ShapeError(f"{where}.status", f"unknown status {status!r}")
+    return Order(
+        id=_int(d, "id", where),
+        client=_str(d, "client", where),
+        service=_str(d, "service", where),
+        at=parse_moment(d.get("at"), f"{where}.at"),
+        problem=_opt_str(d, "problem", where),
+        phone=_opt_str(d, "phone", where),
+        status=status,  # type: ignore[arg-type]
+        session=_opt_int(d, "session", where),
+    )
+
+
+def encode_line(line: InvoiceLine) -> dict[str, Any]:
+    """One invoice line as stored and as printed in JSON."""
+    return {
+        "kind": line.kind,
+        "session": line.session,
+        "date": line.date.isoformat(),
+        "title": line.title,
+        "minutes": line.minutes,
+        "billable_minutes": line.billable_minutes,
+        "quantity": 1,
+        "unit": "усл.",
+        "rate": money_str(line.rate),
+        "amount": money_str(line.amount),
+        "tariff": line.tariff,
+        "vat": line.vat,
+        "service": line.service,
+        "fee_key": line.fee_key,
+        "segments": [encode_segment(seg) for seg in line.segments],
+    }
+
+
+def decode_line(raw: object, where: str) -> InvoiceLine:
+    """An invoice line from its stored record."""
+    d = _obj(raw, where)
+    kind = _str(d, "kind", where)
+    if kind not in ("session", "fee"):
+        raise ShapeError(f"{where}.kind", f"unknown kind {kind!r}")
+    segs = d.get("segments") or []
+    return InvoiceLine(
+        kind=kind,  # type: ignore[arg-type]
+        session=_opt_int(d, "session", where),
+        date=_date(d, "date", where),  # type: ignore[arg-type]
+        title=_str(d, "title", where),
+        minutes=_int(d, "minutes", where),
+        billable_minutes=_int(d, "billable_minutes", where),
+        rate=_money(d, "rate", where),
+        amount=_money(d, "amount", where),
+        tariff=_str(d, "tariff", where),
+        vat=_str(d, "vat", where),
+        service=_opt_str(d, "service", where),
+        fee_key=_opt_str(d, "fee_key", where),
+        segments=decode_segments(segs, f"{where}.segments") if segs else (),
+    )
+
+
+def encode_invoice(inv: Invoice) -> dict[str, Any]:
+    """The stored record of an invoice, which is also its JSON output shape."""
+    return {
+        "number": inv.number,
+        "date": inv.date.isoformat(),
+        "period": inv.period,
+        "status": inv.status,
+        "client": dict(inv.client),
+        "supplier": dict(inv.supplier),
+        "lines": [encode_line(line) for line in inv.lines],
+        "total": money_str(inv.total),
+        "vat": {"mode": inv.vat_mode, "amount": money_str(inv.vat_amount)},
+        "total_in_words": inv.total_in_words,
+        "void_reason": inv.void_reason,
+        "paid_on": inv.paid_on.isoformat() if inv.paid_on else None,
+    }
+
+
+def decode_invoice(raw: object, where: str) -> Invoice:
+    """An invoice from its stored record."""
+    d = _obj(raw, where)
+    status = _str(d, "status", where)
+    if status not in ("issued", "paid", "void"):
+        raise ShapeError(f"{where}.status", f"unknown status {status!r}")
+    lines_raw = d.get("lines")
+    if not isinstance(lines_raw, list):
+        raise ShapeError(f"{where}.lines", "must be a list")
+    vat = _obj(d.get("vat"), f"{where}.vat")
+    return Invoice(
+        number=_str(d, "number", where),
+        date=_date(d, "date", where),  # type: ignore[arg-type]
+        period=_str(d, "period", where),
+        status=status,  # type: ignore[arg-type]
+        client=dict(_obj(d.get("client"), f"{where}.client")),
+        supplier=dict(_obj(d.get("supplier"), f"{where}.supplier")),
+        lines=tuple(decode_line(x, f"{where}.lines[{i}]") for i, x in enumerate(lines_raw)),
+        total=_money(d, "total", where),
+        vat_mode=_str(vat, "mode", f"{where}.vat"),
+        vat_amount=_money(vat, "amount", f"{where}.vat"),
+        total_in_words=_str(d, "total_in_words", where),
+        void_reason=_opt_str(d, "void_reason", where),
+        paid_on=_date(d, "paid_on", where, optional=True),
+    )

@@ -1,0 +1,56 @@
+"""Where each file lives: option > environment > user directory (> packaged default).
+
+SPEC §4. ``platformdirs`` is imported only when neither an option nor an
+environment variable names the file, so a scripted call pays nothing for it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP = "kvsupport"
+PACKAGED_TARIFFS = Path(__file__).resolve().parent.parent / "data" / "tariffs.toml"
+
+
+def _user_data_dir() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path(APP, appauthor=False)
+
+
+def _user_config_dir() -> Path:
+    from platformdirs import user_config_path
+
+    return user_config_path(APP, appauthor=False)
+
+
+def _given(option: str | Path | None, env: str) -> Path | None:
+    if option is not None and str(option) != "":
+        return Path(option).expanduser()
+    value = os.environ.get(env)
+    return Path(value).expanduser() if value else None
+
+
+def ledger_path(option: str | Path | None = None) -> Path:
+    """The ledger file: ``--ledger`` > ``KVSUPPORT_LEDGER`` > user data dir/ledger.json."""
+    return _given(option, "KVSUPPORT_LEDGER") or _user_data_dir() / "ledger.json"
+
+
+def config_path(option: str | Path | None = None) -> Path:
+    """The config file: ``--config`` > ``KVSUPPORT_CONFIG`` > user config dir/config.toml."""
+    return _given(option, "KVSUPPORT_CONFIG") or _user_config_dir() / "config.toml"
+
+
+def user_tariffs_path() -> Path:
+    """Where ``tariff new`` writes when no file is named: user config dir/tariffs.toml."""
+    return _user_config_dir() / "tariffs.toml"
+
+
+def tariffs_path(option: str | Path | None = None) -> Path:
+    """The tariff file: option > ``KVSUPPORT_TARIFFS`` > user config dir > packaged default."""
+    given = _given(option, "KVSUPPORT_TARIFFS")
+    if given is not None:
+        return given
+    user = user_tariffs_path()
+    return user if user.exists() else PACKAGED_TARIFFS

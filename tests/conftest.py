@@ -1,0 +1,26 @@
+"""Every test runs against its own files: no test can touch a real ledger."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def isolated_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point ``KVSUPPORT_*`` and the platform's user directories into ``tmp_path``."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("KVSUPPORT_LEDGER", str(tmp_path / "ledger" / "ledger.json"))
+    monkeypatch.setenv("KVSUPPORT_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.delenv("KVSUPPORT_TARIFFS", raising=False)
+    monkeypatch.delenv("KVSUPPORT_NO_FAST_PATH", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("TZ", "Europe/Moscow")
+    time.tzset()
+    return tmp_path
