@@ -33,16 +33,21 @@ class Refused(KvsupportError):
     """A rule forbids the change: an invoiced session, an overlap, a missing consent."""
 
 
-class TariffError(KvsupportError):
+class Problems(KvsupportError):
+    """Several problems found by one check, each printed on its own ``error:`` line."""
+
+    def __init__(self, problems: list[str], hint: str | None = None, exit_code: int = 1) -> None:
+        super().__init__(problems[0] if problems else "problems found", hint)
+        self.problems = problems
+        self.exit_code = exit_code
+
+
+class TariffError(Problems):
     """The tariff file is unreadable or breaks the rules of SPEC §4.
 
     ``problems`` holds every problem found, one line each, so ``tariff check``
     can print them all at once.
     """
-
-    def __init__(self, problems: list[str], hint: str | None = None) -> None:
-        super().__init__(problems[0] if problems else "bad tariff file", hint)
-        self.problems = problems
 
 
 class ConfigError(KvsupportError):

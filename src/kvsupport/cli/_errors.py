@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from typing import NoReturn
 
-from kvsupport.errors import KvsupportError, TariffError
+from kvsupport.errors import KvsupportError, Problems
 
 
 def report(message: str, hint: str | None = None) -> None:
@@ -22,7 +22,7 @@ def report(message: str, hint: str | None = None) -> None:
 
 def fail(exc: KvsupportError) -> NoReturn:
     """Report a domain error and exit with its code."""
-    if isinstance(exc, TariffError):
+    if isinstance(exc, Problems):
         for problem in exc.problems:
             sys.stderr.write(f"error: {problem}\n")
         if exc.hint:
@@ -69,7 +69,11 @@ def _click_error(exc: Exception) -> None:
     if type(exc).__name__ == "NoArgsIsHelpError":  # a bare group: its help, not an error
         ctx = getattr(exc, "ctx", None)
         if ctx is not None:
-            sys.stdout.write(ctx.get_help() + "\n")
+            # The error's message is the help; Typer's rich help has already printed
+            # itself while the error was built (its get_help() returns ""): print it once.
+            help_text = str(getattr(exc, "message", ""))
+            if help_text:
+                sys.stdout.write(help_text + "\n")
             sys.exit(0)
     if isinstance(exc, typer.TyperException):  # click's ClickException and UsageError
         ctx = getattr(exc, "ctx", None)

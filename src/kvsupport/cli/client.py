@@ -13,7 +13,7 @@ from kvsupport.core.models import Client
 from kvsupport.ops import clients
 from kvsupport.ops.env import Env
 
-app = typer.Typer(no_args_is_help=True, help="Clients: requisites, contacts, licence.")
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Clients: requisites, contacts, licence.")
 commands = {"client": app}
 
 CodeArg = Annotated[str, typer.Argument(metavar="CODE", help="Short client code, e.g. romashka.")]

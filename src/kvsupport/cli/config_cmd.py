@@ -10,7 +10,7 @@ from kvsupport.cli.options import ItemFormat, ItemFormatOpt, env_of
 from kvsupport.cli.output import print_json, say
 from kvsupport.storage.config import DEFAULTS, KEYS, set_value, unset_value
 
-app = typer.Typer(no_args_is_help=True, help="Supplier requisites and settings.")
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Supplier requisites and settings.")
 commands = {"config": app}
 
 KeyArg = Annotated[str, typer.Argument(metavar="KEY", help=f"One of: {', '.join(KEYS)}.")]

@@ -12,7 +12,9 @@ from kvsupport.cli.output import Column, print_rows, say
 from kvsupport.errors import NotFound
 from kvsupport.storage.ledger import LedgerFiles, list_backups, open_ledger
 
-app = typer.Typer(no_args_is_help=True, help="Where the ledger is; check, backups, restore.")
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="Where the ledger is; check, backups, restore."
+)
 commands = {"ledger": app}
 
 

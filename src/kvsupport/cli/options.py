@@ -32,12 +32,34 @@ MonthOpt = Annotated[
     typer.Option("--month", "-m", help="Month YYYY-MM [default: this month].", show_default=False),
 ]
 ClientOpt = Annotated[str | None, typer.Option("--client", "-c", help="Only this client.")]
+
+
+def check_moment(ctx: typer.Context, value: str | None) -> str | None:
+    """Refuse a time option that swallowed the next option (``--at --problem x``) while
+    parsing, before Click reports that option's value as an unexpected extra argument."""
+    if value is not None and value.strip().startswith("--") and not ctx.resilient_parsing:
+        from kvsupport.cli.parse import moment
+
+        moment(env_of(ctx), value)  # raises the error the command itself would
+    return value
+
+
+def check_text(ctx: typer.Context, param: typer.CallbackParam, value: str | None) -> str | None:
+    """The same for a free-text option (``--note --at 11:05``)."""
+    if not ctx.resilient_parsing:
+        from kvsupport.cli.parse import text_value
+
+        text_value(param.opts[0], value)
+    return value
+
+
 AtOpt = Annotated[
     str | None,
     typer.Option(
         "--at",
         help="When: HH:MM, YYYY-MM-DD HH:MM, ISO 8601, -15m, -1h30m [default: now].",
         show_default=False,
+        callback=check_moment,
     ),
 ]
 

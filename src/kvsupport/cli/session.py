@@ -22,6 +22,8 @@ from kvsupport.cli.options import (
     ItemFormatOpt,
     ListFormat,
     MonthOpt,
+    check_moment,
+    check_text,
     env_of,
 )
 from kvsupport.cli.output import Column, print_json, print_rows, say
@@ -30,28 +32,34 @@ from kvsupport.cli.parse import moment, month, text_value
 from kvsupport.errors import InvalidValue
 from kvsupport.ops import sessions
 
-app = typer.Typer(no_args_is_help=True, help="Start, stop and fix support sessions.")
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Start, stop and fix support sessions.")
 commands = {"session": app}
 
-ProblemOpt = Annotated[str | None, typer.Option(help="The problem, as the client describes it.")]
+ProblemOpt = Annotated[
+    str | None, typer.Option(help="The problem, as the client describes it.", callback=check_text)
+]
 PhoneOpt = Annotated[str | None, typer.Option(help="Contact phone for this session.")]
 ConsentOpt = Annotated[
-    str | None, typer.Option(help="The client's agreement to pay, e.g. «письмо от 20.11.2026».")
+    str | None,
+    typer.Option(help="The client's agreement to pay, e.g. «письмо от 20.11.2026».", callback=check_text),
 ]
 BackupOpt = Annotated[
     bool, typer.Option("--backup-confirmed", help="The client made a backup before the session.")
 ]
 OrderOpt = Annotated[int | None, typer.Option("--order", help="Start the scheduled order N.")]
-NoteOpt = Annotated[str | None, typer.Option(help="A note for the record.")]
+NoteOpt = Annotated[str | None, typer.Option(help="A note for the record.", callback=check_text)]
 OverlapOpt = Annotated[bool, typer.Option("--allow-overlap", help="Allow overlapping another session.")]
 
 
 @app.command("start")
 def session_start(
     ctx: typer.Context,
-    client: Annotated[str | None, typer.Argument(help="Client code.", show_default=False)] = None,
+    client: Annotated[
+        str | None, typer.Argument(metavar="CLIENT", help="Client code.", show_default=False)
+    ] = None,
     service: Annotated[
-        str | None, typer.Argument(help="Service key: line, backup, remote…", show_default=False)
+        str | None,
+        typer.Argument(metavar="SERVICE", help="Service key: line, backup, remote…", show_default=False),
     ] = None,
     at: AtOpt = None,
     problem: ProblemOpt = None,
@@ -120,8 +128,8 @@ def session_add(
     ctx: typer.Context,
     client: Annotated[str, typer.Argument(help="Client code.")],
     service: Annotated[str, typer.Argument(help="Service key.")],
-    start: Annotated[str, typer.Option(help="Start time.", show_default=False)],
-    end: Annotated[str | None, typer.Option(help="End time.")] = None,
+    start: Annotated[str, typer.Option(help="Start time.", show_default=False, callback=check_moment)],
+    end: Annotated[str | None, typer.Option(help="End time.", callback=check_moment)] = None,
     duration: Annotated[str | None, typer.Option(help="Or a duration: 1h30m, 45m.")] = None,
     problem: ProblemOpt = None,
     phone: PhoneOpt = None,
@@ -212,8 +220,12 @@ def session_edit(
     session_id: Annotated[int, typer.Argument(metavar="ID", help="Session id.")],
     client: Annotated[str | None, typer.Option(help="Another client.")] = None,
     service: Annotated[str | None, typer.Option(help="Another service.")] = None,
-    start: Annotated[str | None, typer.Option(help="New start of the first segment.")] = None,
-    end: Annotated[str | None, typer.Option(help="New end of the last segment.")] = None,
+    start: Annotated[
+        str | None, typer.Option(help="New start of the first segment.", callback=check_moment)
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option(help="New end of the last segment.", callback=check_moment)
+    ] = None,
     problem: ProblemOpt = None,
     phone: PhoneOpt = None,
     consent: ConsentOpt = None,

@@ -13,7 +13,7 @@ from kvsupport.cli.parse import day
 from kvsupport.core.models import TariffVersion
 from kvsupport.core.money import money_str
 
-app = typer.Typer(no_args_is_help=True, help="The versioned price list.")
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="The versioned price list.")
 commands = {"tariff": app}
 
 

@@ -26,7 +26,7 @@ InvoiceStatus = Literal["issued", "paid", "void"]
 OrderStatus = Literal["open", "done", "cancelled"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class OneTimeFee:
     """A fee charged once per client, ever, for all services carrying its ``key``."""
 
@@ -35,7 +35,7 @@ class OneTimeFee:
     amount: Decimal
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Service:
     """One priced service of one tariff version."""
 
@@ -54,7 +54,7 @@ class Service:
         return self.hourly_rate == 0 and self.one_time_fee is None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class TariffVersion:
     """One price list, in force from ``effective`` until the next version."""
 
@@ -74,7 +74,7 @@ class TariffVersion:
         return None if self.vat == "none" else Decimal(self.vat)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Segment:
     """One stretch of work; ``end`` is ``None`` while it runs."""
 
@@ -82,7 +82,7 @@ class Segment:
     end: datetime | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Session:
     """One support job for one client and one service, in one or more segments."""
 
@@ -116,20 +116,20 @@ class Session:
 
     def worked_seconds(self, now: datetime | None = None) -> int:
         """Sum of segment durations in whole seconds; an open segment runs to ``now``."""
-        total = 0
+        total = dt.timedelta(0)
         for seg in self.segments:
             end = seg.end if seg.end is not None else now
             if end is None:
                 raise ValueError(f"session {self.id} is running: pass now")
-            total += int((end - seg.start).total_seconds())
-        return total
+            total += end - seg.start
+        return int(total.total_seconds())
 
     def with_changes(self, **changes: object) -> Session:
         """A copy with some fields changed."""
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Client:
     """An organisation the consultant supports."""
 
@@ -156,7 +156,7 @@ class Client:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class InvoiceLine:
     """One printed line: quantity 1 «усл.» × amount = amount, so it adds up (SPEC §3.9)."""
 
@@ -175,7 +175,7 @@ class InvoiceLine:
     segments: tuple[Segment, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Invoice:
     """An issued bill, frozen with everything it printed (SPEC §7)."""
 
@@ -203,7 +203,7 @@ class Invoice:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Order:
     """A scheduled request for a session (source §3.1: remote help is ordered ahead)."""
 

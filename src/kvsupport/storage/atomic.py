@@ -9,7 +9,6 @@ file untouched and removes its temp file. Temp files are named
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 
 TMP_MARK = ".tmp-"
@@ -33,7 +32,7 @@ def fsync_dir(directory: Path) -> None:
 
 def write_atomic(path: Path, data: bytes, *, mode: int = 0o600, sync_dir: bool = True) -> None:
     """Replace ``path`` with ``data`` atomically and durably; new files get ``mode``."""
-    tmp = path.with_name(f".{path.name}{TMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
+    tmp = path.with_name(f".{path.name}{TMP_MARK}{os.getpid()}-{os.urandom(4).hex()}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
         try:

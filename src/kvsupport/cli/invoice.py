@@ -1,0 +1,232 @@
+"""``kvsupport invoice …``: issue the month's invoices; list, show, void, pay."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from kvsupport.cli.options import (
+    ClientOpt,
+    FormatOpt,
+    ItemFormat,
+    ItemFormatOpt,
+    ListFormat,
+    MonthOpt,
+    env_of,
+)
+from kvsupport.cli.output import Column, console, print_json, print_rows, say, warn
+from kvsupport.cli.parse import day, month, text_value
+from kvsupport.core.models import Invoice
+from kvsupport.core.money import money_str
+from kvsupport.errors import InvalidValue, KvsupportError
+from kvsupport.ops import invoices
+from kvsupport.ops.env import Env
+from kvsupport.storage.codec import encode_invoice
+
+app = typer.Typer(add_completion=False, help="Issue the month's invoices; list, show, void, pay.")
+commands = {"invoice": app}
+
+
+class DocFormat(StrEnum):
+    """Formats of a document."""
+
+    text = "text"
+    json = "json"
+    html = "html"
+    pdf = "pdf"
+
+
+def _due_days(env: Env) -> int | None:
+    value = env.config.get("invoice.due_days")
+    return value if isinstance(value, int) else None
+
+
+def render_document(env: Env, invoice: Invoice, *, act: bool, fmt: str) -> bytes | str:
+    """The invoice (or act) as JSON, HTML or PDF."""
+    if fmt == "json":
+        import json
+
+        return json.dumps(encode_invoice(invoice), ensure_ascii=False, indent=2) + "\n"
+    from kvsupport.documents import render
+
+    return render(invoice, act=act, fmt=fmt, language=env.config.language, due_days=_due_days(env))
+
+
+def print_document(env: Env, invoice: Invoice, *, act: bool) -> None:
+    """The invoice (or act) on the terminal."""
+    from kvsupport.documents.layout import document
+    from kvsupport.documents.text import render_text
+
+    doc = document(invoice, act=act, language=env.config.language, due_days=_due_days(env))
+    render_text(doc, console())
+
+
+def write_documents(env: Env, invoice: Invoice, directory: Path) -> list[Path]:
+    """Write the invoice and the act as HTML and PDF into ``directory``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for act, kind in ((False, "invoice"), (True, "act")):
+        for fmt in ("html", "pdf"):
+            data = render_document(env, invoice, act=act, fmt=fmt)
+            path = directory / f"{invoice.number}-{kind}.{fmt}"
+            path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+            written.append(path)
+    return written
+
+
+@app.callback(invoke_without_command=True)
+def invoice_issue(
+    ctx: typer.Context,
+    month_: MonthOpt = None,
+    client: ClientOpt = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="Invoice date [default: today].", show_default=False)
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show, store nothing.")] = False,
+    fmt: ItemFormatOpt = ItemFormat.text,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Also write each invoice and act (HTML, PDF) here."),
+    ] = None,
+) -> None:
+    """Issue this month's invoices (one per client with unbilled paid work) and print them.
+
+    Run again, it bills only what is new. Example: kvsupport invoice --month 2026-11 --dry-run
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    env = env_of(ctx)
+    year, mon = month(env, month_)
+    result = invoices.issue(env, year, mon, client=client, issued_on=day(env, date), dry_run=dry_run)
+    for s in result.running:
+        warn(f"session {s.id} ({s.client}) is running and is not billed; stop it and run again")
+    if fmt is ItemFormat.json:
+        print_json([encode_invoice(inv) for inv in result.invoices])
+    else:
+        for inv in result.invoices:
+            print_document(env, inv, act=False)
+    if output is not None and not dry_run:
+        for inv in result.invoices:
+            paths = write_documents(env, inv, output)
+            say(env, f"wrote {', '.join(p.name for p in paths)} to {output}")
+    _summary(env, result, dry_run)
+
+
+def _summary(env: Env, result: invoices.Issued, dry_run: bool) -> None:
+    if not result.invoices:
+        hint = ""
+        if result.earlier_unbilled:
+            hint = f"; {result.earlier_unbilled} has unbilled work: --month {result.earlier_unbilled}"
+        say(env, f"nothing to invoice for {result.period}{hint}")
+        return
+    verb = "would issue" if dry_run else "issued"
+    listed = "; ".join(f"{i.number} {i.client_code} {money_str(i.total)}" for i in result.invoices)
+    say(env, f"{verb} {len(result.invoices)} invoice(s) for {result.period}: {listed}")
+    if dry_run:
+        say(env, "dry run: nothing was stored, no number was used")
+
+
+def invoice_row(inv: Invoice) -> dict[str, Any]:
+    """A listing row of an invoice (JSON keeps the full record)."""
+    record = encode_invoice(inv)
+    record["client_code"] = inv.client_code
+    record["client_name"] = inv.client.get("name")
+    return record
+
+
+COLUMNS: list[Column] = [
+    ("number", "Number", "left"),
+    ("date", "Date", "left"),
+    ("period", "Period", "left"),
+    ("client_code", "Client", "left"),
+    ("total", "Total", "right"),
+    ("status", "Status", "left"),
+    ("paid_on", "Paid", "left"),
+]
+
+
+@app.command("list")
+def invoice_list(
+    ctx: typer.Context,
+    unpaid: Annotated[bool, typer.Option("--unpaid", help="Only issued, not paid.")] = False,
+    client: ClientOpt = None,
+    fmt: FormatOpt = ListFormat.text,
+) -> None:
+    """List invoices in order of issue.
+
+    Example: kvsupport invoice list --unpaid --format csv
+    """
+    env = env_of(ctx)
+    rows = [invoice_row(inv) for inv in invoices.listing(env, unpaid=unpaid, client=client)]
+    if fmt is ListFormat.csv:
+        rows = [{k: v for k, v in row.items() if k not in ("lines", "client", "supplier")} for row in rows]
+    print_rows(rows, fmt.value, COLUMNS, empty="no invoices")
+
+
+NumberArg = Annotated[str, typer.Argument(metavar="NUMBER", help="Invoice number, e.g. 2026-0001.")]
+
+
+@app.command("show")
+def invoice_show(
+    ctx: typer.Context,
+    number: NumberArg,
+    act: Annotated[bool, typer.Option("--act", help="The act instead of the invoice.")] = False,
+    fmt: Annotated[DocFormat, typer.Option("--format", "-f", help="Output format.")] = DocFormat.text,
+    out: Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE.")] = None,
+) -> None:
+    """Show an invoice or its act, on the terminal or as JSON, HTML or PDF.
+
+    Example: kvsupport invoice show 2026-0001 --act --format pdf -o act.pdf
+    """
+    env = env_of(ctx)
+    invoice = invoices.show(env, number)
+    if fmt is DocFormat.text and out is None:
+        print_document(env, invoice, act=act)
+        return
+    if fmt is DocFormat.text:
+        raise InvalidValue("--output needs --format json, html or pdf")
+    data = render_document(env, invoice, act=act, fmt=fmt.value)
+    blob = data if isinstance(data, bytes) else data.encode("utf-8")
+    if out is not None:
+        out.write_bytes(blob)
+        say(env, f"wrote {out}")
+    elif fmt is DocFormat.pdf and sys.stdout.isatty():
+        raise KvsupportError("a PDF is not for the terminal", hint="add -o FILE or pipe it")
+    else:
+        sys.stdout.buffer.write(blob)
+
+
+@app.command("void")
+def invoice_void(
+    ctx: typer.Context,
+    number: NumberArg,
+    reason: Annotated[str, typer.Option("--reason", help="Why it is void (kept on record).")],
+) -> None:
+    """Void an invoice: kept and marked, its sessions and fee billable again.
+
+    Example: kvsupport invoice void 2026-0003 --reason "ошибка в реквизитах"
+    """
+    env = env_of(ctx)
+    voided = invoices.void(env, number, text_value("--reason", reason) or "")
+    say(env, f"voided {voided.number}; its sessions can be invoiced again (the number is not reused)")
+
+
+@app.command("pay")
+def invoice_pay(
+    ctx: typer.Context,
+    number: NumberArg,
+    date: Annotated[
+        str | None, typer.Option("--date", help="Payment date [default: today].", show_default=False)
+    ] = None,
+) -> None:
+    """Mark an invoice paid.
+
+    Example: kvsupport invoice pay 2026-0001 --date 2026-12-03
+    """
+    env = env_of(ctx)
+    paid = invoices.pay(env, number, day(env, date))
+    say(env, f"{paid.number} paid on {paid.paid_on}: {money_str(paid.total)} RUB")

@@ -1,0 +1,110 @@
+"""``kvsupport order …``: sessions scheduled ahead (source §3.1)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from kvsupport.cli.options import FormatOpt, ListFormat, env_of
+from kvsupport.cli.output import Column, console, print_rows, say
+from kvsupport.cli.parse import moment, text_value
+from kvsupport.cli.views import clock, iso
+from kvsupport.core.models import Order
+from kvsupport.ops import orders
+from kvsupport.ops.env import Env
+
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="Scheduled sessions (remote help is ordered ahead)."
+)
+commands = {"order": app}
+
+
+def order_record(env: Env, order: Order) -> dict[str, Any]:
+    """The JSON shape of an order."""
+    return {
+        "id": order.id,
+        "client": order.client,
+        "service": order.service,
+        "at": iso(env, order.at),
+        "today": env.local(order.at).date() == env.today,
+        "problem": order.problem,
+        "phone": order.phone,
+        "status": order.status,
+        "session": order.session,
+    }
+
+
+@app.command("add")
+def order_add(
+    ctx: typer.Context,
+    client: Annotated[str, typer.Argument(help="Client code.")],
+    service: Annotated[str, typer.Argument(help="Service key.")],
+    at: Annotated[str, typer.Option("--at", help="When: YYYY-MM-DD HH:MM, HH:MM (today), +2h.")],
+    problem: Annotated[str | None, typer.Option(help="The problem, as described.")] = None,
+    phone: Annotated[str | None, typer.Option(help="Contact phone.")] = None,
+) -> None:
+    """Schedule a session; start it later with 'session start --order N'.
+
+    Example: kvsupport order add romashka remote --at "2026-11-27 10:00" --problem "перенос базы"
+    """
+    env = env_of(ctx)
+    if phone is not None:
+        from kvsupport.core.requisites import check_phone
+
+        phone = check_phone(phone)
+    order = orders.add(env, client, service, moment(env, at), text_value("--problem", problem), phone)
+    say(env, f"order {order.id}: {order.service} for {order.client} at {clock(env, order.at)}")
+
+
+COLUMNS: list[Column] = [
+    ("id", "N", "right"),
+    ("when", "When", "left"),
+    ("client", "Client", "left"),
+    ("service", "Service", "left"),
+    ("problem", "Problem", "left"),
+    ("status", "Status", "left"),
+]
+
+
+@app.command("list")
+def order_list(
+    ctx: typer.Context,
+    all_: Annotated[bool, typer.Option("--all", help="Done and cancelled too.")] = False,
+    fmt: FormatOpt = ListFormat.text,
+) -> None:
+    """List open orders, soonest first; today's are marked.
+
+    Example: kvsupport order list
+    """
+    env = env_of(ctx)
+    found = orders.listing(env, every=all_)
+    rows = [order_record(env, o) for o in found]
+    if fmt is not ListFormat.text or not rows:
+        print_rows(rows, fmt.value, COLUMNS, empty="no open orders")
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(show_edge=False, pad_edge=False)
+    for _, header, justify in COLUMNS:
+        table.add_column(header, justify=justify)  # type: ignore[arg-type]
+    for row, order in zip(rows, found, strict=True):
+        when = ("today " if row["today"] else "") + clock(env, order.at)
+        style = "bold" if row["today"] and order.status == "open" else None
+        cells = [str(row["id"]), when, row["client"], row["service"], row["problem"] or "", row["status"]]
+        table.add_row(*(escape(c) for c in cells), style=style)
+    console().print(table)
+
+
+@app.command("cancel")
+def order_cancel(
+    ctx: typer.Context, order_id: Annotated[int, typer.Argument(metavar="N", help="Order number.")]
+) -> None:
+    """Cancel an open order.
+
+    Example: kvsupport order cancel 3
+    """
+    env = env_of(ctx)
+    order = orders.cancel(env, order_id)
+    say(env, f"cancelled order {order.id} ({order.client}, {clock(env, order.at)})")

@@ -1,0 +1,118 @@
+"""``kvsupport report``: a month at a glance."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from kvsupport.cli.options import ClientOpt, FormatOpt, ListFormat, MonthOpt, env_of
+from kvsupport.cli.output import Column, console, print_json, print_rows
+from kvsupport.cli.parse import month
+from kvsupport.core.money import ZERO, money_str
+from kvsupport.ops.reports import By, Report, Row, month_report
+
+app = typer.Typer(add_completion=False, help="A month at a glance: hours, amounts, unbilled, unpaid.")
+commands = {"report": app}
+
+
+def row_record(row: Row) -> dict[str, Any]:
+    """The JSON/CSV shape of a report row."""
+    return {
+        "key": row.key,
+        "name": row.name,
+        "sessions": row.sessions,
+        "worked_hours": f"{row.worked_seconds / 3600:.2f}",
+        "billable_hours": f"{row.billable_minutes / 60:.2f}",
+        "amount": money_str(row.amount),
+        "free_calls": row.free_calls,
+        "unbilled_sessions": row.unbilled,
+        "unbilled_amount": money_str(row.unbilled_amount),
+        "invoiced_amount": money_str(row.invoiced_amount),
+        "running": row.running,
+    }
+
+
+def report_record(report: Report) -> dict[str, Any]:
+    """The JSON shape of a report."""
+    return {
+        "period": report.period,
+        "by": report.by,
+        "rows": [row_record(r) for r in report.rows],
+        "total": row_record(report.total),
+        "unpaid_invoices": [
+            {
+                "number": i.number,
+                "date": i.date.isoformat(),
+                "client": i.client_code,
+                "total": money_str(i.total),
+            }
+            for i in report.unpaid
+        ],
+        "unpaid_total": money_str(sum((i.total for i in report.unpaid), ZERO)),
+    }
+
+
+COLUMNS: list[Column] = [
+    ("key", "", "left"),
+    ("sessions", "Sessions", "right"),
+    ("worked_hours", "Worked h", "right"),
+    ("billable_hours", "Billed h", "right"),
+    ("amount", "Amount", "right"),
+    ("free_calls", "Free calls", "right"),
+    ("unbilled_amount", "Unbilled", "right"),
+]
+
+
+@app.command()
+def report(
+    ctx: typer.Context,
+    month_: MonthOpt = None,
+    by: Annotated[str, typer.Option("--by", help="Group by client or service.")] = "client",
+    client: ClientOpt = None,
+    fmt: FormatOpt = ListFormat.text,
+) -> None:
+    """Sessions, worked and billed hours, amounts, free line calls, unbilled work, unpaid invoices.
+
+    Example: kvsupport report --month 2026-11 --by service
+    """
+    env = env_of(ctx)
+    if by not in ("client", "service"):
+        from kvsupport.errors import InvalidValue
+
+        raise InvalidValue(f"--by {by!r}: use client or service")
+    grouped: By = "client" if by == "client" else "service"
+    result = month_report(env, *month(env, month_), grouped, client)
+    if fmt is ListFormat.json:
+        print_json(report_record(result))
+    elif fmt is ListFormat.csv:
+        print_rows([row_record(r) for r in result.rows], "csv", COLUMNS)
+    else:
+        print_text(result)
+
+
+def print_text(result: Report) -> None:
+    """Rich table with a bar per row, then the unpaid invoices."""
+    from rich.bar import Bar
+    from rich.markup import escape
+    from rich.table import Table
+
+    out = console()
+    table = Table(title=f"{result.period} by {result.by}", title_justify="left", show_edge=False)
+    for _, header, justify in COLUMNS:
+        table.add_column(header or result.by.capitalize(), justify=justify)  # type: ignore[arg-type]
+    table.add_column("", width=24)
+    top = max((float(r.amount) for r in result.rows), default=0.0) or 1.0
+    for row in [*result.rows, result.total]:
+        rec = row_record(row)
+        bar: Any = Bar(top, 0, float(row.amount), width=24) if row is not result.total else ""
+        cells = [escape(str(rec[key])) for key, _, _ in COLUMNS]
+        table.add_row(*cells, bar, end_section=row is result.rows[-1] if result.rows else False)
+    out.print(table)
+    if result.unpaid:
+        total = report_record(result)["unpaid_total"]
+        out.print(f"\nUnpaid invoices ({len(result.unpaid)}, {total} RUB):")
+        for inv in result.unpaid:
+            out.print(
+                f"  {escape(inv.number)}  {inv.date}  {escape(inv.client_code)}  {money_str(inv.total)}"
+            )

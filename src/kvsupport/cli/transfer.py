@@ -1,0 +1,70 @@
+"""``kvsupport import`` and ``kvsupport export``: sessions as CSV or JSON."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kvsupport.cli.options import ClientOpt, env_of
+from kvsupport.cli.output import print_rows, say
+from kvsupport.cli.parse import month
+from kvsupport.errors import InvalidValue
+from kvsupport.ops import transfer
+
+import_app = typer.Typer(add_completion=False, help="Import sessions from CSV or JSON, all or nothing.")
+export_app = typer.Typer(add_completion=False, help="Export sessions as CSV or JSON.")
+commands = {"import": import_app, "export": export_app}
+
+FileFormat = Annotated[
+    str | None,
+    typer.Option(
+        "--format", "-f", help="csv or json [default: from the file name, else csv].", show_default=False
+    ),
+]
+
+
+@import_app.command("import")
+def import_sessions(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(metavar="FILE|-", help="A file, or - for stdin.")],
+    fmt: FileFormat = None,
+) -> None:
+    """Import sessions; every row is checked first and nothing is stored if one is bad.
+
+    Example: kvsupport import november.csv
+    """
+    env = env_of(ctx)
+    chosen = fmt or ("json" if file.endswith(".json") else "csv")
+    if chosen not in ("csv", "json"):
+        raise InvalidValue(f"--format {chosen!r}: use csv or json")
+    if file == "-":
+        text, source = sys.stdin.read(), "stdin"
+    else:
+        try:
+            text, source = Path(file).read_text("utf-8-sig"), file
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidValue(f"cannot read {file}: {getattr(exc, 'strerror', None) or exc}") from None
+    stored = transfer.import_sessions(env, text, chosen, source)
+    say(env, f"imported {len(stored)} session(s) from {source}")
+
+
+@export_app.command("export")
+def export_sessions(
+    ctx: typer.Context,
+    month_: Annotated[str | None, typer.Option("--month", "-m", help="Only this month YYYY-MM.")] = None,
+    client: ClientOpt = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv or json.")] = "csv",
+) -> None:
+    """Export sessions, one row per segment (the columns 'import' reads).
+
+    Example: kvsupport export --month 2026-11 --format json | jq '.[].client'
+    """
+    env = env_of(ctx)
+    if fmt not in ("csv", "json"):
+        raise InvalidValue(f"--format {fmt!r}: use csv or json")
+    chosen = None if month_ is None else month(env, month_)
+    rows = transfer.export(env, month=chosen, client=client)
+    print_rows(rows, fmt, [(c, c, "left") for c in transfer.COLUMNS])

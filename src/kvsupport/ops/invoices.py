@@ -1,0 +1,208 @@
+"""Invoice actions: issue the month's invoices, list, show, void, pay."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from kvsupport.core.billing import (
+    build_invoice,
+    charge_for,
+    format_number,
+    invoice_lines,
+    invoice_total,
+    invoiceable,
+)
+from kvsupport.core.models import Client, Invoice, Session
+from kvsupport.core.words import amount_in_words
+from kvsupport.errors import InvalidValue, Refused
+from kvsupport.ops.env import Env
+from kvsupport.ops.sessions import select
+from kvsupport.storage.codec import encode_client
+from kvsupport.storage.ledger import Ledger, open_ledger
+
+
+@dataclass
+class Issued:
+    """What ``kvsupport invoice`` did (or, with ``--dry-run``, would do)."""
+
+    period: str
+    invoices: list[Invoice] = field(default_factory=list)
+    running: list[Session] = field(default_factory=list)
+    earlier_unbilled: str | None = None
+
+
+def _sequence_key(number_format: str, year: int) -> int:
+    """Numbers restart each year only when the format shows the year."""
+    return year if "{year" in number_format else 0
+
+
+def client_snapshot(client: Client) -> dict[str, object]:
+    """The client's requisites as frozen into an invoice."""
+    record = encode_client(client)
+    record.pop("fees_charged", None)
+    record.pop("fee_paid", None)
+    return record
+
+
+def issue(
+    env: Env,
+    year: int,
+    month: int,
+    *,
+    client: str | None = None,
+    issued_on: date | None = None,
+    dry_run: bool = False,
+) -> Issued:
+    """Issue one invoice per client with unbilled billable sessions of the month.
+
+    Sessions already invoiced are never billed again; a running session waits.
+    With ``dry_run`` the same invoices are computed and nothing is stored (no
+    number is used up).
+    """
+    period = f"{year:04d}-{month:02d}"
+    on = issued_on or env.today
+    if on < date(year, month, 1):
+        raise InvalidValue(f"invoice date {on.isoformat()} is before the period {period}")
+    number_format = str(env.config.get("invoice.number_format"))
+    supplier = env.config.supplier()
+    result = Issued(period)
+    with open_ledger(env.ledger_path, write=not dry_run) as ledger:
+        sessions = select(env, ledger, month=(year, month), client=client)
+        result.running = [s for s in sessions if s.is_running]
+        for code, group in _by_client(invoiceable(sessions, period, env.tz)).items():
+            invoice = _invoice_for(env, ledger, ledger.client(code), group, period, on, number_format)
+            if invoice is None:
+                continue
+            invoice = invoice.with_changes(supplier=supplier)
+            _store(ledger, invoice, group)
+            result.invoices.append(invoice)
+        if not result.invoices and not result.running:
+            result.earlier_unbilled = _earlier_unbilled(env, ledger, year, month, client)
+    return result
+
+
+def _by_client(sessions: list[Session]) -> dict[str, list[Session]]:
+    groups: dict[str, list[Session]] = {}
+    for s in sessions:
+        groups.setdefault(s.client, []).append(s)
+    return groups
+
+
+def _invoice_for(
+    env: Env,
+    ledger: Ledger,
+    client: Client,
+    sessions: list[Session],
+    period: str,
+    on: date,
+    number_format: str,
+) -> Invoice | None:
+    charges = [charge_for(s, env.tariffs, env.tz) for s in sessions]
+    lines = invoice_lines(client, charges)
+    if not lines:
+        return None  # only free line calls
+    seq = ledger.next_invoice_seq(_sequence_key(number_format, on.year))
+    number = format_number(number_format, year=on.year, seq=seq)
+    return build_invoice(
+        number=number,
+        issued_on=on,
+        period=period,
+        client=client_snapshot(client),
+        supplier={},
+        lines=lines,
+        words=amount_in_words(invoice_total(lines)),
+    )
+
+
+def _store(ledger: Ledger, invoice: Invoice, sessions: list[Session]) -> None:
+    billed = {line.session for line in invoice.lines if line.kind == "session"}
+    for s in sessions:
+        if s.id in billed:
+            ledger.put_session(s.with_changes(invoice=invoice.number))
+    fees = {line.fee_key: invoice.number for line in invoice.lines if line.fee_key}
+    if fees:
+        client = ledger.client(invoice.client_code)
+        ledger.put_client(client.with_changes(fees_charged={**client.fees_charged, **fees}))
+    ledger.put_invoice(invoice)
+
+
+def _earlier_unbilled(env: Env, ledger: Ledger, year: int, month: int, client: str | None) -> str | None:
+    """The previous month, if it still has unbilled work (a hint for the 1st of the month)."""
+    prev = (year - 1, 12) if month == 1 else (year, month - 1)
+    period = f"{prev[0]:04d}-{prev[1]:02d}"
+    pending = invoiceable(select(env, ledger, month=prev, client=client), period, env.tz)
+    for s in pending:
+        try:
+            _, service = env.tariffs.service_on(s.service, s.started_at.astimezone(env.tz).date())
+        except Refused:
+            continue
+        if not service.is_free:
+            return period
+    return None
+
+
+def listing(env: Env, *, unpaid: bool = False, client: str | None = None) -> list[Invoice]:
+    """Invoices in order of issue; ``unpaid``: issued and not paid."""
+    with open_ledger(env.ledger_path) as ledger:
+        found = ledger.invoices()
+    if unpaid:
+        found = [inv for inv in found if inv.status == "issued"]
+    if client:
+        found = [inv for inv in found if inv.client_code == client]
+    return found
+
+
+def show(env: Env, number: str) -> Invoice:
+    """One invoice."""
+    with open_ledger(env.ledger_path) as ledger:
+        return ledger.invoice(number)
+
+
+def void(env: Env, number: str, reason: str) -> Invoice:
+    """Void an issued invoice: kept and marked, its sessions and fee released, number not reused."""
+    if not reason.strip() or reason.startswith("--"):
+        raise InvalidValue("give the reason: --reason TEXT")
+    with open_ledger(env.ledger_path, write=True) as ledger:
+        invoice = ledger.invoice(number)
+        if invoice.status == "void":
+            raise Refused(f"invoice {number} is void already ({invoice.void_reason})")
+        if invoice.status == "paid":
+            raise Refused(
+                f"invoice {number} was paid on {invoice.paid_on}",
+                hint="a paid invoice stays; settle the refund outside kvsupport",
+            )
+        for line in invoice.lines:
+            if line.kind == "session" and line.session is not None:
+                session = ledger.session(line.session)
+                if session.invoice == number:
+                    ledger.put_session(session.with_changes(invoice=None))
+        _release_fees(ledger, invoice)
+        voided = invoice.with_changes(status="void", void_reason=reason.strip())
+        ledger.put_invoice(voided)
+        return voided
+
+
+def _release_fees(ledger: Ledger, invoice: Invoice) -> None:
+    client = ledger.clients().get(invoice.client_code)
+    if client is None:
+        return
+    kept: Mapping[str, str] = {k: v for k, v in client.fees_charged.items() if v != invoice.number}
+    if len(kept) != len(client.fees_charged):
+        ledger.put_client(client.with_changes(fees_charged=dict(kept)))
+
+
+def pay(env: Env, number: str, paid_on: date) -> Invoice:
+    """Mark an invoice paid on a date."""
+    with open_ledger(env.ledger_path, write=True) as ledger:
+        invoice = ledger.invoice(number)
+        if invoice.status == "void":
+            raise Refused(f"invoice {number} is void ({invoice.void_reason})")
+        if invoice.status == "paid":
+            raise Refused(f"invoice {number} was paid on {invoice.paid_on} already")
+        if paid_on < invoice.date:
+            raise InvalidValue(f"payment date {paid_on} is before the invoice date {invoice.date}")
+        paid = invoice.with_changes(status="paid", paid_on=paid_on)
+        ledger.put_invoice(paid)
+        return paid

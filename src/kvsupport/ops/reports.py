@@ -1,0 +1,103 @@
+"""The month at a glance: sessions, hours, amounts, free calls, unbilled work, unpaid invoices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+from kvsupport.core.billing import Charge
+from kvsupport.core.models import Invoice, Session
+from kvsupport.core.money import ZERO
+from kvsupport.ops.env import Env
+from kvsupport.ops.sessions import charged, select
+from kvsupport.storage.ledger import open_ledger
+
+By = Literal["client", "service"]
+
+
+@dataclass
+class Row:
+    """One client's (or service's) month."""
+
+    key: str
+    name: str
+    sessions: int = 0
+    worked_seconds: int = 0
+    billable_minutes: int = 0
+    amount: Decimal = ZERO
+    free_calls: int = 0
+    unbilled: int = 0
+    unbilled_amount: Decimal = ZERO
+    invoiced_amount: Decimal = ZERO
+    running: int = 0
+
+    def add(self, session: Session, charge: Charge | None) -> None:
+        """Count one session in."""
+        self.sessions += 1
+        if session.is_running:
+            self.running += 1
+        if charge is None:
+            return
+        self.worked_seconds += charge.worked_seconds
+        if charge.service.is_free:
+            self.free_calls += 1
+            return
+        self.billable_minutes += charge.billable_minutes
+        self.amount += charge.amount
+        if session.invoice is None:
+            if not session.is_running:
+                self.unbilled += 1
+                self.unbilled_amount += charge.amount
+        else:
+            self.invoiced_amount += charge.amount
+
+
+@dataclass
+class Report:
+    """``kvsupport report``."""
+
+    period: str
+    by: By
+    rows: list[Row] = field(default_factory=list)
+    unpaid: list[Invoice] = field(default_factory=list)
+
+    @property
+    def total(self) -> Row:
+        """All rows added up."""
+        total = Row("total", "")
+        for row in self.rows:
+            for name in (
+                "sessions",
+                "worked_seconds",
+                "billable_minutes",
+                "free_calls",
+                "unbilled",
+                "running",
+            ):
+                setattr(total, name, getattr(total, name) + getattr(row, name))
+            total.amount += row.amount
+            total.unbilled_amount += row.unbilled_amount
+            total.invoiced_amount += row.invoiced_amount
+        return total
+
+
+def month_report(env: Env, year: int, month: int, by: By, client: str | None = None) -> Report:
+    """Sessions of the month grouped by client or service, and every unpaid invoice."""
+    report = Report(f"{year:04d}-{month:02d}", by)
+    with open_ledger(env.ledger_path) as ledger:
+        sessions = select(env, ledger, month=(year, month), client=client)
+        names = {code: c.name for code, c in ledger.clients().items()}
+        report.unpaid = ledger.invoices(statuses=("issued",))
+    if client:
+        report.unpaid = [inv for inv in report.unpaid if inv.client_code == client]
+    rows: dict[str, Row] = {}
+    for session, charge in charged(env, sessions):
+        key = session.client if by == "client" else session.service
+        if key not in rows:
+            title = charge.service.title if charge else ""
+            name = names.get(key, "") if by == "client" else title
+            rows[key] = Row(key, name)
+        rows[key].add(session, charge)
+    report.rows = sorted(rows.values(), key=lambda r: (-r.amount, r.key))
+    return report

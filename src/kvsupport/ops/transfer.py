@@ -1,0 +1,296 @@
+"""Import and export of sessions as CSV or JSON (SPEC §5), all or nothing.
+
+One row per segment: ``id`` (joins the segments of one session), ``client``,
+``service``, ``start``, ``end`` or ``duration``, and optionally ``problem``,
+``phone``, ``consent``, ``backup_confirmed`` (yes/no), ``note``. Rows are
+validated with pydantic; every row is checked (shape, client, tariff, SPEC §6
+requirements, overlaps) before anything is stored, and every problem is
+reported with its line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from kvsupport.core.billing import local_date, local_period
+from kvsupport.core.models import Segment, Session
+from kvsupport.errors import InvalidValue, KvsupportError, Problems
+from kvsupport.ops.env import Env
+from kvsupport.ops.sessions import missing_requirements, select
+from kvsupport.storage.ledger import Ledger, open_ledger
+
+COLUMNS = [
+    "id",
+    "client",
+    "service",
+    "start",
+    "end",
+    "problem",
+    "phone",
+    "consent",
+    "backup_confirmed",
+    "note",
+]
+MAX_REPORTED = 50
+
+
+class Row(BaseModel):
+    """One imported row, as typed in the file."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    id: str | None = None
+    client: str
+    service: str
+    start: str
+    end: str | None = None
+    duration: str | None = None
+    problem: str | None = None
+    phone: str | None = None
+    consent: str | None = None
+    backup_confirmed: bool = False
+    note: str | None = None
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("backup_confirmed", mode="before")
+    @classmethod
+    def _yes_no(cls, value: object) -> object:
+        if value is None:
+            return False
+        if isinstance(value, str):
+            word = value.strip().lower()
+            if word in ("yes", "y", "true", "1", "да"):
+                return True
+            if word in ("no", "n", "false", "0", "нет"):
+                return False
+            raise ValueError("use yes or no")
+        return value
+
+
+@dataclass(frozen=True)
+class Located:
+    """A row with where it came from."""
+
+    where: str
+    row: Row
+
+
+def read_rows(text: str, fmt: str, source: str) -> tuple[list[Located], list[str]]:
+    """Parse CSV or JSON into rows; every malformed row is a problem naming its line."""
+    problems: list[str] = []
+    rows: list[Located] = []
+    for where, raw in _records(text, fmt, source):
+        try:
+            rows.append(Located(where, Row.model_validate(raw)))
+        except ValidationError as exc:
+            for err in exc.errors():
+                field = ".".join(str(p) for p in err["loc"]) or "row"
+                problems.append(f"{where}: {field}: {err['msg'].lower()}")
+    return rows, problems
+
+
+def _records(text: str, fmt: str, source: str) -> Iterator[tuple[str, Any]]:
+    if fmt == "json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InvalidValue(f"{source}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
+        if not isinstance(data, list):
+            raise InvalidValue(f"{source}: expected a JSON array of session rows")
+        for i, item in enumerate(data, 1):
+            yield f"{source}: item {i}", item
+        return
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames:
+        raise InvalidValue(f"{source}: empty CSV (the first line names the columns)")
+    unknown = [c for c in reader.fieldnames if c not in (*COLUMNS, "duration")]
+    if unknown:
+        raise InvalidValue(
+            f"{source}: line 1: unknown column {unknown[0]!r}",
+            hint=f"columns: {', '.join(COLUMNS)}, duration",
+        )
+    for raw in reader:
+        if None in raw:
+            yield f"{source}: line {reader.line_num}", {"_extra": raw[None]}
+            continue
+        yield f"{source}: line {reader.line_num}", raw
+
+
+def _segment(env: Env, item: Located) -> Segment:
+    from kvsupport.core.timeinput import parse_duration, parse_moment
+
+    row = item.row
+    start = parse_moment(row.start, now=env.now, tz=env.tz)
+    if (row.end is None) == (row.duration is None):
+        raise InvalidValue("give end or duration (one of them)")
+    end = (
+        start + parse_duration(row.duration)
+        if row.duration
+        else parse_moment(row.end or "", now=env.now, tz=env.tz)
+    )
+    if end <= start:
+        raise InvalidValue("end is not after start")
+    if end > env.now:
+        raise InvalidValue("end is in the future")
+    return Segment(start, end)
+
+
+def build_sessions(env: Env, ledger: Ledger, rows: list[Located]) -> tuple[list[Session], list[str]]:
+    """Sessions from rows (segments joined by ``id``), checked against the ledger."""
+    problems: list[str] = []
+    groups: dict[str, list[tuple[Located, Segment]]] = {}
+    for n, item in enumerate(rows):
+        try:
+            segment = _segment(env, item)
+        except KvsupportError as exc:
+            problems.append(f"{item.where}: {exc.message}")
+            continue
+        key = f"id:{item.row.id}" if item.row.id is not None else f"row:{n}"
+        groups.setdefault(key, []).append((item, segment))
+    sessions: list[Session] = []
+    for members in groups.values():
+        first = members[0][0]
+        segments = tuple(sorted((seg for _, seg in members), key=lambda s: s.start))
+        row = first.row
+        if any(m.row.client != row.client or m.row.service != row.service for m, _ in members):
+            problems.append(f"{first.where}: rows with id {row.id} name different clients or services")
+            continue
+        session = Session(
+            id=0,
+            client=row.client,
+            service=row.service,
+            segments=segments,
+            problem=row.problem,
+            phone=row.phone,
+            consent=row.consent,
+            backup_confirmed=row.backup_confirmed,
+            note=row.note,
+        )
+        problem = _rule_problem(env, ledger, session)
+        if problem:
+            problems.append(f"{first.where}: {problem}")
+        else:
+            sessions.append(session)
+    problems.extend(_overlaps(env, ledger, sessions))
+    return sessions, problems
+
+
+def _rule_problem(env: Env, ledger: Ledger, session: Session) -> str | None:
+    client = ledger.clients().get(session.client)
+    if client is None:
+        return f"unknown client '{session.client}'"
+    try:
+        _, service = env.tariffs.service_on(session.service, local_date(session.started_at, env.tz))
+    except KvsupportError as exc:
+        return exc.message
+    missing = missing_requirements(service, session, client)
+    if missing:
+        return f"{session.service} needs {', '.join(m.replace('_', ' ') for m in missing)}"
+    for a, b in zip(session.segments, session.segments[1:], strict=False):
+        assert a.end is not None
+        if b.start < a.end:
+            return "its segments overlap each other"
+    return None
+
+
+def _overlaps(env: Env, ledger: Ledger, new: list[Session]) -> list[str]:
+    """Overlaps among the new sessions and with stored ones, by one sweep over time."""
+    months: set[tuple[int, int]] = set()
+    for s in new:
+        local = env.local(s.started_at)
+        months.add((local.year, local.month))
+    stored: dict[int, Session] = {}
+    for year, month in sorted(months):
+        for s in select(env, ledger, month=(year, month)):
+            stored[s.id] = s
+    spans: list[tuple[datetime, datetime, str]] = []
+    for s in stored.values():
+        if not s.allow_overlap:
+            spans += [(seg.start, seg.end or env.now, f"session {s.id}") for seg in s.segments]
+    for i, s in enumerate(new):
+        spans += [(seg.start, seg.end or env.now, f"new#{i}") for seg in s.segments]
+    spans.sort(key=lambda sp: sp[0])
+    problems = []
+    last_end: datetime | None = None
+    last_name = ""
+    for start, end, name in spans:
+        involved = name.startswith("new#") or last_name.startswith("new#")
+        if last_end is not None and start < last_end and name != last_name and involved:
+            a, b = (last_name, name) if not last_name.startswith("new#") else (name, last_name)
+            problems.append(f"{_label(new, a)} overlaps {_label(new, b)}")
+        if last_end is None or end > last_end:
+            last_end, last_name = end, name
+    return problems
+
+
+def _label(new: list[Session], name: str) -> str:
+    if name.startswith("new#"):
+        s = new[int(name[4:])]
+        return f"the imported {s.service} session of {s.client} at {s.started_at.isoformat()}"
+    return name
+
+
+def import_sessions(env: Env, text: str, fmt: str, source: str) -> list[Session]:
+    """Store every session of ``text``, or none: each problem is reported with its line."""
+    rows, problems = read_rows(text, fmt, source)
+    with open_ledger(env.ledger_path, write=True) as ledger:
+        sessions, more = build_sessions(env, ledger, rows)
+        problems += more
+        if problems:
+            shown = problems[:MAX_REPORTED]
+            hint = "nothing was imported"
+            if len(problems) > MAX_REPORTED:
+                hint += f"; {len(problems) - MAX_REPORTED} more problems not shown"
+            raise Problems(shown, hint=hint, exit_code=2)
+        stored = []
+        for session in sorted(sessions, key=lambda s: s.started_at):
+            stored_session = session.with_changes(id=ledger.new_session_id())
+            ledger.put_session(stored_session)
+            stored.append(stored_session)
+        return stored
+
+
+def export_rows(env: Env, sessions: Iterable[Session]) -> list[dict[str, Any]]:
+    """One row per segment of each finished session, times in local ISO 8601."""
+    rows = []
+    for s in sessions:
+        if s.is_running:
+            continue
+        for seg in s.segments:
+            rows.append(
+                {
+                    "id": s.id,
+                    "client": s.client,
+                    "service": s.service,
+                    "start": env.local(seg.start).isoformat(),
+                    "end": env.local(seg.end).isoformat() if seg.end else None,
+                    "problem": s.problem,
+                    "phone": s.phone,
+                    "consent": s.consent,
+                    "backup_confirmed": s.backup_confirmed,
+                    "note": s.note,
+                }
+            )
+    return rows
+
+
+def export(env: Env, *, month: tuple[int, int] | None, client: str | None) -> list[dict[str, Any]]:
+    """Rows of the sessions of ``month`` (all if None), optionally of one client."""
+    with open_ledger(env.ledger_path) as ledger:
+        sessions = select(env, ledger, month=month, client=client)
+    period = None if month is None else f"{month[0]:04d}-{month[1]:02d}"
+    return export_rows(
+        env, (s for s in sessions if period is None or local_period(s.started_at, env.tz) == period)
+    )
