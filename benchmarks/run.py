@@ -81,7 +81,6 @@ def generate(directory: Path, size: int) -> Path:
                     fee_paid=i % 3 == 0,
                 )
             )
-        made = 0
         step = days / size
         for n in range(size):
             day = start_day + timedelta(days=int(n * step))
@@ -101,7 +100,6 @@ def generate(directory: Path, size: int) -> Path:
                     backup_confirmed=True,
                 )
             )
-            made += 1
     env = Env(ledger_option=str(ledger_path), config_option=str(config), now=NOW.astimezone(UTC))
     month = date(start_day.year, start_day.month, 1)
     last = date(NOW.year, NOW.month, 1) - timedelta(days=40)

@@ -12,15 +12,14 @@ help and usage errors. The work itself is the same code (``kvsupport.cli.hot``).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kvsupport.ops.env import Env
 
 FORMATS = ("text", "json")
 
 
-@dataclass(frozen=True)
-class Verb:
+class Verb(NamedTuple):
     """The grammar of one hot command."""
 
     positionals: int  # at most this many

@@ -10,9 +10,9 @@ first invoice that bills a session of a service carrying it, once per client.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
+from typing import NamedTuple
 
 from kvsupport.core.models import (
     Client,
@@ -27,8 +27,7 @@ from kvsupport.core.money import ZERO, to_kopecks
 from kvsupport.core.tariffs import Tariffs
 
 
-@dataclass(frozen=True, slots=True)
-class Charge:
+class Charge(NamedTuple):
     """How one session's amount was reached (``kvsupport session show``)."""
 
     session: Session

@@ -1,8 +1,9 @@
 """The domain's values: frozen, compared by value, changed by building new ones.
 
-These are stdlib dataclasses, not pydantic models: ``session start``, ``stop``
-and ``status`` have a 50-60 ms budget and importing pydantic with a few models
-costs ~96 ms on the target machine (MEASURED.md). Validation of what comes from
+These are ``typing.NamedTuple`` classes, not pydantic models nor dataclasses:
+``session start``, ``stop`` and ``status`` have a 50-60 ms budget; importing
+pydantic with a few models costs ~96 ms on the target machine (MEASURED.md),
+and ``dataclasses`` (with ``inspect``) plus generating their methods ~13 ms. Validation of what comes from
 outside (tariff files, the ledger, import rows) lives where the data enters and
 collects every problem; inside, these values are trusted.
 """
@@ -11,10 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Rounding = Literal["up", "nearest", "down"]
 ROUNDINGS: tuple[Rounding, ...] = ("up", "nearest", "down")
@@ -26,8 +26,7 @@ InvoiceStatus = Literal["issued", "paid", "void"]
 OrderStatus = Literal["open", "done", "cancelled"]
 
 
-@dataclass(frozen=True)
-class OneTimeFee:
+class OneTimeFee(NamedTuple):
     """A fee charged once per client, ever, for all services carrying its ``key``."""
 
     key: str
@@ -35,8 +34,7 @@ class OneTimeFee:
     amount: Decimal
 
 
-@dataclass(frozen=True)
-class Service:
+class Service(NamedTuple):
     """One priced service of one tariff version."""
 
     key: str
@@ -54,8 +52,7 @@ class Service:
         return self.hourly_rate == 0 and self.one_time_fee is None
 
 
-@dataclass(frozen=True)
-class TariffVersion:
+class TariffVersion(NamedTuple):
     """One price list, in force from ``effective`` until the next version."""
 
     effective: date
@@ -74,16 +71,14 @@ class TariffVersion:
         return None if self.vat == "none" else Decimal(self.vat)
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(NamedTuple):
     """One stretch of work; ``end`` is ``None`` while it runs."""
 
     start: datetime
     end: datetime | None = None
 
 
-@dataclass(frozen=True)
-class Session:
+class Session(NamedTuple):
     """One support job for one client and one service, in one or more segments."""
 
     id: int
@@ -126,11 +121,10 @@ class Session:
 
     def with_changes(self, **changes: object) -> Session:
         """A copy with some fields changed."""
-        return replace(self, **changes)  # type: ignore[arg-type]
+        return self._replace(**changes)  # type: ignore[arg-type]
 
 
-@dataclass(frozen=True)
-class Client:
+class Client(NamedTuple):
     """An organisation the consultant supports."""
 
     code: str
@@ -145,7 +139,7 @@ class Client:
     license_until: date | None = None
     fee_paid: bool = False
     #: one-time fee key -> number of the invoice that charged it
-    fees_charged: Mapping[str, str] = field(default_factory=dict)
+    fees_charged: Mapping[str, str] = {}  # never mutated: changes build a new dict
 
     def owes_fee(self, key: str) -> bool:
         """True when the one-time fee ``key`` has been neither paid before nor invoiced."""
@@ -153,11 +147,10 @@ class Client:
 
     def with_changes(self, **changes: object) -> Client:
         """A copy with some fields changed."""
-        return replace(self, **changes)  # type: ignore[arg-type]
+        return self._replace(**changes)  # type: ignore[arg-type]
 
 
-@dataclass(frozen=True)
-class InvoiceLine:
+class InvoiceLine(NamedTuple):
     """One printed line: quantity 1 «усл.» × amount = amount, so it adds up (SPEC §3.9)."""
 
     kind: Literal["session", "fee"]
@@ -175,8 +168,7 @@ class InvoiceLine:
     segments: tuple[Segment, ...] = ()
 
 
-@dataclass(frozen=True)
-class Invoice:
+class Invoice(NamedTuple):
     """An issued bill, frozen with everything it printed (SPEC §7)."""
 
     number: str
@@ -200,11 +192,10 @@ class Invoice:
 
     def with_changes(self, **changes: object) -> Invoice:
         """A copy with some fields changed."""
-        return replace(self, **changes)  # type: ignore[arg-type]
+        return self._replace(**changes)  # type: ignore[arg-type]
 
 
-@dataclass(frozen=True)
-class Order:
+class Order(NamedTuple):
     """A scheduled request for a session (source §3.1: remote help is ordered ahead)."""
 
     id: int
@@ -218,4 +209,4 @@ class Order:
 
     def with_changes(self, **changes: object) -> Order:
         """A copy with some fields changed."""
-        return replace(self, **changes)  # type: ignore[arg-type]
+        return self._replace(**changes)  # type: ignore[arg-type]

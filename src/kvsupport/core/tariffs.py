@@ -9,9 +9,9 @@ one run.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from kvsupport.core.models import (
     REQUIREMENTS,
@@ -37,8 +37,7 @@ _SERVICE_KEYS = {
 _FEE_KEYS = {"key", "title", "amount"}
 
 
-@dataclass(frozen=True, slots=True)
-class Tariffs:
+class Tariffs(NamedTuple):
     """All versions of one tariff file, oldest first."""
 
     source: str
@@ -109,13 +108,16 @@ def tariffs_from_data(data: Mapping[str, object], source: str) -> Tariffs:
             if version is not None:
                 versions.append(version)
     seen: dict[date, int] = {}
-    for index, version in enumerate(versions):
-        if version.effective in seen:
+    for index, raw in enumerate(raw_versions if isinstance(raw_versions, list) else []):
+        effective = raw.get("effective") if isinstance(raw, Mapping) else None
+        if isinstance(effective, datetime) or not isinstance(effective, date):
+            continue
+        if effective in seen:
             out.add(
-                f"tariff[{index}]",
-                f"effective date {version.effective.isoformat()} repeats tariff[{seen[version.effective]}]",
+                f"tariff[{index}] (effective {effective.isoformat()})",
+                f"effective: {effective.isoformat()} repeats tariff[{seen[effective]}]",
             )
-        seen.setdefault(version.effective, index)
+        seen.setdefault(effective, index)
     if out.problems:
         raise TariffError(out.problems, hint="run 'kvsupport tariff check' to see every problem")
     versions.sort(key=lambda v: v.effective)

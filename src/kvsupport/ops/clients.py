@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import fields
 from datetime import date
 
 from kvsupport.core.models import Client
@@ -97,4 +96,4 @@ def licence_ended(client: Client, today: date) -> bool:
     return client.license_until is not None and client.license_until < today
 
 
-FIELDS = [f.name for f in fields(Client)]
+FIELDS = list(Client._fields)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 
@@ -11,17 +10,27 @@ from kvsupport.storage import paths
 from kvsupport.storage.config import Config, load_config
 
 
-@dataclass
 class Env:
-    """Resolved once per command; the clock is read once, here, and passed on."""
+    """Resolved once per command; the clock is read once, here, and passed on.
 
-    ledger_option: str | None = None
-    tariffs_option: str | None = None
-    config_option: str | None = None
-    quiet: bool = False
-    now: datetime = field(default_factory=lambda: datetime.now(UTC))
-    _config: Config | None = None
-    _tariffs: Tariffs | None = None
+    A plain class (not a dataclass): it is on the path of every command.
+    """
+
+    def __init__(
+        self,
+        ledger_option: str | None = None,
+        tariffs_option: str | None = None,
+        config_option: str | None = None,
+        quiet: bool = False,
+        now: datetime | None = None,
+    ) -> None:
+        self.ledger_option = ledger_option
+        self.tariffs_option = tariffs_option
+        self.config_option = config_option
+        self.quiet = quiet
+        self.now = now if now is not None else datetime.now(UTC)
+        self._config: Config | None = None
+        self._tariffs: Tariffs | None = None
 
     @property
     def ledger_path(self) -> Path:

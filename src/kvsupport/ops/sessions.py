@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from kvsupport.core.billing import Charge, charge_for, local_date, local_period
 from kvsupport.core.models import Client, Order, Segment, Service, Session
@@ -22,8 +22,7 @@ _HOW_TO_GIVE = {
 }
 
 
-@dataclass(frozen=True)
-class Details:
+class Details(NamedTuple):
     """What the consultant records about a session (SPEC §6)."""
 
     problem: str | None = None
@@ -34,14 +33,13 @@ class Details:
     note: str | None = None
 
 
-@dataclass
-class Outcome:
+class Outcome(NamedTuple):
     """A session after an action, its charge, and warnings for stderr."""
 
     session: Session
     charge: Charge | None = None
     client: Client | None = None
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = []  # noqa: RUF012 - never mutated, a new list is passed
     dropped_segment: bool = False
 
 
@@ -153,7 +151,7 @@ def start(
             service=service,
             segments=(Segment(at),),
             allow_overlap=allow_overlap,
-            **vars(details),
+            **details._asdict(),
         )
         warnings = check_rules(env, ledger, draft, allow_overlap=allow_overlap)
         session = draft.with_changes(id=ledger.new_session_id())
@@ -240,8 +238,7 @@ def cancel(env: Env) -> Outcome:
         return Outcome(kept, client=ledger.client(kept.client), dropped_segment=True)
 
 
-@dataclass
-class Status:
+class Status(NamedTuple):
     """What ``session status`` shows."""
 
     running: Outcome | None
@@ -291,7 +288,7 @@ def add(
             service=service,
             segments=(Segment(start_at, end_at),),
             allow_overlap=allow_overlap,
-            **vars(details),
+            **details._asdict(),
         )
         warnings = check_rules(env, ledger, draft, allow_overlap=allow_overlap)
         session = draft.with_changes(id=ledger.new_session_id())

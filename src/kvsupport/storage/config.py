@@ -8,10 +8,9 @@ the file and the key.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kvsupport.errors import ConfigError, InvalidValue
 
@@ -102,12 +101,11 @@ DEFAULTS: dict[str, object] = {
 }
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     """Checked settings, flat: ``{"supplier.inn": "7707083893", ...}``."""
 
     path: Path
-    values: dict[str, object] = field(default_factory=dict)
+    values: dict[str, object] = {}  # noqa: RUF012 - never mutated
 
     def get(self, key: str) -> object:
         """A value, or its default, or ``None``."""

@@ -28,13 +28,11 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import secrets
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kvsupport.core.models import Client, Invoice, Order, Session
 from kvsupport.errors import LedgerError, NotFound
@@ -50,8 +48,7 @@ SWEEP_EVERY = 25  # generations between sweeps of a crash's leftover temp files
 SWEEP_AGE_SECONDS = 3600
 
 
-@dataclass(frozen=True, slots=True)
-class LedgerFiles:
+class LedgerFiles(NamedTuple):
     """The paths that make up one ledger."""
 
     main: Path
@@ -72,8 +69,7 @@ class LedgerFiles:
         return self.main.with_name(f"{self.main.stem}.backups")
 
 
-@dataclass(frozen=True, slots=True)
-class Backup:
+class Backup(NamedTuple):
     """One restorable backup."""
 
     name: str
@@ -235,8 +231,8 @@ class Ledger:
         if not isinstance(doc, dict) or doc.get("format") != FORMAT:
             raise LedgerError(f'{path}: not a kvsupport ledger (no "format": "{FORMAT}")', hint=_hint(files))
         version = doc.get("version")
-        if not isinstance(version, int) or isinstance(version, bool):
-            raise LedgerError(f"{path}: version: must be a whole number", hint=_hint(files))
+        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+            raise LedgerError(f"{path}: version: must be a whole number from 1", hint=_hint(files))
         if version > CURRENT_VERSION:
             raise LedgerError(
                 f"{path}: written by a newer kvsupport (format version {version}; "
@@ -281,6 +277,13 @@ class Ledger:
             doc = _load_json(path, raw, self.files)
             if not isinstance(doc, dict) or doc.get("format") != PART_FORMAT:
                 raise LedgerError(f"{path}: not a kvsupport ledger part", hint=_hint(self.files))
+            version = doc.get("version")
+            if (
+                not isinstance(version, int)
+                or isinstance(version, bool)
+                or not 1 <= version <= CURRENT_VERSION
+            ):
+                raise LedgerError(f"{path}: version: unknown part format {version!r}", hint=_hint(self.files))
             doc = migrate_part(doc)
             rows = doc.get("records")
             if not isinstance(rows, list):
@@ -383,8 +386,10 @@ class Ledger:
         row = self._m.get("running")
         if row is None:
             return None
-        session: Session = self._decoded(codec.decode_session, row, "running")
-        return session
+        try:
+            return codec.decode_session(row, f"{self.files.main}: running")
+        except codec.ShapeError as exc:  # it lives in the manifest, not in a part
+            raise LedgerError(str(exc), hint=_hint(self.files)) from None
 
     def last_stopped_id(self) -> int | None:
         """The id of the session stopped most recently (what ``resume`` continues)."""
@@ -399,9 +404,11 @@ class Ledger:
         for key in self._keys("sessions"):
             entry = self._m["parts"][key]
             if entry.get("min_id", 0) <= session_id <= entry.get("max_id", 1 << 62):
-                row = self._part(key).records.get(str(session_id))
+                records = self._part(key).records
+                row = records.get(str(session_id))
                 if row is not None:
-                    found: Session = self._decoded(codec.decode_session, row, key)
+                    where = f"{entry['file']}: records[{list(records).index(str(session_id))}]"
+                    found: Session = self._decoded(codec.decode_session, row, where)
                     return found
         raise NotFound(f"no session {session_id}", hint="see 'kvsupport session list'")
 
@@ -489,8 +496,12 @@ class Ledger:
 
     # -- invoices --------------------------------------------------------------------
 
-    def invoices(self, periods: Iterable[str] | None = None) -> list[Invoice]:
-        """Invoices of ``periods`` (all if None), in number order of issue."""
+    def invoices(
+        self, periods: Iterable[str] | None = None, statuses: Iterable[str] | None = None
+    ) -> list[Invoice]:
+        """Invoices of ``periods`` (all if None) with one of ``statuses`` (any if None),
+        in order of issue."""
+        wanted = None if statuses is None else set(statuses)
         keys = (
             self._keys("invoices")
             if periods is None
@@ -500,6 +511,8 @@ class Ledger:
         for key in keys:
             entry = self._m["parts"][key]
             for i, row in enumerate(self._part(key).records.values()):
+                if wanted is not None and row.get("status") not in wanted:
+                    continue
                 where = f"{entry['file']}: records[{i}]"
                 out.append(self._decoded(codec.decode_invoice, row, where))
         out.sort(key=lambda inv: (inv.date, inv.number))
@@ -508,9 +521,11 @@ class Ledger:
     def invoice(self, number: str) -> Invoice:
         """The invoice ``number``."""
         for key in self._keys("invoices"):
-            row = self._part(key).records.get(number)
+            records = self._part(key).records
+            row = records.get(number)
             if row is not None:
-                found: Invoice = self._decoded(codec.decode_invoice, row, key)
+                where = f"{self._m['parts'][key]['file']}: records[{list(records).index(number)}]"
+                found: Invoice = self._decoded(codec.decode_invoice, row, where)
                 return found
         raise NotFound(f"no invoice {number}", hint="see 'kvsupport invoice list'")
 
@@ -544,7 +559,7 @@ class Ledger:
         files = self.files
         old_generation = self.generation
         generation = old_generation + 1
-        token = secrets.token_hex(3)
+        token = os.urandom(3).hex()
         parts_index: dict[str, Any] = self._m["parts"]
         retired: list[list[Any]] = self._m["retired"]
         wrote_parts = False
@@ -557,6 +572,14 @@ class Ledger:
             if not part.records:
                 parts_index.pop(key, None)
                 continue
+            try:
+                summary = _summary(part)  # before writing: a malformed record stops the commit
+            except (KeyError, IndexError, TypeError, ValueError):
+                list(self._decode_sessions(key))  # names the record and field that is wrong
+                where = parts_index.get(key, {}).get("file", key)
+                raise LedgerError(
+                    f"{files.parts}/{where}: a session record is malformed", hint=_hint(files)
+                ) from None
             make_private_dir(files.parts)
             name = f"{part.kind}-{part.month}.g{generation}-{token}.json"
             doc = {
@@ -569,7 +592,7 @@ class Ledger:
             }
             write_atomic(files.parts / name, dumps_document(doc), sync_dir=False)
             wrote_parts = True
-            parts_index[key] = {"file": name, "count": len(part.records), **_summary(part)}
+            parts_index[key] = {"file": name, "count": len(part.records), **summary}
             part.dirty = False
         if wrote_parts:
             fsync_dir(files.parts)
