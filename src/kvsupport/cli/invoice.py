@@ -51,7 +51,7 @@ def render_document(env: Env, invoice: Invoice, *, act: bool, fmt: str) -> bytes
         import json
 
         return json.dumps(encode_invoice(invoice), ensure_ascii=False, indent=2) + "\n"
-    from kvsupport.documents import render
+    from kvsupport.documents.render import render
 
     return render(invoice, act=act, fmt=fmt, language=env.config.language, due_days=_due_days(env))
 
@@ -62,7 +62,7 @@ def print_document(env: Env, invoice: Invoice, *, act: bool) -> None:
     from kvsupport.documents.text import render_text
 
     doc = document(invoice, act=act, language=env.config.language, due_days=_due_days(env))
-    render_text(doc, console())
+    render_text(doc, console(piped_width=110))
 
 
 def write_documents(env: Env, invoice: Invoice, directory: Path) -> list[Path]:
@@ -104,6 +104,9 @@ def invoice_issue(
     result = invoices.issue(env, year, mon, client=client, issued_on=day(env, date), dry_run=dry_run)
     for s in result.running:
         warn(f"session {s.id} ({s.client}) is running and is not billed; stop it and run again")
+    missing = [k for k in ("name", "inn", "account") if not env.config.supplier().get(k)]
+    if result.invoices and missing:
+        warn(f"the supplier's {', '.join(missing)} not configured: kvsupport config set supplier.name …")
     if fmt is ItemFormat.json:
         print_json([encode_invoice(inv) for inv in result.invoices])
     else:

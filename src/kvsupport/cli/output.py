@@ -33,13 +33,13 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
-def console(stderr: bool = False) -> Any:
+def console(stderr: bool = False, piped_width: int = 200) -> Any:
     """A rich console that respects the terminal and ``NO_COLOR``."""
     from rich.console import Console
 
     stream = sys.stderr if stderr else sys.stdout
     # Piped, rich would assume 80 columns and cut cells; a file has no width.
-    width = None if stream.isatty() else 200
+    width = None if stream.isatty() else piped_width
     return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
 
 

@@ -20,6 +20,7 @@ SUPPLIER: dict[str, object] = {
     "supplier.bank": "ПАО Сбербанк",
     "supplier.bik": "044525225",
     "supplier.correspondent_account": "30101810400000000225",
+    "supplier.account": "40702810538000123456",
     "supplier.director": "Иванов И. И.",
     "consultant.name": "Петров П. П.",
     "timezone": "Europe/Moscow",
@@ -53,7 +54,7 @@ def build(directory: Path, now: datetime) -> Demo:
         "romashka",
         {
             "name": "ТСЖ «Ромашка»",
-            "inn": "5001007322",
+            "inn": "5001007329",
             "kpp": "500101001",
             "address": "г. Балашиха, ул. Лесная, д. 5",
             "phone": "+7 495 123-45-67",

@@ -1,0 +1,385 @@
+"""What an invoice or act prints, as strings: the view model every renderer shares.
+
+:func:`document` reads a frozen :class:`~kvsupport.core.models.Invoice` and
+returns a :class:`Document` in which every value is already formatted in the
+document's language (``ru`` or ``en``), so the text, HTML and PDF renderers
+place strings and decide nothing. Pure: no rich, no fpdf2, no files, no clock.
+
+Each table row is one service, quantity 1 «усл.», price = sum = the line's
+amount, so the printed arithmetic is exact and the rows add up to the total
+(SPEC §3.9). A requisite that is not on record prints as an empty
+:class:`Field` (a blank to fill in by hand), never as ``None``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import partial
+from typing import Literal
+
+from kvsupport.core.models import Invoice, InvoiceLine, Segment
+from kvsupport.core.words import amount_in_words, format_amount
+
+from ._labels import LABELS, MONTHS_GENITIVE, MONTHS_NOMINATIVE
+
+NBSP = "\u00a0"
+"""Binds a number to its unit, as in amounts: «1 300,00», «1 ч 01 мин»."""
+
+__all__ = [
+    "Appendix",
+    "BankDetails",
+    "Document",
+    "Field",
+    "Party",
+    "Row",
+    "Signature",
+    "SignatureBlock",
+    "TimeBlock",
+    "TimeRow",
+    "document",
+    "format_minutes",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A labelled value; ``value`` is ``""`` when not on record."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """The supplier or the customer: a heading, a name and labelled requisites."""
+
+    heading: str
+    name: str
+    fields: tuple[Field, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BankDetails:
+    """The payee's bank grid at the top of a Russian invoice."""
+
+    bank: Field
+    bik: Field
+    correspondent_account: Field
+    inn: Field
+    kpp: Field
+    account: Field
+    recipient: Field
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One table row; ``price`` equals ``amount`` and ``quantity`` is ``"1"``."""
+
+    number: str
+    description: str
+    quantity: str
+    unit: str
+    price: str
+    amount: str
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """«Руководитель ____ / name /»; ``name`` is ``""`` when not configured."""
+
+    role: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureBlock:
+    """One party's signatures; ``heading`` and ``stamp`` are ``""`` on an invoice."""
+
+    heading: str
+    organisation: str
+    signatures: tuple[Signature, ...]
+    stamp: str
+
+
+@dataclass(frozen=True, slots=True)
+class TimeRow:
+    """One segment of a session: start, end (local wall time) and duration."""
+
+    start: str
+    end: str
+    duration: str
+
+
+@dataclass(frozen=True, slots=True)
+class TimeBlock:
+    """The segments of one session line, headed by its row number and title."""
+
+    heading: str
+    rows: tuple[TimeRow, ...]
+    summary: str
+
+
+@dataclass(frozen=True, slots=True)
+class Appendix:
+    """«Приложение: расчёт времени»: segments of every session line."""
+
+    title: str
+    headers: tuple[str, str, str]
+    blocks: tuple[TimeBlock, ...]
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """Everything an invoice or act prints, formatted, in reading order."""
+
+    language: str
+    kind: Literal["invoice", "act"]
+    issued_on: dt.date
+    title: str
+    period: str
+    banner: str | None
+    bank: BankDetails | None
+    supplier: Party
+    customer: Party
+    headers: tuple[str, str, str, str, str, str]
+    rows: tuple[Row, ...]
+    totals: tuple[Field, ...]
+    summary: str
+    words: str
+    due: str | None
+    statement: str | None
+    signatures: tuple[SignatureBlock, ...]
+    appendix: Appendix | None
+
+
+def document(invoice: Invoice, *, act: bool, language: str = "ru", due_days: int | None = None) -> Document:
+    """The printed form of ``invoice`` as an invoice, or as an act when ``act``.
+
+    ``language`` is ``"ru"`` or ``"en"``; ``due_days`` adds «Оплатить не
+    позднее DD.MM.YYYY» (invoice only: an act demands no payment). Missing
+    requisites print as blanks. Raises ``ValueError`` for an unknown language.
+    """
+    if language not in LABELS:
+        raise ValueError(f"unknown language {language!r}; expected one of {', '.join(LABELS)}")
+    t = LABELS[language]
+    kind: Literal["invoice", "act"] = "act" if act else "invoice"
+    money = _money(language)
+    total = money(invoice.total)
+    supplier, client = invoice.supplier, invoice.client
+    rows = tuple(_row(i, line, language) for i, line in enumerate(invoice.lines, 1))
+    totals = [Field(t["total"], total)]
+    if invoice.vat_mode == "none":
+        totals.append(Field(t["no_vat"], ""))
+    else:
+        totals.append(Field(t["vat_included"], money(invoice.vat_amount)))
+    if not act:
+        totals.append(Field(t["to_pay"], total))
+    words = invoice.total_in_words if language == "ru" else amount_in_words(invoice.total, "en")
+    due = None
+    if due_days is not None and not act:
+        due = t["due"].format(date=_dmy(invoice.date + dt.timedelta(days=due_days)))
+    return Document(
+        language=language,
+        kind=kind,
+        issued_on=invoice.date,
+        title=t["act_title" if act else "invoice_title"].format(
+            number=invoice.number, date=_long_date(invoice.date, language)
+        ),
+        period=_period(invoice.period, language),
+        banner=_banner(invoice, act, language),
+        bank=None if act else _bank(supplier, language),
+        supplier=_party(t["act_supplier" if act else "supplier"], supplier, language, bank=act),
+        customer=_party(t["act_customer" if act else "customer"], client, language, bank=False),
+        headers=(t["h_no"], t["h_desc"], t["h_qty"], t["h_unit"], t["h_price"], t["h_sum"]),
+        rows=rows,
+        totals=tuple(totals),
+        summary=t["summary"].format(count=len(rows), total=total),
+        words=words[:1].upper() + words[1:],
+        due=due,
+        statement=t["statement"] if act else None,
+        signatures=_signatures(supplier, client, act, language),
+        appendix=_appendix(invoice.lines, language),
+    )
+
+
+def format_minutes(minutes: int, language: str = "ru", seconds: int = 0) -> str:
+    """``61`` → «1 ч 01 мин», ``45`` → «45 мин»; English "1 h 01 min"; seconds only when non-zero."""
+    t = LABELS[language]
+    hours, mins = divmod(minutes, 60)
+    text = f"{hours} {t['h']} {mins:02d} {t['min']}" if hours else f"{mins} {t['min']}"
+    return f"{text} {seconds:02d} {t['s']}" if seconds else text
+
+
+def _duration(minutes: int, language: str, seconds: int = 0) -> str:
+    """:func:`format_minutes` with no-break spaces: a duration never splits across lines."""
+    return format_minutes(minutes, language, seconds).replace(" ", NBSP)
+
+
+def _money(language: str) -> Callable[[Decimal], str]:
+    return partial(format_amount, language=language)
+
+
+def _text(record: Mapping[str, object], key: str) -> str:
+    """A requisite as text; ``""`` when absent or empty."""
+    value = record.get(key)
+    return "" if value is None else " ".join(str(value).split())
+
+
+def _dmy(day: dt.date) -> str:
+    return day.strftime("%d.%m.%Y")
+
+
+def _long_date(day: dt.date, language: str) -> str:
+    if language == "ru":
+        return f"{day.day} {MONTHS_GENITIVE[day.month - 1]} {day.year} г."
+    return f"{day.day} {MONTHS_NOMINATIVE['en'][day.month - 1]} {day.year}"
+
+
+def _period(period: str, language: str) -> str:
+    """``"2026-11"`` → «за ноябрь 2026 г.» / "for November 2026"; anything else as it is."""
+    year, _, month = period.partition("-")
+    if not (year.isdigit() and month.isdigit() and 1 <= int(month) <= 12):
+        return period
+    name = MONTHS_NOMINATIVE[language][int(month) - 1]
+    return f"за {name} {year} г." if language == "ru" else f"for {name} {year}"
+
+
+def _banner(invoice: Invoice, act: bool, language: str) -> str | None:
+    t = LABELS[language]
+    if invoice.status == "void":
+        reason = " ".join((invoice.void_reason or "").split())
+        return f"{t['void']}: {reason}" if reason else t["void"]
+    if invoice.status == "paid" and not act:
+        return f"{t['paid']} {_dmy(invoice.paid_on)}" if invoice.paid_on else t["paid"]
+    return None
+
+
+def _inn_kpp(record: Mapping[str, object], language: str) -> list[Field]:
+    t = LABELS[language]
+    inn, kpp = _text(record, "inn"), _text(record, "kpp")
+    if inn and kpp:
+        return [Field(t["inn_kpp"], f"{inn} / {kpp}")]
+    if kpp:
+        return [Field(t["inn"], ""), Field(t["kpp"], kpp)]
+    return [Field(t["inn"] if inn else t["inn_kpp"], inn)]
+
+
+def _party(heading: str, record: Mapping[str, object], language: str, *, bank: bool) -> Party:
+    """Name, ИНН/КПП, ОГРН (if any), address, bank requisites (if ``bank``), phone, e-mail."""
+    t = LABELS[language]
+    fields = _inn_kpp(record, language)
+    if ogrn := _text(record, "ogrn"):
+        fields.append(Field(t["ogrn"], ogrn))
+    fields.append(Field(t["address"], _text(record, "address")))
+    if bank:
+        for key in ("bank", "bik", "correspondent_account", "account"):
+            fields.append(Field(t[key], _text(record, key)))
+    for key in ("phone", "email"):
+        if value := _text(record, key):
+            fields.append(Field(t[key], value))
+    return Party(heading, _text(record, "name"), tuple(fields))
+
+
+def _bank(supplier: Mapping[str, object], language: str) -> BankDetails:
+    t = LABELS[language]
+    return BankDetails(
+        bank=Field(t["g_bank"], _text(supplier, "bank")),
+        bik=Field(t["bik"], _text(supplier, "bik")),
+        correspondent_account=Field(t["g_corr"], _text(supplier, "correspondent_account")),
+        inn=Field(t["inn"], _text(supplier, "inn")),
+        kpp=Field(t["kpp"], _text(supplier, "kpp")),
+        account=Field(t["g_account"], _text(supplier, "account")),
+        recipient=Field(t["g_recipient"], _text(supplier, "name")),
+    )
+
+
+def _row(number: int, line: InvoiceLine, language: str) -> Row:
+    t = LABELS[language]
+    money = _money(language)
+    if line.kind == "fee":
+        description = f"{line.title} ({t['one_time']})"
+    else:
+        description = t["session_line"].format(
+            title=line.title,
+            date=_dmy(line.date),
+            worked=_duration(line.minutes, language),
+            billed=_duration(line.billable_minutes, language),
+            rate=money(line.rate),
+        )
+    amount = money(line.amount)
+    return Row(str(number), description, "1", t["unit"], amount, amount)
+
+
+def _signatures(
+    supplier: Mapping[str, object], client: Mapping[str, object], act: bool, language: str
+) -> tuple[SignatureBlock, ...]:
+    t = LABELS[language]
+    director, consultant = _text(supplier, "director"), _text(supplier, "consultant")
+    if not act:
+        people = (Signature(t["director"], director), Signature(t["consultant"], consultant))
+        return (SignatureBlock("", "", people, ""),)
+    return (
+        SignatureBlock(
+            t["sig_supplier"], _text(supplier, "name"), (Signature(t["director"], director),), t["stamp"]
+        ),
+        SignatureBlock(t["sig_customer"], _text(client, "name"), (Signature(t["director"], ""),), t["stamp"]),
+    )
+
+
+def _wall(moment: dt.datetime, with_offset: bool) -> str:
+    """The moment's wall time in its own UTC offset, as stored."""
+    text = moment.strftime("%d.%m.%Y %H:%M")
+    offset = moment.utcoffset()
+    return f"{text} ({_utc(offset)})" if with_offset and offset is not None else text
+
+
+def _seconds(seg: Segment) -> int | None:
+    return None if seg.end is None else int((seg.end - seg.start).total_seconds())
+
+
+def _appendix(lines: tuple[InvoiceLine, ...], language: str) -> Appendix | None:
+    """Segments of each session line, and a note on how billed time relates to worked time."""
+    t = LABELS[language]
+    numbered = [(i, line) for i, line in enumerate(lines, 1) if line.kind == "session" and line.segments]
+    if not numbered:
+        return None
+    offsets = {seg.start.utcoffset() for _, line in numbered for seg in line.segments}
+    offsets |= {seg.end.utcoffset() for _, line in numbered for seg in line.segments if seg.end}
+    mixed = len(offsets) > 1
+    blocks: list[TimeBlock] = []
+    up_with_minimum = True  # every line billed as «up to the minute, at least 1 hour»?
+    for number, line in numbered:
+        rows: list[TimeRow] = []
+        total = 0
+        for seg in line.segments:
+            seconds = _seconds(seg)
+            total += seconds or 0
+            rows.append(
+                TimeRow(
+                    start=_wall(seg.start, mixed),
+                    end="—" if seg.end is None else _wall(seg.end, mixed),
+                    duration="—" if seconds is None else _duration(seconds // 60, language, seconds % 60),
+                )
+            )
+        up_with_minimum &= line.billable_minutes == max(60, -(-total // 60))
+        summary = t["time_summary"].format(
+            worked=_duration(total // 60, language, total % 60),
+            billed=_duration(line.billable_minutes, language),
+        )
+        blocks.append(TimeBlock(f"{number}. {line.title}, {_dmy(line.date)}", tuple(rows), summary))
+    notes = [t["note_rule"] if up_with_minimum else t["note_tariff"]]
+    if not mixed and (offset := next(iter(offsets))) is not None:
+        notes.append(t["note_zone"].format(offset=_utc(offset)))
+    return Appendix(t["appendix"], (t["a_start"], t["a_end"], t["a_duration"]), tuple(blocks), tuple(notes))
+
+
+def _utc(offset: dt.timedelta) -> str:
+    """``+3h`` → ``UTC+03:00``."""
+    minutes = int(offset.total_seconds()) // 60
+    sign = "+" if minutes >= 0 else "-"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{mins:02d}"

@@ -1,0 +1,144 @@
+"""Helpers for the CLI tests: run the installed console script, read its streams and files."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+MOSCOW = ZoneInfo("Europe/Moscow")
+MONEY = re.compile(r"\d+\.\d{2}")
+
+EnvExtra = Mapping[str, str | None]
+
+
+@dataclass(frozen=True)
+class Result:
+    """What one run of ``kvsupport`` did: exit code, stdout, stderr."""
+
+    code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        """stdout parsed as JSON."""
+        return json.loads(self.stdout)
+
+    @property
+    def first_error(self) -> str:
+        """The first line of stderr (where ``error: …`` belongs)."""
+        return self.stderr.splitlines()[0] if self.stderr else ""
+
+    @property
+    def error_lines(self) -> list[str]:
+        """The ``error:`` lines of stderr."""
+        return [line for line in self.stderr.splitlines() if line.startswith("error:")]
+
+
+class Runner(Protocol):
+    """The ``run`` fixtures: ``run("session", "status", env_extra={...}, stdin="...")``."""
+
+    def __call__(self, *args: str, env_extra: EnvExtra | None = None, stdin: str | None = None) -> Result:
+        """Run the console script with ``args``."""
+        ...
+
+
+def console_script() -> str:
+    """The installed ``kvsupport`` of this interpreter's environment (else the one on PATH)."""
+    beside = Path(sys.executable).parent / "kvsupport"
+    if beside.exists():
+        return str(beside)
+    found = shutil.which("kvsupport")
+    if found is None:
+        raise RuntimeError("the kvsupport console script is not installed")
+    return found
+
+
+def invoke(
+    args: tuple[str, ...],
+    *,
+    fast: bool = True,
+    env_extra: EnvExtra | None = None,
+    stdin: str | None = None,
+) -> Result:
+    """Run ``kvsupport ARGS`` in a subprocess with this process's environment.
+
+    ``fast=False`` sets ``KVSUPPORT_NO_FAST_PATH=1`` (the Typer app serves every
+    command). A ``None`` in ``env_extra`` removes that variable.
+    """
+    env = dict(os.environ)
+    env.pop("KVSUPPORT_NO_FAST_PATH", None)
+    if not fast:
+        env["KVSUPPORT_NO_FAST_PATH"] = "1"
+    for key, value in (env_extra or {}).items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    done = subprocess.run(
+        [console_script(), *args],
+        input=stdin if stdin is not None else "",
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    return Result(done.returncode, done.stdout, done.stderr)
+
+
+def now_local() -> datetime:
+    """Now, in Moscow."""
+    return datetime.now(MOSCOW)
+
+
+def minute_ago(delta: timedelta) -> datetime:
+    """``delta`` before now, cut to the whole minute (Moscow time): a fixed, past moment."""
+    return (now_local() - delta).replace(second=0, microsecond=0)
+
+
+def stamp(moment: datetime) -> str:
+    """``YYYY-MM-DD HH:MM`` in Moscow time, as typed on the command line."""
+    return f"{moment.astimezone(MOSCOW):%Y-%m-%d %H:%M}"
+
+
+def month_of(moment: datetime) -> str:
+    """``YYYY-MM`` of a moment in Moscow time."""
+    return f"{moment.astimezone(MOSCOW):%Y-%m}"
+
+
+def snapshot(*paths: Path) -> dict[str, bytes]:
+    """Every file under ``paths`` (files or directories) with its bytes."""
+    files: dict[str, bytes] = {}
+    for path in paths:
+        if path.is_file():
+            files[str(path)] = path.read_bytes()
+        elif path.is_dir():
+            for item in sorted(path.rglob("*")):
+                if item.is_file():
+                    files[str(item)] = item.read_bytes()
+    return files
+
+
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})")
+_CLOCK = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b")
+_DURATION = re.compile(r"\b(?:\d+h\d{2}m|\d+m|\d+s)\b")
+_ELAPSED = re.compile(r'"(seconds|minutes)": \d+')
+
+
+def normalise(text: str) -> str:
+    """Output with the parts that tick with the clock (now, worked time) replaced."""
+    text = _ISO.sub("<ts>", text)
+    text = _CLOCK.sub("<hh:mm>", text)
+    text = _DURATION.sub("<dur>", text)
+    return _ELAPSED.sub(r'"\1": <n>', text)

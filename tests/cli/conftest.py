@@ -1,0 +1,135 @@
+"""Fixtures of the CLI tests: the installed console script, run in a subprocess.
+
+The autouse fixture of ``tests/conftest.py`` has already pointed ``KVSUPPORT_*``
+into ``tmp_path``; every run here inherits that environment.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from cli_testkit import EnvExtra, Result, Runner, invoke
+
+
+@pytest.fixture
+def run(isolated_files: Path) -> Runner:
+    """``run(*args, env_extra=None, stdin=None) -> Result``: the console script as installed."""
+
+    def runner(*args: str, env_extra: EnvExtra | None = None, stdin: str | None = None) -> Result:
+        return invoke(args, fast=True, env_extra=env_extra, stdin=stdin)
+
+    return runner
+
+
+@pytest.fixture
+def run_typer(isolated_files: Path) -> Runner:
+    """Like ``run``, with ``KVSUPPORT_NO_FAST_PATH=1``: the Typer app serves every command."""
+
+    def runner(*args: str, env_extra: EnvExtra | None = None, stdin: str | None = None) -> Result:
+        return invoke(args, fast=False, env_extra=env_extra, stdin=stdin)
+
+    return runner
+
+
+@pytest.fixture(scope="session")
+def moscow_config_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """A config file written by ``kvsupport config set timezone Europe/Moscow`` (once)."""
+    where = tmp_path_factory.mktemp("moscow")
+    config = where / "config.toml"
+    result = invoke(
+        ("config", "set", "timezone", "Europe/Moscow"),
+        env_extra={
+            "KVSUPPORT_CONFIG": str(config),
+            "KVSUPPORT_LEDGER": str(where / "ledger.json"),
+            "KVSUPPORT_TARIFFS": None,
+            "HOME": str(where),
+            "XDG_DATA_HOME": str(where / "data"),
+            "XDG_CONFIG_HOME": str(where / "config"),
+        },
+    )
+    assert result.code == 0, result.stderr
+    return config.read_bytes()
+
+
+@pytest.fixture
+def moscow(isolated_files: Path, moscow_config_bytes: bytes) -> Path:
+    """This test's config file, with ``timezone = "Europe/Moscow"``."""
+    config = Path(os.environ["KVSUPPORT_CONFIG"])
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_bytes(moscow_config_bytes)
+    return config
+
+
+@pytest.fixture
+def ledger_dir(isolated_files: Path) -> Path:
+    """The directory of this test's ledger (``KVSUPPORT_LEDGER``)."""
+    return Path(os.environ["KVSUPPORT_LEDGER"]).parent
+
+
+ROMASHKA = (
+    "client",
+    "add",
+    "romashka",
+    "--name",
+    "ООО «Ромашка»",
+    "--inn",
+    "7707083893",
+    "--phone",
+    "+7 495 123-45-67",
+)
+
+
+def build_ledger(where: Path, config_bytes: bytes, *commands: tuple[str, ...]) -> Path:
+    """A ledger directory under ``where`` made by running ``commands``; the directory."""
+    config = where / "config.toml"
+    config.write_bytes(config_bytes)
+    ledger = where / "ledger" / "ledger.json"
+    env: EnvExtra = {
+        "KVSUPPORT_CONFIG": str(config),
+        "KVSUPPORT_LEDGER": str(ledger),
+        "KVSUPPORT_TARIFFS": None,
+        "HOME": str(where),
+        "XDG_DATA_HOME": str(where / "data"),
+        "XDG_CONFIG_HOME": str(where / "config"),
+    }
+    for args in commands:
+        result = invoke(args, env_extra=env)
+        assert result.code == 0, result.stderr
+    return ledger.parent
+
+
+@pytest.fixture(scope="session")
+def romashka_ledger(tmp_path_factory: pytest.TempPathFactory, moscow_config_bytes: bytes) -> Path:
+    """A ledger directory holding the client ``romashka`` (phone on record), made once."""
+    return build_ledger(tmp_path_factory.mktemp("romashka"), moscow_config_bytes, ROMASHKA)
+
+
+@pytest.fixture(scope="session")
+def one_session_ledger(tmp_path_factory: pytest.TempPathFactory, moscow_config_bytes: bytes) -> Path:
+    """``romashka`` and session 1: 15 minutes of ``line`` three hours ago, made once."""
+    return build_ledger(
+        tmp_path_factory.mktemp("one-session"),
+        moscow_config_bytes,
+        ROMASHKA,
+        ("session", "add", "romashka", "line", "--start", "-3h", "--duration", "15m"),
+    )
+
+
+@pytest.fixture
+def romashka(moscow: Path, ledger_dir: Path, romashka_ledger: Path) -> str:
+    """Moscow time and a client ``romashka`` with a phone on record; its code.
+
+    The ledger is a copy of one ``kvsupport client add`` made once per test run.
+    """
+    shutil.copytree(romashka_ledger, ledger_dir, dirs_exist_ok=True)
+    return "romashka"
+
+
+@pytest.fixture
+def one_session(moscow: Path, ledger_dir: Path, one_session_ledger: Path) -> int:
+    """Moscow time, ``romashka`` and a stopped session (copied, see ``one_session_ledger``); its id."""
+    shutil.copytree(one_session_ledger, ledger_dir, dirs_exist_ok=True)
+    return 1

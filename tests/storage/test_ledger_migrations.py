@@ -1,0 +1,195 @@
+"""Old formats keep opening: a hand-written format-1 ledger, and the ordered migration runner."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ledger_testkit import FIXTURES, env, files, ledger_path, msk
+
+from kvsupport.core.models import Client, Order, Segment, Session
+from kvsupport.ops import sessions as session_ops
+from kvsupport.storage import codec, migrations
+from kvsupport.storage.ledger import open_ledger
+
+V1 = FIXTURES / "ledger-v1"
+
+
+def _install(fixture: Path) -> None:
+    """Copy a fixture ledger to the test's ledger path (never open the fixture itself)."""
+    shutil.copytree(fixture, ledger_path().parent)
+
+
+def _json(path: Path) -> dict[str, Any]:
+    doc: dict[str, Any] = json.loads(path.read_bytes())
+    return doc
+
+
+def test_format_1_fixture_opens_and_reads_back() -> None:
+    _install(V1)
+    with open_ledger(ledger_path()) as ledger:
+        assert ledger.check() == []
+        assert ledger.generation == 7
+        clients = ledger.clients()
+        assert list(clients) == ["romashka", "тсж-лесная"]
+        assert clients["romashka"] == Client(
+            code="romashka",
+            name="ООО «Ромашка»",
+            inn="7707083893",
+            kpp="773601001",
+            ogrn="1027700132195",
+            address="г. Москва, ул. Цветочная, д. 1",
+            phone="+74951234567",
+            email="buh@romashka.example",
+            teamviewer_id="123 456 789",
+            license_until=date(2025, 12, 31),
+        )
+        assert clients["тсж-лесная"] == Client(code="тсж-лесная", name="ТСЖ «Лесная»", fee_paid=True)
+
+        sessions = ledger.sessions()
+        assert [s.id for s in sessions] == [1, 2, 3, 4, 5]
+        assert sessions[0].invoice == "2025-0001"
+        assert sessions[0].consent == "письмо от 03.03.2025"
+        assert sessions[1].segments == (
+            Segment(msk(2025, 3, 5, 9), msk(2025, 3, 5, 9, 10)),
+            Segment(msk(2025, 3, 5, 9, 25), msk(2025, 3, 5, 9, 40)),
+        )
+        assert sessions[1].note == "связь обрывалась"
+        assert sessions[2].backup_confirmed
+        assert sessions[2].allow_overlap
+        assert sessions[3].order == 1
+        running = ledger.running()
+        assert running is not None
+        assert (running.id, running.client) == (5, "тсж-лесная")
+        assert running.segments[-1] == Segment(msk(2025, 4, 2, 11, 30))
+        assert ledger.last_stopped_id() == 4
+        assert ledger.session_months() == ["2025-03", "2025-04"]
+
+        assert ledger.orders() == [
+            Order(
+                1,
+                "romashka",
+                "line",
+                msk(2025, 4, 1, 15),
+                problem="Не сходится сальдо",
+                status="done",
+                session=4,
+            ),
+            Order(2, "тсж-лесная", "backup", msk(2025, 4, 10, 10), phone="+74997654321"),
+        ]
+        (invoice,) = ledger.invoices()
+        assert invoice.number == "2025-0001"
+        assert invoice.total == Decimal("1300.00")
+        assert invoice.client_code == "romashka"
+        assert invoice.lines[0].session == 1
+        assert invoice.lines[0].billable_minutes == 60
+
+
+def test_format_1_fixture_is_in_the_shape_the_code_writes_today(tmp_path: Path) -> None:
+    """Every record decodes and encodes back to the same JSON; the documents have today's keys."""
+    manifest = _json(V1 / "ledger.json")
+    for code, row in manifest["clients"].items():
+        assert codec.encode_client(codec.decode_client(row, code)) == row
+    for row in manifest["orders"]:
+        assert codec.encode_order(codec.decode_order(row, "orders")) == row
+    assert codec.encode_session(codec.decode_session(manifest["running"], "running")) == manifest["running"]
+    for entry in manifest["parts"].values():
+        part = _json(V1 / "ledger.parts" / entry["file"])
+        assert part["version"] == 1
+        assert len(part["records"]) == entry["count"]
+        for row in part["records"]:
+            if part["kind"] == "sessions":
+                assert codec.encode_session(codec.decode_session(row, entry["file"])) == row
+            else:
+                assert codec.encode_invoice(codec.decode_invoice(row, entry["file"])) == row
+
+    # what the code writes now has the same keys at every level
+    fresh = tmp_path / "fresh" / "ledger.json"
+    with open_ledger(fresh, write=True) as ledger:
+        ledger.put_client(Client(code="romashka", name="ООО «Ромашка»"))
+        ledger.put_session(
+            Session(1, "romashka", "line", (Segment(msk(2025, 3, 3, 10), msk(2025, 3, 3, 11)),))
+        )
+    written = _json(fresh)
+    assert list(written) == list(manifest)
+    assert set(written["parts"]["sessions/2025-03"]) == set(manifest["parts"]["sessions/2025-03"])
+    part = _json(fresh.parent / "ledger.parts" / written["parts"]["sessions/2025-03"]["file"])
+    assert list(part) == list(_json(V1 / "ledger.parts" / manifest["parts"]["sessions/2025-03"]["file"]))
+
+
+def test_format_1_fixture_takes_new_changes() -> None:
+    _install(V1)
+    old_parts = {p.name for p in files().parts.iterdir()}
+    outcome = session_ops.stop(env(), msk(2025, 4, 2, 11, 50))
+    assert outcome.session.id == 5
+    added = session_ops.add(
+        env(), "romashka", "line", msk(2025, 4, 3, 9), msk(2025, 4, 3, 9, 30), session_ops.Details()
+    )
+    assert added.session.id == 6  # the counter carried on
+    with open_ledger(ledger_path()) as ledger:
+        assert ledger.check() == []
+        assert [s.id for s in ledger.sessions()] == [1, 2, 3, 4, 5, 6]
+        assert ledger.running() is None
+        assert ledger.generation == 9
+        assert list(ledger.clients()) == ["romashka", "тсж-лесная"]
+    assert old_parts <= {p.name for p in files().parts.iterdir()}  # backups still need them
+    assert _json(files().main)["version"] == migrations.CURRENT_VERSION
+
+
+def _step(label: str, trail: list[str]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    def step(doc: dict[str, Any]) -> dict[str, Any]:
+        trail.append(f"{label} saw version {doc['version']}")
+        doc["steps"] = [*doc.get("steps", []), label]
+        return doc
+
+    return step
+
+
+def test_migrate_manifest_applies_registered_steps_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    trail: list[str] = []
+    current = migrations.CURRENT_VERSION
+    # registered out of order on purpose: the version, not the insertion order, decides
+    monkeypatch.setitem(migrations.MANIFEST_STEPS, current + 1, _step("second", trail))
+    monkeypatch.setitem(migrations.MANIFEST_STEPS, current, _step("first", trail))
+    original = _json(V1 / "ledger.json")
+    doc = json.loads(json.dumps(original))
+
+    upgraded = migrations.migrate_manifest(doc, current=current + 2)
+
+    assert trail == [f"first saw version {current}", f"second saw version {current + 1}"]
+    assert upgraded["steps"] == ["first", "second"]
+    assert upgraded["version"] == current + 2
+    assert doc == original  # the caller's document is not changed in place
+    # a document already at a later version runs only the steps after it
+    trail.clear()
+    partly = migrations.migrate_manifest({**original, "version": current + 1}, current=current + 2)
+    assert trail == [f"second saw version {current + 1}"]
+    assert partly["steps"] == ["second"]
+    # up to date: nothing runs
+    trail.clear()
+    assert migrations.migrate_manifest(dict(original)) == original
+    assert trail == []
+    # parts have their own registry: a manifest step is not a part step
+    with pytest.raises(KeyError):
+        migrations.migrate_part({"version": current}, current=current + 1)
+
+
+def test_migrate_part_applies_its_own_steps(monkeypatch: pytest.MonkeyPatch) -> None:
+    trail: list[str] = []
+    current = migrations.CURRENT_VERSION
+    monkeypatch.setattr(migrations, "PART_STEPS", {current: _step("part", trail)})
+    upgraded = migrations.migrate_part({"version": current, "records": []}, current=current + 1)
+    assert upgraded == {"version": current + 1, "records": [], "steps": ["part"]}
+    assert trail == [f"part saw version {current}"]
+
+
+@pytest.mark.parametrize("version", [0, -1, None, "1"])
+def test_migrate_refuses_an_unknown_version(version: object) -> None:
+    with pytest.raises(ValueError, match="unknown format version"):
+        migrations.migrate_manifest({"version": version})

@@ -1,0 +1,243 @@
+"""Round trips through the ledger: what is saved reads back equal, in the right files."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta, timezone
+from decimal import Decimal
+
+from ledger_testkit import env, files, ledger_path, listing, msk, part_files, seed_ledger, session
+
+from kvsupport.core.billing import build_invoice
+from kvsupport.core.models import Client, Invoice, InvoiceLine, Order, Segment, Session
+from kvsupport.ops import sessions as session_ops
+from kvsupport.storage import codec
+from kvsupport.storage.ledger import open_ledger
+
+
+def _invoice(number: str, period: str, issued: date) -> Invoice:
+    seg = Segment(msk(2025, 3, 4, 10), msk(2025, 3, 4, 10, 45))
+    lines = (
+        InvoiceLine(
+            kind="session",
+            session=1,
+            date=date(2025, 3, 4),
+            title="Дистанционная техподдержка: прямое подключение к компьютеру",
+            minutes=45,
+            billable_minutes=60,
+            rate=Decimal("1300.00"),
+            amount=Decimal("1300"),
+            tariff="2017-01-01",
+            vat="20",
+            service="remote",
+            segments=(seg,),
+        ),
+        InvoiceLine(
+            kind="fee",
+            session=None,
+            date=date(2025, 3, 4),
+            title="Подключение к системе дистанционного обслуживания",
+            minutes=0,
+            billable_minutes=0,
+            rate=Decimal("4000.00"),
+            amount=Decimal("4000.00"),
+            tariff="2017-01-01",
+            vat="20",
+            fee_key="remote-connection",
+        ),
+    )
+    return build_invoice(
+        number=number,
+        issued_on=issued,
+        period=period,
+        client={"code": "тсж-лесная", "name": "ТСЖ «Лесная»", "inn": "7707083893"},
+        supplier={"name": "ИП Иванов И. И.", "bik": "044525225", "account": "40702810900000000001"},
+        lines=lines,
+        words="Пять тысяч триста рублей 00 копеек",
+    )
+
+
+def test_clients_round_trip() -> None:
+    saved = [
+        Client(
+            code="тсж-лесная",
+            name="ТСЖ «Лесная», д. 5",
+            inn="7707083893",
+            kpp="773601001",
+            ogrn="1027700132195",
+            address='г. Москва, ул. Лесная, д. 5, кв. "7"',
+            phone="+74951234567",
+            email="lesnaya@example.ru",
+            teamviewer_id="123 456 789",
+            license_until=date(2026, 12, 31),
+            fee_paid=False,
+            fees_charged={"remote-connection": "2025-0001"},
+        ),
+        Client(code="romashka", name="ООО «Ромашка»", fee_paid=True),
+        Client(code="c_2", name="\\ backslash\nnewline\ttab"),
+    ]
+    with open_ledger(ledger_path(), write=True) as ledger:
+        for client in saved:
+            ledger.put_client(client)
+    with open_ledger(ledger_path()) as ledger:
+        back = ledger.clients()
+    assert list(back) == ["тсж-лесная", "romashka", "c_2"]  # the order they were added in
+    assert list(back.values()) == saved
+    # the manifest is UTF-8 text a person can read, not \u escapes
+    assert "ТСЖ «Лесная»" in ledger_path().read_text("utf-8")
+
+
+def test_sessions_round_trip_multi_segment_running_and_cyrillic() -> None:
+    other_offset = timezone(timedelta(hours=5))
+    with open_ledger(ledger_path(), write=True) as ledger:
+        ledger.put_client(Client(code="тсж-лесная", name="ТСЖ «Лесная»"))
+        stored = Session(
+            id=ledger.new_session_id(),
+            client="тсж-лесная",
+            service="backup",
+            segments=(
+                Segment(msk(2025, 3, 4, 10), msk(2025, 3, 4, 10, 20)),
+                Segment(msk(2025, 3, 4, 10, 30).astimezone(other_offset), msk(2025, 3, 4, 11, 5)),
+            ),
+            problem="Не открывается база «Квартплата»",
+            phone="+74951234567",
+            consent="письмо от 03.03.2025",
+            backup_confirmed=True,
+            order=7,
+            note="связь обрывалась",
+            invoice="2025-0001",
+            allow_overlap=True,
+        )
+        ledger.put_session(stored)
+        running = Session(
+            id=ledger.new_session_id(),
+            client="тсж-лесная",
+            service="line",
+            segments=(Segment(msk(2025, 3, 5, 9), msk(2025, 3, 5, 9, 10)), Segment(msk(2025, 3, 5, 9, 15))),
+        )
+        ledger.put_session(running)
+    with open_ledger(ledger_path()) as ledger:
+        assert ledger.session(stored.id) == stored
+        assert ledger.running() == running
+        assert ledger.sessions() == [stored, running]
+        back = ledger.session(stored.id)
+    # equal datetimes may differ in offset: the stored text must keep each one
+    assert codec.encode_session(back) == codec.encode_session(stored)
+    assert back.segments[1].start.utcoffset() == timedelta(hours=5)
+
+
+def test_orders_round_trip() -> None:
+    with open_ledger(ledger_path(), write=True) as ledger:
+        first = Order(ledger.new_order_id(), "romashka", "remote", msk(2025, 3, 5, 10), problem="Не печатает")
+        second = Order(
+            ledger.new_order_id(), "тсж-лесная", "backup", msk(2025, 3, 6, 15), phone="+7 495", status="done"
+        )
+        ledger.put_order(second)
+        ledger.put_order(first)
+    with open_ledger(ledger_path(), write=True) as ledger:
+        assert ledger.orders() == [first, second]
+        cancelled = first.with_changes(status="cancelled", session=3)
+        ledger.put_order(cancelled)
+    with open_ledger(ledger_path()) as ledger:
+        assert ledger.orders() == [cancelled, second]
+        assert ledger.new_order_id() == 3  # ids are never reused
+
+
+def test_invoices_round_trip() -> None:
+    march = _invoice("2025-0001", "2025-03", date(2025, 3, 31))
+    april = _invoice("2025-0002", "2025-04", date(2025, 4, 30))
+    assert march.vat_mode == "included"
+    with open_ledger(ledger_path(), write=True) as ledger:
+        ledger.put_invoice(april)
+        ledger.put_invoice(march)
+        assert ledger.next_invoice_seq(2025) == 1
+    with open_ledger(ledger_path(), write=True) as ledger:
+        assert ledger.invoices() == [march, april]
+        assert ledger.invoice("2025-0002") == april
+        assert ledger.invoices(["2025-04"]) == [april]
+        assert ledger.next_invoice_seq(2025) == 2
+        ledger.put_invoice(march.with_changes(status="paid", paid_on=date(2025, 4, 2)))
+    with open_ledger(ledger_path()) as ledger:
+        back = ledger.invoice("2025-0001")
+    assert back == march.with_changes(status="paid", paid_on=date(2025, 4, 2))
+    assert codec.encode_invoice(back)["total"] == "5300.00"
+    assert codec.encode_invoice(back)["lines"] == codec.encode_invoice(march)["lines"]
+    assert {n.split(".")[0] for n in part_files(files())} >= {"invoices-2025-03", "invoices-2025-04"}
+
+
+def test_sessions_of_many_months_land_in_separate_parts() -> None:
+    months = [(2024 + (m // 12), m % 12 + 1) for m in range(14)]  # 2024-01 .. 2025-02
+    with open_ledger(ledger_path(), write=True) as ledger:
+        ledger.put_client(Client(code="romashka", name="ООО «Ромашка»"))
+        for year, month in months:
+            for day in (2, 15):
+                ledger.put_session(session(ledger.new_session_id(), "romashka", msk(year, month, day, 10)))
+    names = sorted(part_files(files()))
+    assert [n.split(".")[0] for n in names] == [f"sessions-{y:04d}-{m:02d}" for y, m in months]
+    for name, (year, month) in zip(names, months, strict=True):
+        doc = json.loads((files().parts / name).read_bytes())
+        assert doc["month"] == f"{year:04d}-{month:02d}"
+        assert [r["segments"][0]["start"][:7] for r in doc["records"]] == [doc["month"]] * 2
+    with open_ledger(ledger_path()) as ledger:
+        assert ledger.session_months() == [f"{y:04d}-{m:02d}" for y, m in months]
+        assert [s.id for s in ledger.sessions()] == list(range(1, 29))
+        assert [s.id for s in ledger.sessions(["2024-05"])] == [9, 10]
+
+
+def test_session_start_rewrites_only_the_manifest_and_stop_adds_one_part() -> None:
+    ledger_files = seed_ledger()
+    with open_ledger(ledger_path(), write=True) as ledger:
+        ledger.put_session(session(ledger.new_session_id(), "romashka", msk(2025, 5, 6, 12)))
+    parts_before = {p.name: p.stat().st_mtime_ns for p in ledger_files.parts.iterdir()}
+    manifest_before = ledger_files.main.read_bytes()
+    backups_before = listing(ledger_files.backups)
+
+    # March, April and May hold sessions; a running one is open-ended, so it starts after them
+    started = session_ops.start(env(), "romashka", "line", msk(2025, 5, 20, 14), session_ops.Details())
+    assert started.session.is_running
+
+    assert {p.name: p.stat().st_mtime_ns for p in ledger_files.parts.iterdir()} == parts_before
+    assert ledger_files.main.read_bytes() != manifest_before
+    assert len(listing(ledger_files.backups) - backups_before) == 1
+
+    stopped = session_ops.stop(env(), msk(2025, 5, 20, 14, 40))
+    after = {p.name for p in ledger_files.parts.iterdir()}
+    added = after - set(parts_before)
+    assert set(parts_before) <= after  # the old May part is kept: a backup refers to it
+    assert len(added) == 1
+    (name,) = added
+    assert name.startswith("sessions-2025-05.")
+    doc = json.loads((ledger_files.parts / name).read_bytes())
+    assert [r["id"] for r in doc["records"]] == [4, stopped.session.id]
+    with open_ledger(ledger_path()) as ledger:
+        assert ledger.running() is None
+        assert ledger.session(stopped.session.id) == stopped.session
+        assert ledger.check() == []
+
+
+def test_a_session_moved_to_another_month_is_stored_once_in_its_new_part() -> None:
+    ledger_files = seed_ledger()  # sessions 1, 2 in March; 3 in April
+    edited = session_ops.edit(env(), 2, {}, start_at=msk(2025, 2, 27, 23), end_at=msk(2025, 2, 28, 0, 30))
+    assert edited.session.started_at == msk(2025, 2, 27, 23)
+    with open_ledger(ledger_path()) as ledger:
+        assert ledger.check() == []
+        assert ledger.session_months() == ["2025-02", "2025-03", "2025-04"]
+        assert [s.id for s in ledger.sessions(["2025-02"])] == [2]
+        assert [s.id for s in ledger.sessions(["2025-03"])] == [1]
+        assert ledger.session(2) == edited.session
+    index = json.loads(ledger_files.main.read_bytes())["parts"]
+    assert (index["sessions/2025-03"]["min_id"], index["sessions/2025-03"]["max_id"]) == (1, 1)
+
+
+def test_deleting_the_last_session_of_a_month_drops_its_part_from_the_index() -> None:
+    ledger_files = seed_ledger()
+    april = json.loads(ledger_files.main.read_bytes())["parts"]["sessions/2025-04"]["file"]
+    session_ops.delete(env(), 3)
+    with open_ledger(ledger_path()) as ledger:
+        assert ledger.session_months() == ["2025-03"]
+        assert [s.id for s in ledger.sessions()] == [1, 2]
+        assert ledger.check() == []
+    manifest = json.loads(ledger_files.main.read_bytes())
+    assert "sessions/2025-04" not in manifest["parts"]
+    assert (ledger_files.parts / april).exists()  # the backup before the delete still needs it
+    assert [april, manifest["generation"]] in manifest["retired"]
