@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Any
 
 import typer
@@ -40,16 +41,8 @@ def report_record(report: Report) -> dict[str, Any]:
         "by": report.by,
         "rows": [row_record(r) for r in report.rows],
         "total": row_record(report.total),
-        "unpaid_invoices": [
-            {
-                "number": i.number,
-                "date": i.date.isoformat(),
-                "client": i.client_code,
-                "total": money_str(i.total),
-            }
-            for i in report.unpaid
-        ],
-        "unpaid_total": money_str(sum((i.total for i in report.unpaid), ZERO)),
+        "unpaid_invoices": report.unpaid,
+        "unpaid_total": money_str(sum((Decimal(i["total"]) for i in report.unpaid), ZERO)),
     }
 
 
@@ -113,6 +106,4 @@ def print_text(result: Report) -> None:
         total = report_record(result)["unpaid_total"]
         out.print(f"\nUnpaid invoices ({len(result.unpaid)}, {total} RUB):")
         for inv in result.unpaid:
-            out.print(
-                f"  {escape(inv.number)}  {inv.date}  {escape(inv.client_code)}  {money_str(inv.total)}"
-            )
+            out.print(f"  {escape(inv['number'])}  {inv['date']}  {escape(inv['client'])}  {inv['total']}")

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Literal
 
 from kvsupport.core.billing import Charge
-from kvsupport.core.models import Invoice, Session
+from kvsupport.core.models import Session
 from kvsupport.core.money import ZERO
 from kvsupport.ops.env import Env
 from kvsupport.ops.sessions import charged, select
@@ -60,7 +60,7 @@ class Report:
     period: str
     by: By
     rows: list[Row] = field(default_factory=list)
-    unpaid: list[Invoice] = field(default_factory=list)
+    unpaid: list[dict[str, str]] = field(default_factory=list)  # number, date, client, total
 
     @property
     def total(self) -> Row:
@@ -88,9 +88,9 @@ def month_report(env: Env, year: int, month: int, by: By, client: str | None = N
     with open_ledger(env.ledger_path) as ledger:
         sessions = select(env, ledger, month=(year, month), client=client)
         names = {code: c.name for code, c in ledger.clients().items()}
-        report.unpaid = ledger.invoices(statuses=("issued",))
+        report.unpaid = ledger.invoice_summaries(statuses=("issued",))
     if client:
-        report.unpaid = [inv for inv in report.unpaid if inv.client_code == client]
+        report.unpaid = [inv for inv in report.unpaid if inv["client"] == client]
     rows: dict[str, Row] = {}
     for session, charge in charged(env, sessions):
         key = session.client if by == "client" else session.service

@@ -518,6 +518,26 @@ class Ledger:
         out.sort(key=lambda inv: (inv.date, inv.number))
         return out
 
+    def invoice_summaries(self, statuses: Iterable[str]) -> list[dict[str, str]]:
+        """Number, date, client code and total of invoices with one of ``statuses``,
+        read without decoding their lines (reports list every unpaid invoice)."""
+        wanted = set(statuses)
+        out = []
+        for key in self._keys("invoices"):
+            for row in self._part(key).records.values():
+                if row.get("status") in wanted:
+                    client = row.get("client") or {}
+                    out.append(
+                        {
+                            "number": str(row.get("number")),
+                            "date": str(row.get("date")),
+                            "client": str(client.get("code")),
+                            "total": str(row.get("total")),
+                        }
+                    )
+        out.sort(key=lambda r: (r["date"], r["number"]))
+        return out
+
     def invoice(self, number: str) -> Invoice:
         """The invoice ``number``."""
         for key in self._keys("invoices"):
