@@ -144,7 +144,9 @@ def bench_size(size: int, runs: int, work: Path) -> list[Timing]:
     directory = work / f"ledger-{size}"
     directory.mkdir()
     began = time.perf_counter()
-    generate(directory, size)
+    # In a child process: a parent holding the data would inflate every
+    # measured child's peak RSS (fork) and its start-up.
+    subprocess.run([sys.executable, __file__, "--generate", str(directory), str(size)], check=True)
     print(f"generated {size} sessions in {time.perf_counter() - began:.1f} s", file=sys.stderr)
     env = {
         **os.environ,
@@ -183,7 +185,7 @@ def bench_import(rows: int, runs: int, work: Path) -> Timing:
     """``import`` of ``rows`` CSV rows into a ledger that has the clients."""
     source = work / "import-source"
     source.mkdir()
-    generate(source, rows)
+    subprocess.run([sys.executable, __file__, "--generate", str(source), str(rows)], check=True)
     env = {
         **os.environ,
         "KVSUPPORT_LEDGER": str(source / "ledger.json"),
@@ -248,7 +250,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--import-rows", type=int, default=20000)
     parser.add_argument("--write", type=Path, help="write the table into this Markdown file")
+    parser.add_argument("--generate", nargs=2, metavar=("DIR", "SIZE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.generate:
+        generate(Path(args.generate[0]), int(args.generate[1]))
+        return
     timings: list[Timing] = []
     with tempfile.TemporaryDirectory(prefix="kvsupport-bench-") as tmp:
         work = Path(tmp)
