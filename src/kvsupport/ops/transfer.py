@@ -24,7 +24,7 @@ from kvsupport.core.billing import local_date, local_period
 from kvsupport.core.models import Segment, Session
 from kvsupport.errors import InvalidValue, KvsupportError, Problems
 from kvsupport.ops.env import Env
-from kvsupport.ops.sessions import missing_requirements, select
+from kvsupport.ops.sessions import missing_requirements, months_around, select
 from kvsupport.storage.ledger import Ledger, open_ledger
 
 COLUMNS = [
@@ -262,35 +262,46 @@ def import_sessions(env: Env, text: str, fmt: str, source: str) -> list[Session]
         return stored
 
 
-def export_rows(env: Env, sessions: Iterable[Session]) -> list[dict[str, Any]]:
-    """One row per segment of each finished session, times in local ISO 8601."""
+def export_rows(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per segment of each stored session (records as ``encode_session`` writes
+    them); times are ISO 8601 as recorded, with their UTC offset."""
     rows = []
-    for s in sessions:
-        if s.is_running:
-            continue
-        for seg in s.segments:
+    for r in records:
+        for seg in r["segments"]:
             rows.append(
                 {
-                    "id": s.id,
-                    "client": s.client,
-                    "service": s.service,
-                    "start": env.local(seg.start).isoformat(),
-                    "end": env.local(seg.end).isoformat() if seg.end else None,
-                    "problem": s.problem,
-                    "phone": s.phone,
-                    "consent": s.consent,
-                    "backup_confirmed": s.backup_confirmed,
-                    "note": s.note,
+                    "id": r["id"],
+                    "client": r["client"],
+                    "service": r["service"],
+                    "start": seg["start"],
+                    "end": seg["end"],
+                    "problem": r.get("problem"),
+                    "phone": r.get("phone"),
+                    "consent": r.get("consent"),
+                    "backup_confirmed": bool(r.get("backup_confirmed")),
+                    "note": r.get("note"),
                 }
             )
     return rows
 
 
 def export(env: Env, *, month: tuple[int, int] | None, client: str | None) -> list[dict[str, Any]]:
-    """Rows of the sessions of ``month`` (all if None), optionally of one client."""
+    """Rows of the finished sessions of ``month`` (all if None), optionally of one client.
+
+    Works on the stored records without decoding them into sessions: exporting
+    ten years is a bulk copy, not a computation.
+    """
     with open_ledger(env.ledger_path) as ledger:
-        sessions = select(env, ledger, month=month, client=client)
+        if client is not None:
+            ledger.client(client)
+        records = ledger.session_records(None if month is None else months_around(*month))
     period = None if month is None else f"{month[0]:04d}-{month[1]:02d}"
-    return export_rows(
-        env, (s for s in sessions if period is None or local_period(s.started_at, env.tz) == period)
-    )
+    keyed = []
+    for r in records:
+        if client is not None and r["client"] != client:
+            continue
+        start = datetime.fromisoformat(r["segments"][0]["start"])
+        if period is None or local_period(start, env.tz) == period:
+            keyed.append((start, r["id"], r))
+    keyed.sort(key=lambda item: (item[0], item[1]))
+    return export_rows(r for _, _, r in keyed)

@@ -428,6 +428,19 @@ class Ledger:
         out.sort(key=lambda s: (s.started_at, s.id))
         return out
 
+    def session_records(self, months: Iterable[str] | None = None) -> list[dict[str, Any]]:
+        """Stored sessions of ``months`` (all if None) as their JSON records, undecoded
+        (the documented shape of ``storage.codec.encode_session``), for bulk export."""
+        keys = (
+            self._keys("sessions")
+            if months is None
+            else [f"sessions/{m}" for m in months if f"sessions/{m}" in self._m["parts"]]
+        )
+        rows: list[dict[str, Any]] = []
+        for key in keys:
+            rows.extend(self._part(key).records.values())
+        return rows
+
     def session_months(self) -> list[str]:
         """Months (as stored) that hold sessions, oldest first."""
         return [k.split("/", 1)[1] for k in self._keys("sessions")]
@@ -524,6 +537,9 @@ class Ledger:
         wanted = set(statuses)
         out = []
         for key in self._keys("invoices"):
+            counts = self._m["parts"][key].get("statuses")
+            if isinstance(counts, dict) and not any(counts.get(s) for s in wanted):
+                continue  # the index says this month has none: do not read its file
             for row in self._part(key).records.values():
                 if row.get("status") in wanted:
                     client = row.get("client") or {}
@@ -718,7 +734,10 @@ class Ledger:
 
 def _summary(part: _Part) -> dict[str, Any]:
     if part.kind != "sessions":
-        return {}
+        statuses: dict[str, int] = {}
+        for r in part.records.values():
+            statuses[str(r.get("status"))] = statuses.get(str(r.get("status")), 0) + 1
+        return {"statuses": dict(sorted(statuses.items()))}
     ids = [int(r["id"]) for r in part.records.values()]
     starts = [r["segments"][0]["start"] for r in part.records.values()]
     ends = [r["segments"][-1]["end"] for r in part.records.values()]
