@@ -6,10 +6,9 @@ Messages go to stderr. Colour only on a terminal and never with ``NO_COLOR``
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from kvsupport.ops.env import Env
@@ -29,19 +28,41 @@ def warn(message: str) -> None:
 
 
 def print_json(data: Any) -> None:
-    """JSON on stdout, UTF-8: a record indented, a list one record per line.
-
-    ``indent`` makes ``json`` fall back to its pure-Python encoder (3-4× slower,
-    MEASURED.md); a listing of 20k sessions keeps the C encoder per record.
-    """
+    """JSON on stdout, UTF-8: a record indented, a list one record per line."""
     if isinstance(data, list):
-        if not data:
-            sys.stdout.write("[]\n")
-            return
-        rows = ",\n".join("  " + json.dumps(item, ensure_ascii=False) for item in data)
-        sys.stdout.write(f"[\n{rows}\n]\n")
+        stream_rows(data, "json")
         return
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def stream_rows(rows: Iterable[dict[str, Any]], fmt: str, fields: Sequence[str] | None = None) -> None:
+    """Write rows as JSON (one record per line) or CSV as they come, without holding them.
+
+    JSON keeps the C encoder per record (``indent`` would fall back to pure
+    Python, 3-4x slower, MEASURED.md). CSV's header is ``fields``, else the
+    first row's keys.
+    """
+    out = sys.stdout
+    if fmt == "json":
+        encode = json.JSONEncoder(ensure_ascii=False).encode
+        sep = "[\n  "
+        for row in rows:
+            out.write(sep + encode(row))
+            sep = ",\n  "
+        out.write("[]\n" if sep.startswith("[") else "\n]\n")
+        return
+    import csv
+
+    writer: Any = None
+    for row in rows:
+        if writer is None:
+            writer = csv.DictWriter(
+                out, fieldnames=list(fields or row), extrasaction="ignore", lineterminator="\n"
+            )
+            writer.writeheader()
+        writer.writerow({k: _csv_cell(v) for k, v in row.items()})
+    if writer is None and fields:
+        csv.writer(out, lineterminator="\n").writerow(fields)
 
 
 def console(stderr: bool = False, piped_width: int = 200) -> Any:
@@ -61,17 +82,14 @@ def print_rows(
     *,
     title: str | None = None,
     empty: str = "nothing to list",
+    fields: Sequence[str] | None = None,
 ) -> None:
-    """Print a listing in ``fmt``; in text, only ``columns``; JSON and CSV get every key."""
-    if fmt == "json":
-        print_json(list(rows))
-        return
-    if fmt == "csv":
-        keys = list(rows[0]) if rows else [c[0] for c in columns]
-        writer = csv.DictWriter(sys.stdout, fieldnames=keys, extrasaction="ignore", lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: _csv_cell(row.get(k)) for k in keys})
+    """Print a listing in ``fmt``; in text, only ``columns``; JSON and CSV get every key.
+
+    ``fields`` names the CSV header, so an empty listing has the same header.
+    """
+    if fmt in ("json", "csv"):
+        stream_rows(rows, fmt, fields or (list(rows[0]) if rows else [c[0] for c in columns]))
         return
     if not rows:
         sys.stderr.write(empty + "\n")

@@ -67,7 +67,9 @@ class Row(BaseModel):
     @field_validator("backup_confirmed", mode="before")
     @classmethod
     def _yes_no(cls, value: object) -> object:
-        if value is None:
+        # Runs before ``_blank_is_none`` (pydantic applies "before" validators last-defined
+        # first), so an empty CSV cell arrives here as "".
+        if value is None or value == "":
             return False
         if isinstance(value, str):
             word = value.strip().lower()
@@ -160,6 +162,7 @@ def build_sessions(env: Env, ledger: Ledger, rows: list[Located]) -> tuple[list[
         key = f"id:{item.row.id}" if item.row.id is not None else f"row:{n}"
         groups.setdefault(key, []).append((item, segment))
     sessions: list[Session] = []
+    wheres: list[str] = []
     for members in groups.values():
         first = members[0][0]
         segments = tuple(sorted((seg for _, seg in members), key=lambda s: s.start))
@@ -183,7 +186,8 @@ def build_sessions(env: Env, ledger: Ledger, rows: list[Located]) -> tuple[list[
             problems.append(f"{first.where}: {problem}")
         else:
             sessions.append(session)
-    problems.extend(_overlaps(env, ledger, sessions))
+            wheres.append(first.where)
+    problems.extend(_overlaps(env, ledger, sessions, wheres))
     return sessions, problems
 
 
@@ -205,8 +209,9 @@ def _rule_problem(env: Env, ledger: Ledger, session: Session) -> str | None:
     return None
 
 
-def _overlaps(env: Env, ledger: Ledger, new: list[Session]) -> list[str]:
-    """Overlaps among the new sessions and with stored ones, by one sweep over time."""
+def _overlaps(env: Env, ledger: Ledger, new: list[Session], wheres: list[str]) -> list[str]:
+    """Overlaps among the new sessions and with stored ones, by one sweep over time;
+    each problem names the line of the imported row (``wheres[i]`` of ``new[i]``)."""
     months: set[tuple[int, int]] = set()
     for s in new:
         local = env.local(s.started_at)
@@ -229,7 +234,8 @@ def _overlaps(env: Env, ledger: Ledger, new: list[Session]) -> list[str]:
         involved = name.startswith("new#") or last_name.startswith("new#")
         if last_end is not None and start < last_end and name != last_name and involved:
             a, b = (last_name, name) if not last_name.startswith("new#") else (name, last_name)
-            problems.append(f"{_label(new, a)} overlaps {_label(new, b)}")
+            row = name if name.startswith("new#") else last_name
+            problems.append(f"{wheres[int(row[4:])]}: {_label(new, a)} overlaps {_label(new, b)}")
         if last_end is None or end > last_end:
             last_end, last_name = end, name
     return problems
@@ -285,23 +291,40 @@ def export_rows(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-def export(env: Env, *, month: tuple[int, int] | None, client: str | None) -> list[dict[str, Any]]:
-    """Rows of the finished sessions of ``month`` (all if None), optionally of one client.
+def export(env: Env, *, month: tuple[int, int] | None, client: str | None) -> Iterator[dict[str, Any]]:
+    """Rows of the finished sessions of ``month`` (all if None), optionally of one client,
+    one stored month at a time, oldest first.
 
-    Works on the stored records without decoding them into sessions: exporting
-    ten years is a bulk copy, not a computation.
+    Works on the stored records without decoding them into sessions and holds
+    one month in memory at a time: exporting ten years is a bulk copy.
     """
     with open_ledger(env.ledger_path) as ledger:
         if client is not None:
             ledger.client(client)
-        records = ledger.session_records(None if month is None else months_around(*month))
-    period = None if month is None else f"{month[0]:04d}-{month[1]:02d}"
+        months = ledger.session_months() if month is None else months_around(*month)
+        period = None if month is None else f"{month[0]:04d}-{month[1]:02d}"
+        for stored_month in months:
+            records = [
+                r for r in ledger.session_records([stored_month]) if client is None or r["client"] == client
+            ]
+            yield from export_rows(_chronological(records, period, env))
+            ledger.forget_month(stored_month)
+
+
+def _chronological(records: list[dict[str, Any]], period: str | None, env: Env) -> list[dict[str, Any]]:
+    """Records of one stored month in time order, those of ``period`` (local) only.
+
+    When every start carries the same UTC offset and no period filter applies,
+    ISO strings sort chronologically as they are: no parsing needed.
+    """
+    starts = [r["segments"][0]["start"] for r in records]
+    if period is None and len({s[19:].lstrip("0123456789.") for s in starts}) <= 1:
+        order = sorted(range(len(records)), key=lambda i: (starts[i], records[i]["id"]))
+        return [records[i] for i in order]
     keyed = []
-    for r in records:
-        if client is not None and r["client"] != client:
-            continue
-        start = datetime.fromisoformat(r["segments"][0]["start"])
+    for r, text in zip(records, starts, strict=True):
+        start = datetime.fromisoformat(text)
         if period is None or local_period(start, env.tz) == period:
-            keyed.append((start, r["id"], r))
+            keyed.append((start.timestamp(), r["id"], r))
     keyed.sort(key=lambda item: (item[0], item[1]))
-    return export_rows(r for _, _, r in keyed)
+    return [r for _, _, r in keyed]

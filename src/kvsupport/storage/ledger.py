@@ -441,6 +441,12 @@ class Ledger:
             rows.extend(self._part(key).records.values())
         return rows
 
+    def forget_month(self, month: str) -> None:
+        """Drop an unchanged month's sessions from memory (bulk reads, one month at a time)."""
+        part = self._parts.get(f"sessions/{month}")
+        if part is not None and not part.dirty:
+            del self._parts[f"sessions/{month}"]
+
     def session_months(self) -> list[str]:
         """Months (as stored) that hold sessions, oldest first."""
         return [k.split("/", 1)[1] for k in self._keys("sessions")]
@@ -749,6 +755,27 @@ def _summary(part: _Part) -> dict[str, Any]:
     }
 
 
+def _stamp_time(stamp: str) -> datetime:
+    """``20261125T101500123456Z`` → an aware UTC time (``strptime`` costs an import
+    of ``_strptime`` on every commit)."""
+    if len(stamp) != 22 or stamp[8] != "T" or stamp[-1] != "Z" or not (stamp[:8] + stamp[9:21]).isdigit():
+        raise ValueError(f"not a backup time stamp: {stamp!r}")
+
+    def part(a: int, b: int) -> int:
+        return int(stamp[a:b])
+
+    return datetime(
+        part(0, 4),
+        part(4, 6),
+        part(6, 8),
+        part(9, 11),
+        part(11, 13),
+        part(13, 15),
+        part(15, 21),
+        tzinfo=UTC,
+    )
+
+
 def list_backups(files: LedgerFiles) -> list[Backup]:
     """Backups, newest first."""
     if not files.backups.is_dir():
@@ -761,7 +788,7 @@ def list_backups(files: LedgerFiles) -> list[Backup]:
             continue
         stamp, _, gen = name[len(prefix) : -len(".json")].rpartition("-g")
         try:
-            taken = datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+            taken = _stamp_time(stamp)
             generation = int(gen)
         except ValueError:
             continue
