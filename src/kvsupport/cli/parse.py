@@ -14,7 +14,7 @@ from kvsupport.ops.env import Env
 def moment(env: Env, text: str | None) -> datetime:
     """Parse a time option; ``None`` means now."""
     if text is None:
-        return env.now
+        return env.local(env.now)  # stored with the local offset, like typed times
     from kvsupport.core.timeinput import parse_moment
 
     return parse_moment(text, now=env.now, tz=env.tz)

@@ -96,9 +96,10 @@ def print_text(result: Report) -> None:
         table.add_column(header or result.by.capitalize(), justify=justify)  # type: ignore[arg-type]
     table.add_column("", width=24)
     top = max((float(r.amount) for r in result.rows), default=0.0) or 1.0
-    for row in [*result.rows, result.total]:
+    total = result.total  # a property: a new Row on every access
+    for row in [*result.rows, total]:
         rec = row_record(row)
-        bar: Any = Bar(top, 0, float(row.amount), width=24) if row is not result.total else ""
+        bar: Any = Bar(top, 0, float(row.amount), width=24) if row is not total else ""
         cells = [escape(str(rec[key])) for key, _, _ in COLUMNS]
         table.add_row(*cells, bar, end_section=row is result.rows[-1] if result.rows else False)
     out.print(table)

@@ -58,7 +58,7 @@ def build(directory: Path, now: datetime) -> Demo:
             "kpp": "500101001",
             "address": "г. Балашиха, ул. Лесная, д. 5",
             "phone": "+7 495 123-45-67",
-            "license_until": today.replace(year=today.year + 1),
+            "license_until": today + timedelta(days=365),
         },
     )
     clients.add(
@@ -67,7 +67,7 @@ def build(directory: Path, now: datetime) -> Demo:
         {
             "name": "УК «Лесная»",
             "phone": "+7 916 000-11-22",
-            "license_until": today.replace(year=today.year - 1),
+            "license_until": today - timedelta(days=365),
         },
     )
 
