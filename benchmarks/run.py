@@ -4,6 +4,7 @@ Usage (from the repo, in the venv where kvsupport is installed)::
 
     python benchmarks/run.py                 # 1k and 20k, prints a Markdown table
     python benchmarks/run.py --sizes 1000 20000 200000 --runs 10 --write BENCHMARKS.md
+    python benchmarks/run.py --peers         # and Watson side by side (benchmarks/peers.py)
 
 Ledgers are generated deterministically through kvsupport's own storage and
 billing code (10 years, 30 clients, all three services, invoices issued for
@@ -11,6 +12,10 @@ every month but the last two). Each command runs as a whole process, several
 times after a warm-up, interleaved with the same venv's ``python -c pass``;
 the table gives the median, min-max, the ratio of medians to ``python -c
 pass``, and the peak RSS of the process (from ``os.wait4``).
+
+With ``--peers``, Watson (``td-watson`` from PyPI, in a cached venv of its
+own) gets the same sessions as frames and its counterparts of the commands
+are timed in the same loop, each run next to kvsupport's: rows ``watson: ...``.
 """
 
 from __future__ import annotations
@@ -26,15 +31,17 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 MSK = timezone(timedelta(hours=3))
+TIMEZONE = "Europe/Moscow"  # the ledgers' zone, UTC+3 all these years like MSK
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=MSK)
 YEARS = 10
 CLIENTS = 30
 BIN = Path(sys.executable).parent
+PEER_PREFIXES = ("watson:",)  # names of the rows timed with --peers
 
 
 @dataclass
@@ -67,7 +74,7 @@ def generate(directory: Path, size: int) -> Path:
     rng = random.Random(size)
     ledger_path = directory / "ledger.json"
     config = directory / "config.toml"
-    save_config(config, {"timezone": "Europe/Moscow", "supplier.name": "ООО «Бонус»"})
+    save_config(config, {"timezone": TIMEZONE, "supplier.name": "ООО «Бонус»"})
     start_day = date(2017, 1, 1)  # the first price list; ~10 years to NOW
     days = (NOW.date() - timedelta(days=1) - start_day).days
     slots_per_day = max(1, -(-size // days))
@@ -112,35 +119,57 @@ def generate(directory: Path, size: int) -> Path:
 
 def _run(argv: Sequence[str], env: dict[str, str]) -> tuple[float, int, int]:
     begin = time.perf_counter()
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - begin
     proc.returncode = os.waitstatus_to_exitcode(status)
     return wall, usage.ru_maxrss, proc.returncode
 
 
+@dataclass
+class Command:
+    """One timed command: ``before`` runs untimed ahead of each run, ``python`` gives the baseline."""
+
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+    before: list[str] | None = None
+    python: Path = field(default_factory=lambda: BIN / "python")
+
+
+def measure_together(commands: Sequence[Command], size: int, runs: int) -> list[Timing]:
+    """Run each command ``runs`` times after a warm-up, in turn, each run followed by ``python -c pass``.
+
+    Commands measured together (kvsupport's and a peer's of the same row)
+    alternate run by run, so drift in the machine's speed falls on both.
+    """
+    figures: list[tuple[list[float], list[int], list[float]]] = [([], [], []) for _ in commands]
+    for i in range(runs + 1):
+        for command, (wall, rss, base) in zip(commands, figures, strict=True):
+            if command.before:
+                _run(command.before, command.env)
+            seconds, peak, code = _run(command.argv, command.env)
+            if code != 0:
+                raise SystemExit(f"{' '.join(command.argv)} exited {code}")
+            b, _, _ = _run([str(command.python), "-c", "pass"], command.env)
+            if i:
+                wall.append(seconds)
+                rss.append(peak)
+                base.append(b)
+    return [Timing(c.name, size, *f) for c, f in zip(commands, figures, strict=True)]
+
+
 def measure(
     name: str, size: int, argv: list[str], env: dict[str, str], runs: int, before: list[str] | None = None
 ) -> Timing:
     """Run ``argv`` ``runs`` times after a warm-up, interleaved with ``python -c pass``."""
-    base_argv = [str(BIN / "python"), "-c", "pass"]
-    wall, rss, base = [], [], []
-    for i in range(runs + 1):
-        if before:
-            _run(before, env)
-        seconds, peak, code = _run(argv, env)
-        if code != 0:
-            raise SystemExit(f"{' '.join(argv)} exited {code}")
-        b, _, _ = _run(base_argv, env)
-        if i:
-            wall.append(seconds)
-            rss.append(peak)
-            base.append(b)
-    return Timing(name, size, wall, rss, base)
+    return measure_together([Command(name, argv, env, before)], size, runs)[0]
 
 
-def bench_size(size: int, runs: int, work: Path) -> list[Timing]:
-    """Every budgeted command on a ledger of ``size`` sessions."""
+def bench_size(size: int, runs: int, work: Path, peers: bool = False) -> list[Timing]:
+    """Every budgeted command on a ledger of ``size`` sessions (and Watson's counterparts)."""
     directory = work / f"ledger-{size}"
     directory.mkdir()
     began = time.perf_counter()
@@ -159,25 +188,47 @@ def bench_size(size: int, runs: int, work: Path) -> list[Timing]:
     month = "2026-10"
     start = [kv, "session", "start", "client01", "line", "--at", "-30m", "--allow-overlap"]
     stop = [kv, "session", "stop"]
-    out = [
-        measure("session status", size, [kv, "session", "status"], env, runs),
-        measure("session start", size, start, env, runs, before=[kv, "session", "cancel"]),
-    ]
-    subprocess.run([kv, "session", "cancel"], env=env, capture_output=True, check=False)
-    out.append(measure("session stop", size, stop, env, runs, before=start))
-    out.append(
-        measure(
+    cancel = [kv, "session", "cancel"]
+    watson: dict[str, Command] = {}
+    if peers:
+        from peers import month_bounds, prepare_watson
+
+        w = prepare_watson(directory, env, TIMEZONE, month)
+        first, last = month_bounds(month)
+        w_start = w.argv("start", "client01", "+line")
+        w_cancel = w.argv("cancel")
+        for key, args, before in (
+            ("status", ["status"], None),
+            # Like kvsupport's: cancel before each start, start before each stop.
+            ("start", w_start[1:], w_cancel),
+            ("stop", ["stop"], w_start),
+            ("report", ["report", "--from", first, "--to", last, "--no-pager"], None),
+            # Watson has no export; its whole history as JSON is `log --all --json`.
+            ("export", ["log", "--all", "--json"], None),
+        ):
+            watson[key] = Command(f"watson: {' '.join(args)}", w.argv(*args), w.env, before, w.python)
+
+    out: list[Timing] = []
+
+    def row(command: Command, peer: str | None = None, n: int = runs) -> None:
+        """Time kvsupport's command and, with --peers, Watson's counterpart run by run beside it."""
+        out.extend(measure_together([command, *([watson[peer]] if peer in watson else [])], size, n))
+
+    row(Command("session status", [kv, "session", "status"], env), "status")
+    row(Command("session start", start, env, before=cancel), "start")
+    subprocess.run(cancel, env=env, capture_output=True, check=False)
+    if peers:
+        subprocess.run(w_cancel, env=w.env, capture_output=True, check=False, stdin=subprocess.DEVNULL)
+    row(Command("session stop", stop, env, before=start), "stop")
+    row(
+        Command(
             f"invoice --month {month} --dry-run",
-            size,
             [kv, "invoice", "--month", month, "--dry-run", "--format", "json"],
             env,
-            runs,
         )
     )
-    out.append(measure(f"report --month {month}", size, [kv, "report", "--month", month], env, runs))
-    out.append(
-        measure("export --format json", size, [kv, "export", "--format", "json"], env, max(3, runs // 3))
-    )
+    row(Command(f"report --month {month}", [kv, "report", "--month", month], env), "report")
+    row(Command("export --format json", [kv, "export", "--format", "json"], env), "export", max(3, runs // 3))
     return out
 
 
@@ -237,9 +288,13 @@ def table(timings: list[Timing]) -> str:
             f"| `{t.name}` | {t.size:,} | {t.median_ms:.0f} | {lo:.0f}–{hi:.0f} | "
             f"{t.ratio:.1f} | {max(t.rss_kib) / 1024:.0f} |"
         )
-    base = statistics.median([b for t in timings for b in t.base]) * 1000
+    ours = [b for t in timings if not t.name.startswith(PEER_PREFIXES) for b in t.base]
+    peers = [b for t in timings if t.name.startswith(PEER_PREFIXES) for b in t.base]
     rows.append("")
-    rows.append(f"`python -c pass` in the same venv, interleaved: median {base:.0f} ms.")
+    line = f"`python -c pass` in the same venv, interleaved: median {statistics.median(ours) * 1000:.0f} ms"
+    if peers:
+        line += f"; in Watson's venv (same Python), for its rows: {statistics.median(peers) * 1000:.0f} ms"
+    rows.append(line + ".")
     return "\n".join(rows)
 
 
@@ -250,6 +305,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--import-rows", type=int, default=20000)
     parser.add_argument("--write", type=Path, help="write the table into this Markdown file")
+    parser.add_argument(
+        "--peers",
+        action="store_true",
+        help="also time Watson (td-watson, in a cached venv) on the same sessions",
+    )
     parser.add_argument("--generate", nargs=2, metavar=("DIR", "SIZE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.generate:
@@ -259,7 +319,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="kvsupport-bench-") as tmp:
         work = Path(tmp)
         for size in args.sizes:
-            timings += bench_size(size, args.runs, work)
+            timings += bench_size(size, args.runs, work, peers=args.peers)
         if args.import_rows:
             timings.append(bench_import(args.import_rows, max(2, args.runs // 3), work))
     result = table(timings)
@@ -270,6 +330,14 @@ def main() -> None:
             f"{os.cpu_count()} cores, Python {platform.python_version()}.\n\n"
             f"Made by `python benchmarks/run.py {' '.join(sys.argv[1:])}`.\n\n"
         )
+        if args.peers:
+            from peers import versions, watson_venv
+
+            header += (
+                f"Peer: {versions(watson_venv())} (`watson: ...` rows), on frames converted from "
+                "the same ledger, timed run by run beside kvsupport's row above it; `log --all --json` "
+                "is its whole-history export.\n\n"
+            )
         args.write.write_text(header + result + "\n", "utf-8")
 
 
