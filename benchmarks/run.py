@@ -8,10 +8,11 @@ Usage (from the repo, in the venv where kvsupport is installed)::
 
 Ledgers are generated deterministically through kvsupport's own storage and
 billing code (10 years, 30 clients, all three services, invoices issued for
-every month but the last two). Each command runs as a whole process, several
-times after a warm-up, interleaved with the same venv's ``python -c pass``;
-the table gives the median, min-max, the ratio of medians to ``python -c
-pass``, and the peak RSS of the process (from ``os.wait4``).
+every month but the last two, and paid but one in 40 of them). Each command
+runs as a whole process, several times after a warm-up, interleaved with the
+same venv's ``python -c pass``; the table gives the median, min-max, the ratio
+of medians to ``python -c pass``, and the peak RSS of the process (from
+``os.wait4``).
 
 With ``--peers``, Watson (``td-watson`` from PyPI, in a cached venv of its
 own) gets the same sessions as frames and its counterparts of the commands
@@ -40,6 +41,7 @@ TIMEZONE = "Europe/Moscow"  # the ledgers' zone, UTC+3 all these years like MSK
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=MSK)
 YEARS = 10
 CLIENTS = 30
+UNPAID_EVERY = 40
 BIN = Path(sys.executable).parent
 PEER_PREFIXES = ("watson:",)  # names of the rows timed with --peers
 
@@ -114,6 +116,11 @@ def generate(directory: Path, size: int) -> Path:
         issued_on = (month + timedelta(days=32)).replace(day=1)
         invoices.issue(env, month.year, month.month, issued_on=issued_on)
         month = issued_on
+    # Clients pay within a fortnight; one invoice in UNPAID_EVERY is still owed.
+    with open_ledger(ledger_path, write=True) as ledger:
+        for n, invoice in enumerate(ledger.invoices()):
+            if n % UNPAID_EVERY and invoice.date < last:
+                ledger.put_invoice(invoice.with_changes(status="paid", paid_on=invoice.date + timedelta(14)))
     return directory
 
 

@@ -133,7 +133,7 @@ def snapshot(*paths: Path) -> dict[str, bytes]:
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})")
 _CLOCK = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b")
 _DURATION = re.compile(r"\b(?:\d+h\d{2}m|\d+m|\d+s)\b")
-_ELAPSED = re.compile(r'"(seconds|minutes)": \d+')
+_ELAPSED = re.compile(r'"(seconds|minutes|billable_minutes)": \d+')
 
 
 def normalise(text: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta, timezone
+from datetime import UTC, date, timedelta, timezone
 from decimal import Decimal
 
 from ledger_testkit import env, files, ledger_path, listing, msk, part_files, seed_ledger, session
@@ -241,3 +241,82 @@ def test_deleting_the_last_session_of_a_month_drops_its_part_from_the_index() ->
     assert "sessions/2025-04" not in manifest["parts"]
     assert (ledger_files.parts / april).exists()  # the backup before the delete still needs it
     assert [april, manifest["generation"]] in manifest["retired"]
+
+
+def test_the_invoice_index_follows_every_change_and_lists_without_reading_invoices() -> None:
+    march = _invoice("2025-0001", "2025-03", date(2025, 3, 31))
+    april = _invoice("2025-0002", "2025-04", date(2025, 4, 30))
+    with open_ledger(ledger_path(), write=True) as ledger:
+        ledger.put_invoice(april)
+        ledger.put_invoice(march)
+    with open_ledger(ledger_path(), write=True) as ledger:
+        ledger.put_invoice(march.with_changes(status="paid", paid_on=date(2025, 4, 2)))
+    manifest = json.loads(files().main.read_bytes())
+    index_file = files().parts / manifest["parts"]["index/invoices"]["file"]
+    rows = {r["number"]: r for r in json.loads(index_file.read_bytes())["records"]}
+    assert rows["2025-0001"] == {
+        "number": "2025-0001",
+        "date": "2025-03-31",
+        "period": "2025-03",
+        "status": "paid",
+        "total": "5300.00",
+        "vat": {"mode": "included", "amount": "883.33"},
+        "paid_on": "2025-04-02",
+        "void_reason": None,
+        "client_code": "тсж-лесная",
+        "client_name": "ТСЖ «Лесная»",
+    }
+    assert rows["2025-0002"]["status"] == "issued"
+    # Listing reads the index only: the invoice files may even be unreadable.
+    for key in ("invoices/2025-03", "invoices/2025-04"):
+        (files().parts / manifest["parts"][key]["file"]).write_text("{broken", "utf-8")
+    with open_ledger(ledger_path()) as ledger:
+        assert [r["number"] for r in ledger.invoice_summaries()] == ["2025-0001", "2025-0002"]
+        assert [r["number"] for r in ledger.invoice_summaries(statuses=["issued"])] == ["2025-0002"]
+        assert ledger.invoice_summaries(client="romashka") == []
+
+
+def test_a_ledger_without_an_invoice_index_gets_one_and_check_finds_one_out_of_step() -> None:
+    march = _invoice("2025-0001", "2025-03", date(2025, 3, 31))
+    with open_ledger(ledger_path(), write=True) as ledger:
+        ledger.put_invoice(march)
+        ledger.put_client(Client(code="тсж-лесная", name="ТСЖ «Лесная»"))
+    manifest = json.loads(files().main.read_bytes())
+    index_entry = manifest["parts"].pop("index/invoices")
+    files().main.write_text(json.dumps(manifest), "utf-8")  # as written before the index existed
+    with open_ledger(ledger_path()) as ledger:
+        assert [r["number"] for r in ledger.invoice_summaries()] == ["2025-0001"]
+        assert ledger.invoice("2025-0001") == march
+        assert ledger.check() == []
+    with open_ledger(ledger_path(), write=True) as ledger:
+        ledger.put_invoice(_invoice("2025-0002", "2025-04", date(2025, 4, 30)))
+    manifest = json.loads(files().main.read_bytes())
+    assert manifest["parts"]["index/invoices"]["count"] == 2  # both, the old one included
+
+    # An index that disagrees with the invoices is a problem `ledger check` names:
+    # the old index knows 2025-0001 only.
+    stale = files().parts / index_entry["file"]
+    manifest["parts"]["index/invoices"] = index_entry
+    files().main.write_text(json.dumps(manifest), "utf-8")
+    with open_ledger(ledger_path()) as ledger:
+        assert ledger.check() == [f"{stale}: invoice 2025-0002: out of step with invoices/2025-04"]
+
+
+def test_a_local_month_holds_exactly_the_sessions_that_start_in_it_whatever_their_offset() -> None:
+    utc, plus5 = UTC, timezone(timedelta(hours=5))
+    starts = {
+        1: msk(2025, 3, 31, 23, 30),  # March in Moscow
+        2: msk(2025, 4, 1, 0, 10),  # April
+        3: msk(2025, 4, 1, 0, 30).astimezone(utc),  # written "2025-03-31T21:30+00:00": April in Moscow
+        4: msk(2025, 3, 31, 23, 0).astimezone(plus5),  # written "2025-04-01T01:00+05:00": March
+        5: msk(2025, 2, 28, 23, 59),  # February
+        6: msk(2025, 5, 1, 0, 0),  # May, at its first instant
+    }
+    with open_ledger(ledger_path(), write=True) as ledger:
+        ledger.put_client(Client(code="romashka", name="ООО «Ромашка»"))
+        for sid, start in starts.items():
+            ledger.put_session(session(sid, "romashka", start, minutes=5))
+        ledger.put_session(session(7, "romashka", msk(2025, 4, 30, 23, 59), minutes=None))  # running
+    with open_ledger(ledger_path()) as ledger:
+        months = {m: [s.id for s in session_ops.select(env(), ledger, month=(2025, m))] for m in (2, 3, 4, 5)}
+    assert months == {2: [5], 3: [4, 1], 4: [2, 3, 7], 5: [6]}

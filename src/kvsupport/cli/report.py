@@ -105,6 +105,17 @@ def print_text(result: Report) -> None:
     out.print(table)
     if result.unpaid:
         total = report_record(result)["unpaid_total"]
-        out.print(f"\nUnpaid invoices ({len(result.unpaid)}, {total} RUB):")
-        for inv in result.unpaid:
-            out.print(f"  {escape(inv['number'])}  {inv['date']}  {escape(inv['client'])}  {inv['total']}")
+        out.print(
+            f"\nUnpaid invoices: {len(result.unpaid)}, {total} RUB (each: kvsupport invoice list --unpaid)"
+        )
+        debts = Table(show_edge=False, box=None, padding=(0, 2, 0, 0))
+        for header, justify in (
+            ("Client", "left"),
+            ("Invoices", "right"),
+            ("Total", "right"),
+            ("Oldest", "left"),
+        ):
+            debts.add_column(header, justify=justify)  # type: ignore[arg-type]
+        for code, count, amount, oldest in result.unpaid_by_client():
+            debts.add_row(escape(code), str(count), money_str(amount), oldest)
+        out.print(debts)

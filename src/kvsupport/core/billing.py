@@ -60,6 +60,14 @@ def local_period(moment: datetime, tz: tzinfo | None) -> str:
     return moment.astimezone(tz).strftime("%Y-%m")
 
 
+def local_midnight(year: int, month: int, tz: tzinfo | None) -> datetime:
+    """The first instant of the 1st of ``month`` in ``tz`` (``None``: the system's zone):
+    a moment ``m`` has ``local_period(m, tz)`` of that month exactly when it lies between
+    this and the next month's."""
+    naive = datetime(year, month, 1)  # noqa: DTZ001 - given its zone on the next line
+    return naive.replace(tzinfo=tz) if tz is not None else naive.astimezone()
+
+
 def rounded_minutes(worked_seconds: int, step_minutes: int, rounding: Rounding) -> int:
     """Worked time rounded to whole steps: ``rounded_minutes(3660, 1, "up")`` → 61.
 

@@ -9,6 +9,8 @@ from kvsupport.core.tariffs import Tariffs
 from kvsupport.storage import paths
 from kvsupport.storage.config import Config, load_config
 
+_UNSET = object()
+
 
 class Env:
     """Resolved once per command; the clock is read once, here, and passed on.
@@ -31,6 +33,7 @@ class Env:
         self.now = now if now is not None else datetime.now(UTC)
         self._config: Config | None = None
         self._tariffs: Tariffs | None = None
+        self._tz: tzinfo | object | None = _UNSET
 
     @property
     def ledger_path(self) -> Path:
@@ -56,8 +59,10 @@ class Env:
 
     @property
     def tz(self) -> tzinfo | None:
-        """The local zone: config ``timezone``, else ``None`` for the system's."""
-        return self.config.tz
+        """The local zone: config ``timezone``, else ``None`` for the system's (looked up once)."""
+        if self._tz is _UNSET:
+            self._tz = self.config.tz
+        return self._tz  # type: ignore[return-value]
 
     @property
     def tariffs(self) -> Tariffs:

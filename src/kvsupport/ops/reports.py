@@ -60,7 +60,7 @@ class Report:
     period: str
     by: By
     rows: list[Row] = field(default_factory=list)
-    unpaid: list[dict[str, str]] = field(default_factory=list)  # number, date, client, total
+    unpaid: list[dict[str, str]] = field(default_factory=list)  # number, date, period, client, total
 
     @property
     def total(self) -> Row:
@@ -81,6 +81,17 @@ class Report:
             total.invoiced_amount += row.invoiced_amount
         return total
 
+    def unpaid_by_client(self) -> list[tuple[str, int, Decimal, str]]:
+        """Unpaid invoices per client: code, how many, their total, the oldest date;
+        the largest debt first."""
+        debts: dict[str, tuple[int, Decimal, str]] = {}
+        for inv in self.unpaid:
+            count, amount, oldest = debts.get(inv["client"], (0, ZERO, inv["date"]))
+            debts[inv["client"]] = (count + 1, amount + Decimal(inv["total"]), min(oldest, inv["date"]))
+        rows = [(code, *debt) for code, debt in debts.items()]
+        rows.sort(key=lambda r: (-r[2], r[0]))
+        return rows
+
 
 def month_report(env: Env, year: int, month: int, by: By, client: str | None = None) -> Report:
     """Sessions of the month grouped by client or service, and every unpaid invoice."""
@@ -88,9 +99,11 @@ def month_report(env: Env, year: int, month: int, by: By, client: str | None = N
     with open_ledger(env.ledger_path) as ledger:
         sessions = select(env, ledger, month=(year, month), client=client)
         names = {code: c.name for code, c in ledger.clients().items()}
-        report.unpaid = ledger.invoice_summaries(statuses=("issued",))
-    if client:
-        report.unpaid = [inv for inv in report.unpaid if inv["client"] == client]
+        report.unpaid = [
+            {k: str(row[k]) for k in ("number", "date", "period", "total")}
+            | {"client": str(row["client_code"])}
+            for row in ledger.invoice_summaries(statuses=("issued",), client=client)
+        ]
     rows: dict[str, Row] = {}
     for session, charge in charged(env, sessions):
         key = session.client if by == "client" else session.service

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from kvsupport.core.billing import Charge, charge_for, local_date, local_period
+from kvsupport.core.billing import Charge, charge_for, local_date, local_midnight
 from kvsupport.core.models import Client, Order, Segment, Service, Session
 from kvsupport.errors import InvalidValue, Refused
 from kvsupport.ops.env import Env
@@ -360,6 +360,13 @@ def months_around(year: int, month: int) -> list[str]:
     return out
 
 
+def month_bounds(env: Env, year: int, month: int) -> tuple[datetime, datetime]:
+    """The first instant of a local month and of the next one (a session of the month
+    starts in between, SPEC §3.7)."""
+    after = (year + 1, 1) if month == 12 else (year, month + 1)
+    return local_midnight(year, month, env.tz), local_midnight(*after, env.tz)
+
+
 def select(
     env: Env,
     ledger: Ledger,
@@ -371,12 +378,9 @@ def select(
     """Sessions matching the filters, oldest first."""
     if client is not None:
         ledger.client(client)
-    months = months_around(*month) if month else None
-    period = f"{month[0]:04d}-{month[1]:02d}" if month else None
+    found = ledger.sessions() if month is None else ledger.sessions_between(*month_bounds(env, *month))
     chosen = []
-    for s in ledger.sessions(months):
-        if period and local_period(s.started_at, env.tz) != period:
-            continue
+    for s in found:
         if client and s.client != client:
             continue
         if unbilled and (s.invoice is not None or s.is_running):

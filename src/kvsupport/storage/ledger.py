@@ -7,6 +7,8 @@ Layout, for a ledger file ``DIR/ledger.json``::
     ledger.parts/         immutable part files, one per month and kind:
       sessions-2026-11.g42-9f3a1c.json   finished sessions that started in 2026-11
       invoices-2026-11.g40-07be55.json   invoices for the period 2026-11
+      index-invoices.g40-07be55.json     one summary row per invoice (no lines):
+                                         lists and reports read it, not every month
     ledger.backups/       earlier manifests (rotating), restorable
     ledger.lock           the lock file, never renamed or deleted
 
@@ -30,7 +32,7 @@ import json
 import os
 import time
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -46,6 +48,9 @@ KEEP_BACKUPS = 30
 LOCK_TIMEOUT_SECONDS = 30.0
 SWEEP_EVERY = 25  # generations between sweeps of a crash's leftover temp files
 SWEEP_AGE_SECONDS = 3600
+INVOICE_INDEX = "index/invoices"
+#: what an invoice's index row keeps of its record (the rest is read only to print it)
+_INDEXED = ("number", "date", "period", "status", "total", "vat", "paid_on", "void_reason")
 
 
 class LedgerFiles(NamedTuple):
@@ -167,6 +172,17 @@ class _Part:
         self.month = month
         self.records = records
         self.dirty = False
+
+
+def index_row(record: dict[str, Any]) -> dict[str, Any]:
+    """The top-level figures of an invoice's stored record (no lines, no requisites),
+    plus ``client_code`` and ``client_name``: what a listing or a report needs."""
+    row = {k: record.get(k) for k in _INDEXED}
+    client = record.get("client")
+    client = client if isinstance(client, dict) else {}
+    row["client_code"] = client.get("code")
+    row["client_name"] = client.get("name")
+    return row
 
 
 def _session_key(session: Session) -> str:
@@ -428,6 +444,38 @@ class Ledger:
         out.sort(key=lambda s: (s.started_at, s.id))
         return out
 
+    def sessions_between(self, start: datetime, end: datetime) -> list[Session]:
+        """Sessions (the running one too) whose first segment starts in ``start``..``end``
+        (aware times, end excluded), oldest first.
+
+        Only the stored months that can hold such a start are read, and of those
+        only records whose start date, as written, lies within a day of the range
+        are decoded: a record's own offset moves its written date by less than a day.
+        """
+        lo = (start.astimezone(UTC) - timedelta(days=1)).date().isoformat()
+        hi = (end.astimezone(UTC) + timedelta(days=1)).date().isoformat()
+        out: list[Session] = []
+        for key in self._keys("sessions"):
+            month = key.split("/", 1)[1]
+            if not lo[:7] <= month <= hi[:7]:
+                continue
+            entry = self._m["parts"][key]
+            for i, row in enumerate(self._part(key).records.values()):
+                try:
+                    written = row["segments"][0]["start"][:10]
+                except (KeyError, IndexError, TypeError):
+                    written = lo  # malformed: decode it, which names the problem
+                if lo <= written <= hi:
+                    where = f"{entry.get('file', key)}: records[{i}]"
+                    session: Session = self._decoded(codec.decode_session, row, where)
+                    if start <= session.started_at < end:
+                        out.append(session)
+        running = self.running()
+        if running is not None and start <= running.started_at < end:
+            out.append(running)
+        out.sort(key=lambda s: (s.started_at, s.id))
+        return out
+
     def session_records(self, months: Iterable[str] | None = None) -> list[dict[str, Any]]:
         """Stored sessions of ``months`` (all if None) as their JSON records, undecoded
         (the documented shape of ``storage.codec.encode_session``), for bulk export."""
@@ -537,45 +585,72 @@ class Ledger:
         out.sort(key=lambda inv: (inv.date, inv.number))
         return out
 
-    def invoice_summaries(self, statuses: Iterable[str]) -> list[dict[str, str]]:
-        """Number, date, client code and total of invoices with one of ``statuses``,
-        read without decoding their lines (reports list every unpaid invoice)."""
-        wanted = set(statuses)
-        out = []
+    def _invoice_index(self) -> _Part:
+        """The index part: one :func:`index_row` per invoice, kept in step by
+        :meth:`put_invoice`. A ledger without one (restored from before it
+        existed) gets it built from the invoice parts, stored with the next change."""
+        if INVOICE_INDEX in self._parts or INVOICE_INDEX in self._m["parts"]:
+            return self._part(INVOICE_INDEX)
+        index = self._part(INVOICE_INDEX)
         for key in self._keys("invoices"):
-            counts = self._m["parts"][key].get("statuses")
-            if isinstance(counts, dict) and not any(counts.get(s) for s in wanted):
-                continue  # the index says this month has none: do not read its file
-            for row in self._part(key).records.values():
-                if row.get("status") in wanted:
-                    client = row.get("client") or {}
-                    out.append(
-                        {
-                            "number": str(row.get("number")),
-                            "date": str(row.get("date")),
-                            "client": str(client.get("code")),
-                            "total": str(row.get("total")),
-                        }
-                    )
-        out.sort(key=lambda r: (r["date"], r["number"]))
-        return out
+            for number, record in self._part(key).records.items():
+                index.records[number] = index_row(record)
+        index.dirty = bool(index.records)
+        return index
+
+    def invoice_summaries(
+        self, statuses: Iterable[str] | None = None, client: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Index rows (:func:`index_row`) of invoices with one of ``statuses`` (any if
+        None), of ``client`` (any if None), in order of issue; no invoice file is read."""
+        wanted = None if statuses is None else set(statuses)
+        rows = [
+            row
+            for row in self._invoice_index().records.values()
+            if (wanted is None or row.get("status") in wanted)
+            and (client is None or row.get("client_code") == client)
+        ]
+        rows.sort(key=lambda r: (str(r.get("date")), str(r.get("number"))))
+        return rows
+
+    def invoice_records(self, numbers: Iterable[str]) -> Iterator[dict[str, Any]]:
+        """The stored records (their JSON shape) of ``numbers``, one period's file at a
+        time and not kept: a listing of ten years streams without decoding them."""
+        index = self._invoice_index().records
+        by_period: dict[str, list[str]] = {}
+        for number in numbers:
+            period = index.get(number, {}).get("period")
+            by_period.setdefault(str(period), []).append(number)
+        for period, wanted in by_period.items():
+            key = f"invoices/{period}"
+            records = self._part(key).records
+            for number in wanted:
+                if number in records:
+                    yield records[number]
+            part = self._parts.get(key)
+            if part is not None and not part.dirty:
+                del self._parts[key]
 
     def invoice(self, number: str) -> Invoice:
-        """The invoice ``number``."""
-        for key in self._keys("invoices"):
-            records = self._part(key).records
-            row = records.get(number)
-            if row is not None:
-                where = f"{self._m['parts'][key]['file']}: records[{list(records).index(number)}]"
-                found: Invoice = self._decoded(codec.decode_invoice, row, where)
-                return found
-        raise NotFound(f"no invoice {number}", hint="see 'kvsupport invoice list'")
+        """The invoice ``number`` (the index says which period's file holds it)."""
+        period = self._invoice_index().records.get(number, {}).get("period")
+        records = self._part(f"invoices/{period}").records if period is not None else {}
+        row = records.get(number)
+        if row is None:
+            raise NotFound(f"no invoice {number}", hint="see 'kvsupport invoice list'")
+        where = f"{self._m['parts'][f'invoices/{period}']['file']}: records[{list(records).index(number)}]"
+        found: Invoice = self._decoded(codec.decode_invoice, row, where)
+        return found
 
     def put_invoice(self, invoice: Invoice) -> None:
         """Store an invoice, new or changed (status only: lines are frozen)."""
+        record = codec.encode_invoice(invoice)
         part = self._part(f"invoices/{invoice.period}")
-        part.records[invoice.number] = codec.encode_invoice(invoice)
+        part.records[invoice.number] = record
         part.dirty = True
+        index = self._invoice_index()
+        index.records[invoice.number] = index_row(record)
+        index.dirty = True
         self._dirty = True
 
     def next_invoice_seq(self, year: int) -> int:
@@ -710,8 +785,23 @@ class Ledger:
                 problems.append(exc.message)
         try:
             self.invoices()
+            problems.extend(self._index_problems())
         except LedgerError as exc:
             problems.append(exc.message)
+        return problems
+
+    def _index_problems(self) -> list[str]:
+        """Where the invoice index disagrees with the invoices it summarises."""
+        if INVOICE_INDEX not in self._m["parts"]:
+            return []
+        where = f"{self.files.parts}/{self._m['parts'][INVOICE_INDEX]['file']}"
+        index = dict(self._part(INVOICE_INDEX).records)
+        problems = []
+        for key in self._keys("invoices"):
+            for number, record in self._part(key).records.items():
+                if index.pop(number, None) != index_row(record):
+                    problems.append(f"{where}: invoice {number}: out of step with {key}")
+        problems.extend(f"{where}: invoice {n}: no such invoice in the ledger" for n in index)
         return problems
 
     def replace_with_backup(self, backup: Backup) -> None:
