@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from kvsupport.cli.options import ClientOpt, env_of
-from kvsupport.cli.output import say, stream_rows
+from kvsupport.cli.output import say, stream_batches
 from kvsupport.cli.parse import month
 from kvsupport.errors import InvalidValue
 from kvsupport.ops import transfer
@@ -66,4 +66,4 @@ def export_sessions(
     if fmt not in ("csv", "json"):
         raise InvalidValue(f"--format {fmt!r}: use csv or json")
     chosen = None if month_ is None else month(env, month_)
-    stream_rows(transfer.export(env, month=chosen, client=client), fmt, transfer.COLUMNS)
+    stream_batches(transfer.export(env, month=chosen, client=client), fmt, transfer.COLUMNS)

@@ -291,9 +291,9 @@ def export_rows(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-def export(env: Env, *, month: tuple[int, int] | None, client: str | None) -> Iterator[dict[str, Any]]:
+def export(env: Env, *, month: tuple[int, int] | None, client: str | None) -> Iterator[list[dict[str, Any]]]:
     """Rows of the finished sessions of ``month`` (all if None), optionally of one client,
-    one stored month at a time, oldest first.
+    a list per stored month, oldest first.
 
     Works on the stored records without decoding them into sessions and holds
     one month in memory at a time: exporting ten years is a bulk copy.
@@ -307,7 +307,7 @@ def export(env: Env, *, month: tuple[int, int] | None, client: str | None) -> It
             records = [
                 r for r in ledger.session_records([stored_month]) if client is None or r["client"] == client
             ]
-            yield from export_rows(_chronological(records, period, env))
+            yield export_rows(_chronological(records, period, env))
             ledger.forget_month(stored_month)
 
 
