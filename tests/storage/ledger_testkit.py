@@ -11,7 +11,8 @@ from pathlib import Path
 from kvsupport.core.models import Client, Segment, Session
 from kvsupport.ops.env import Env
 from kvsupport.storage.atomic import TMP_MARK
-from kvsupport.storage.ledger import LedgerFiles, open_ledger
+from kvsupport.storage.ledger import open_ledger
+from kvsupport.storage.ledger_files import LedgerFiles
 
 MSK = timezone(timedelta(hours=3))
 #: The clock of every operation run from the tests: after every session they log.

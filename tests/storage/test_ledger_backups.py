@@ -11,7 +11,8 @@ from ledger_testkit import files, kvsupport_cli, ledger_path, msk, part_files, s
 from kvsupport.core.models import Client
 from kvsupport.errors import LedgerError
 from kvsupport.storage import ledger as ledger_module
-from kvsupport.storage.ledger import KEEP_BACKUPS, Backup, list_backups, open_ledger
+from kvsupport.storage.ledger import KEEP_BACKUPS, open_ledger
+from kvsupport.storage.ledger_files import Backup, list_backups
 
 State = tuple[list[str], list[tuple[int, str]]]
 

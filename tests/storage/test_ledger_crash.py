@@ -12,7 +12,8 @@ import time
 import pytest
 from ledger_testkit import files, ledger_path, python
 
-from kvsupport.storage.ledger import list_backups, open_ledger
+from kvsupport.storage.ledger import open_ledger
+from kvsupport.storage.ledger_files import list_backups
 
 KILLS = 25
 MAX_DELAY = 0.060

@@ -12,7 +12,8 @@ from ledger_testkit import files, ledger_path, listing, msk, part_files, seed_le
 
 from kvsupport.core.models import Client
 from kvsupport.storage import ledger as ledger_module
-from kvsupport.storage.ledger import LedgerFiles, list_backups, open_ledger
+from kvsupport.storage.ledger import open_ledger
+from kvsupport.storage.ledger_files import LedgerFiles, list_backups
 
 
 def _age(path: Path, seconds: float) -> None:

@@ -17,7 +17,8 @@ from kvsupport.core.models import Invoice
 from kvsupport.errors import LedgerError
 from kvsupport.ops import clients as client_ops
 from kvsupport.ops import sessions as session_ops
-from kvsupport.storage.ledger import LedgerFiles, open_ledger
+from kvsupport.storage.ledger import open_ledger
+from kvsupport.storage.ledger_files import LedgerFiles
 
 
 def _manifest(ledger_files: LedgerFiles) -> dict[str, Any]:

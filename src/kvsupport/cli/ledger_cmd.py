@@ -10,7 +10,8 @@ import typer
 from kvsupport.cli.options import FormatOpt, ListFormat, env_of
 from kvsupport.cli.output import Column, print_rows, say
 from kvsupport.errors import NotFound
-from kvsupport.storage.ledger import LedgerFiles, list_backups, open_ledger
+from kvsupport.storage.ledger import open_ledger
+from kvsupport.storage.ledger_files import LedgerFiles, list_backups
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Where the ledger is; check, backups, restore."

@@ -27,141 +27,36 @@ Every command holds ``flock`` on the lock file over its whole read-modify-write
 
 from __future__ import annotations
 
-import fcntl
-import json
 import os
 import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from kvsupport.core.models import Client, Invoice, Order, Session
 from kvsupport.errors import LedgerError, NotFound
 from kvsupport.storage import codec
 from kvsupport.storage.atomic import TMP_MARK, fsync_dir, make_private_dir, write_atomic
+from kvsupport.storage.ledger_files import (
+    Backup,
+    LedgerFiles,
+    Lock,
+    backups_hint,
+    dumps_document,
+    list_backups,
+    load_json,
+)
 from kvsupport.storage.migrations import CURRENT_VERSION, migrate_manifest, migrate_part
 
 FORMAT = "kvsupport-ledger"
 PART_FORMAT = "kvsupport-ledger-part"
 KEEP_BACKUPS = 30
-LOCK_TIMEOUT_SECONDS = 30.0
 SWEEP_EVERY = 25  # generations between sweeps of a crash's leftover temp files
 SWEEP_AGE_SECONDS = 3600
 INVOICE_INDEX = "index/invoices"
 #: what an invoice's index row keeps of its record (the rest is read only to print it)
 _INDEXED = ("number", "date", "period", "status", "total", "vat", "paid_on", "void_reason")
-
-
-class LedgerFiles(NamedTuple):
-    """The paths that make up one ledger."""
-
-    main: Path
-
-    @property
-    def lock(self) -> Path:
-        """The lock file."""
-        return self.main.with_name(f"{self.main.stem}.lock")
-
-    @property
-    def parts(self) -> Path:
-        """The directory of part files."""
-        return self.main.with_name(f"{self.main.stem}.parts")
-
-    @property
-    def backups(self) -> Path:
-        """The directory of backups of the manifest."""
-        return self.main.with_name(f"{self.main.stem}.backups")
-
-
-class Backup(NamedTuple):
-    """One restorable backup."""
-
-    name: str
-    path: Path
-    generation: int
-    taken_at: datetime
-    size: int
-
-
-def _hint(files: LedgerFiles) -> str:
-    return f"nothing was changed; see 'kvsupport ledger backups' ({files.backups})"
-
-
-def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def dumps_document(doc: dict[str, Any]) -> bytes:
-    """JSON with one record per line: readable with ``jq`` and ``less``, and fast.
-
-    ``json.dumps(indent=...)`` falls back to the pure-Python encoder (3-4× slower,
-    MEASURED.md); this keeps the C encoder for each record.
-    """
-    rows = []
-    for key, value in doc.items():
-        if isinstance(value, list) and value:
-            inner = ",\n    ".join(_dumps(item) for item in value)
-            text = f"[\n    {inner}\n  ]"
-        elif isinstance(value, dict) and value and key in ("parts", "clients"):
-            inner = ",\n    ".join(f"{_dumps(k)}: {_dumps(v)}" for k, v in value.items())
-            text = f"{{\n    {inner}\n  }}"
-        else:
-            text = _dumps(value)
-        rows.append(f"  {_dumps(key)}: {text}")
-    return ("{\n" + ",\n".join(rows) + "\n}\n").encode("utf-8")
-
-
-def _load_json(path: Path, raw: bytes, files: LedgerFiles) -> Any:
-    if not raw.strip():
-        raise LedgerError(f"{path}: the file is empty", hint=_hint(files))
-    try:
-        return json.loads(raw)
-    except UnicodeDecodeError as exc:
-        raise LedgerError(f"{path}: not UTF-8 text ({exc.reason})", hint=_hint(files)) from None
-    except json.JSONDecodeError as exc:
-        raise LedgerError(
-            f"{path}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
-            hint=_hint(files),
-        ) from None
-
-
-class _Lock:
-    """``flock`` on the lock file: shared for readers, exclusive for writers."""
-
-    def __init__(self, files: LedgerFiles, exclusive: bool) -> None:
-        self.files = files
-        self.exclusive = exclusive
-        self.fd: int | None = None
-
-    def __enter__(self) -> _Lock:
-        path = self.files.lock
-        if not path.parent.is_dir():
-            if not self.exclusive:
-                return self  # nothing stored yet: nothing to protect, nothing to create
-            make_private_dir(path.parent)
-        self.fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-        mode = fcntl.LOCK_EX if self.exclusive else fcntl.LOCK_SH
-        deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
-        while True:
-            try:
-                fcntl.flock(self.fd, mode | fcntl.LOCK_NB)
-                return self
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    os.close(self.fd)
-                    self.fd = None
-                    raise LedgerError(
-                        f"{self.files.main}: still locked by another kvsupport after "
-                        f"{LOCK_TIMEOUT_SECONDS:.0f} s",
-                        hint="wait for the other command to finish, then try again",
-                    ) from None
-                time.sleep(0.005)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.fd is not None:
-            os.close(self.fd)  # closing releases the flock
-            self.fd = None
 
 
 class _Part:
@@ -234,7 +129,7 @@ class Ledger:
             return cls(files, _empty_manifest(), None)
         except OSError as exc:
             raise LedgerError(f"{files.main}: cannot read: {exc.strerror}") from None
-        doc = _load_json(files.main, raw, files)
+        doc = load_json(files.main, raw, files)
         manifest = cls._checked_manifest(doc, files)
         ledger = cls(files, manifest, raw)
         ledger.clients()  # validate clients and orders now: a bad record stops us early
@@ -245,10 +140,12 @@ class Ledger:
     def _checked_manifest(doc: Any, files: LedgerFiles) -> dict[str, Any]:
         path = files.main
         if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-            raise LedgerError(f'{path}: not a kvsupport ledger (no "format": "{FORMAT}")', hint=_hint(files))
+            raise LedgerError(
+                f'{path}: not a kvsupport ledger (no "format": "{FORMAT}")', hint=backups_hint(files)
+            )
         version = doc.get("version")
         if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-            raise LedgerError(f"{path}: version: must be a whole number from 1", hint=_hint(files))
+            raise LedgerError(f"{path}: version: must be a whole number from 1", hint=backups_hint(files))
         if version > CURRENT_VERSION:
             raise LedgerError(
                 f"{path}: written by a newer kvsupport (format version {version}; "
@@ -269,10 +166,10 @@ class Ledger:
             if not isinstance(doc.get(key), kind):
                 problems.append(f"{key}: must be a {'list' if kind is list else kind.__name__}")
         if problems:
-            raise LedgerError(f"{path}: {problems[0]}", hint=_hint(files))
+            raise LedgerError(f"{path}: {problems[0]}", hint=backups_hint(files))
         for key, entry in doc["parts"].items():
             if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
-                raise LedgerError(f"{path}: parts.{key}: must name its file", hint=_hint(files))
+                raise LedgerError(f"{path}: parts.{key}: must name its file", hint=backups_hint(files))
         return doc
 
     def _part(self, key: str) -> _Part:
@@ -288,26 +185,28 @@ class Ledger:
                 raw = path.read_bytes()
             except OSError as exc:
                 raise LedgerError(
-                    f"{path}: cannot read part {key}: {exc.strerror}", hint=_hint(self.files)
+                    f"{path}: cannot read part {key}: {exc.strerror}", hint=backups_hint(self.files)
                 ) from None
-            doc = _load_json(path, raw, self.files)
+            doc = load_json(path, raw, self.files)
             if not isinstance(doc, dict) or doc.get("format") != PART_FORMAT:
-                raise LedgerError(f"{path}: not a kvsupport ledger part", hint=_hint(self.files))
+                raise LedgerError(f"{path}: not a kvsupport ledger part", hint=backups_hint(self.files))
             version = doc.get("version")
             if (
                 not isinstance(version, int)
                 or isinstance(version, bool)
                 or not 1 <= version <= CURRENT_VERSION
             ):
-                raise LedgerError(f"{path}: version: unknown part format {version!r}", hint=_hint(self.files))
+                raise LedgerError(
+                    f"{path}: version: unknown part format {version!r}", hint=backups_hint(self.files)
+                )
             doc = migrate_part(doc)
             rows = doc.get("records")
             if not isinstance(rows, list):
-                raise LedgerError(f"{path}: records: must be a list", hint=_hint(self.files))
+                raise LedgerError(f"{path}: records: must be a list", hint=backups_hint(self.files))
             id_key = "id" if kind == "sessions" else "number"
             for i, row in enumerate(rows):
                 if not isinstance(row, dict) or id_key not in row:
-                    raise LedgerError(f"{path}: records[{i}]: no {id_key}", hint=_hint(self.files))
+                    raise LedgerError(f"{path}: records[{i}]: no {id_key}", hint=backups_hint(self.files))
                 records[str(row[id_key])] = row
         part = _Part(kind, month, records)
         self._parts[key] = part
@@ -323,7 +222,7 @@ class Ledger:
         try:
             return decode(row, where)
         except codec.ShapeError as exc:
-            raise LedgerError(f"{self.files.parts}/{exc}", hint=_hint(self.files)) from None
+            raise LedgerError(f"{self.files.parts}/{exc}", hint=backups_hint(self.files)) from None
 
     def _keys(self, kind: str) -> list[str]:
         return sorted(k for k in self._m["parts"] if k.startswith(kind + "/"))
@@ -339,7 +238,7 @@ class Ledger:
                 try:
                     self._clients[code] = codec.decode_client(row, where)
                 except codec.ShapeError as exc:
-                    raise LedgerError(str(exc), hint=_hint(self.files)) from None
+                    raise LedgerError(str(exc), hint=backups_hint(self.files)) from None
         return self._clients
 
     def client(self, code: str) -> Client:
@@ -370,7 +269,7 @@ class Ledger:
                     codec.decode_order(row, f"{where}[{i}]") for i, row in enumerate(self._m["orders"])
                 ]
             except codec.ShapeError as exc:
-                raise LedgerError(str(exc), hint=_hint(self.files)) from None
+                raise LedgerError(str(exc), hint=backups_hint(self.files)) from None
         return self._orders
 
     def new_order_id(self) -> int:
@@ -405,7 +304,7 @@ class Ledger:
         try:
             return codec.decode_session(row, f"{self.files.main}: running")
         except codec.ShapeError as exc:  # it lives in the manifest, not in a part
-            raise LedgerError(str(exc), hint=_hint(self.files)) from None
+            raise LedgerError(str(exc), hint=backups_hint(self.files)) from None
 
     def last_stopped_id(self) -> int | None:
         """The id of the session stopped most recently (what ``resume`` continues)."""
@@ -695,7 +594,7 @@ class Ledger:
                 list(self._decode_sessions(key))  # names the record and field that is wrong
                 where = parts_index.get(key, {}).get("file", key)
                 raise LedgerError(
-                    f"{files.parts}/{where}: a session record is malformed", hint=_hint(files)
+                    f"{files.parts}/{where}: a session record is malformed", hint=backups_hint(files)
                 ) from None
             make_private_dir(files.parts)
             name = f"{part.kind}-{part.month}.g{generation}-{token}.json"
@@ -807,7 +706,7 @@ class Ledger:
     def replace_with_backup(self, backup: Backup) -> None:
         """Make ``backup`` the current state (the current one is backed up first)."""
         raw = backup.path.read_bytes()
-        doc = self._checked_manifest(_load_json(backup.path, raw, self.files), self.files)
+        doc = self._checked_manifest(load_json(backup.path, raw, self.files), self.files)
         missing = [e["file"] for e in doc["parts"].values() if not (self.files.parts / e["file"]).exists()]
         if missing:
             raise LedgerError(
@@ -845,48 +744,6 @@ def _summary(part: _Part) -> dict[str, Any]:
     }
 
 
-def _stamp_time(stamp: str) -> datetime:
-    """``20261125T101500123456Z`` → an aware UTC time (``strptime`` costs an import
-    of ``_strptime`` on every commit)."""
-    if len(stamp) != 22 or stamp[8] != "T" or stamp[-1] != "Z" or not (stamp[:8] + stamp[9:21]).isdigit():
-        raise ValueError(f"not a backup time stamp: {stamp!r}")
-
-    def part(a: int, b: int) -> int:
-        return int(stamp[a:b])
-
-    return datetime(
-        part(0, 4),
-        part(4, 6),
-        part(6, 8),
-        part(9, 11),
-        part(11, 13),
-        part(13, 15),
-        part(15, 21),
-        tzinfo=UTC,
-    )
-
-
-def list_backups(files: LedgerFiles) -> list[Backup]:
-    """Backups, newest first."""
-    if not files.backups.is_dir():
-        return []
-    found = []
-    prefix = f"{files.main.stem}-"
-    for path in files.backups.iterdir():
-        name = path.name
-        if not (name.startswith(prefix) and name.endswith(".json")) or TMP_MARK in name:
-            continue
-        stamp, _, gen = name[len(prefix) : -len(".json")].rpartition("-g")
-        try:
-            taken = _stamp_time(stamp)
-            generation = int(gen)
-        except ValueError:
-            continue
-        found.append(Backup(name, path, generation, taken, path.stat().st_size))
-    found.sort(key=lambda b: (b.generation, b.taken_at), reverse=True)
-    return found
-
-
 class open_ledger:
     """Open the ledger under its lock; with ``write=True`` changes commit on success.
 
@@ -896,7 +753,7 @@ class open_ledger:
     def __init__(self, path: Path, *, write: bool = False) -> None:
         self.files = LedgerFiles(path)
         self.write = write
-        self._lock = _Lock(self.files, exclusive=write)
+        self._lock = Lock(self.files, exclusive=write)
 
     def __enter__(self) -> Ledger:
         self._lock.__enter__()
