@@ -13,6 +13,8 @@ from kvsupport.errors import NotFound
 from kvsupport.storage.ledger import open_ledger
 from kvsupport.storage.ledger_files import LedgerFiles, list_backups
 
+SHOWN_PROBLEMS = 50  # a damaged ledger can have thousands: the first ones say where
+
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Where the ledger is; check, backups, restore."
 )
@@ -37,9 +39,11 @@ def ledger_check(ctx: typer.Context) -> None:
     env = env_of(ctx)
     with open_ledger(env.ledger_path) as ledger:
         problems = ledger.check()
-        counts = (len(ledger.clients()), len(ledger.sessions()), len(ledger.invoices()))
-    for problem in problems:
+        counts = ledger.counts()
+    for problem in problems[:SHOWN_PROBLEMS]:
         sys.stderr.write(f"error: {problem}\n")
+    if len(problems) > SHOWN_PROBLEMS:
+        sys.stderr.write(f"hint: {len(problems) - SHOWN_PROBLEMS} more problems not shown\n")
     if problems:
         raise typer.Exit(1)
     say(

@@ -390,9 +390,7 @@ class Ledger:
 
     def forget_month(self, month: str) -> None:
         """Drop an unchanged month's sessions from memory (bulk reads, one month at a time)."""
-        part = self._parts.get(f"sessions/{month}")
-        if part is not None and not part.dirty:
-            del self._parts[f"sessions/{month}"]
+        self._forget(f"sessions/{month}")
 
     def session_months(self) -> list[str]:
         """Months (as stored) that hold sessions, oldest first."""
@@ -526,9 +524,7 @@ class Ledger:
             for number in wanted:
                 if number in records:
                     yield records[number]
-            part = self._parts.get(key)
-            if part is not None and not part.dirty:
-                del self._parts[key]
+            self._forget(key)
 
     def invoice(self, number: str) -> Invoice:
         """The invoice ``number`` (the index says which period's file holds it)."""
@@ -665,7 +661,10 @@ class Ledger:
     # -- whole-ledger operations -----------------------------------------------------
 
     def check(self) -> list[str]:
-        """Read and decode every record; every problem found, one line each."""
+        """Read and decode every record; every problem found, one line each.
+
+        One part is held at a time, so checking ten years takes the memory of a month.
+        """
         problems: list[str] = []
         try:
             self.running()
@@ -682,26 +681,33 @@ class Ledger:
                         problems.append(f"{key}: session {s.id}: unknown client '{s.client}'")
             except LedgerError as exc:
                 problems.append(exc.message)
-        try:
-            self.invoices()
-            problems.extend(self._index_problems())
-        except LedgerError as exc:
-            problems.append(exc.message)
+            self._forget(key)
+        index = dict(self._invoice_index().records) if INVOICE_INDEX in self._m["parts"] else None
+        where = f"{self.files.parts}/{self._m['parts'].get(INVOICE_INDEX, {}).get('file')}"
+        for key in self._keys("invoices"):
+            try:
+                self.invoices([key.split("/", 1)[1]])
+                for number, record in self._part(key).records.items():
+                    if index is not None and index.pop(number, None) != index_row(record):
+                        problems.append(f"{where}: invoice {number}: out of step with {key}")
+            except LedgerError as exc:
+                problems.append(exc.message)
+            self._forget(key)
+        problems.extend(f"{where}: invoice {n}: no such invoice in the ledger" for n in index or ())
         return problems
 
-    def _index_problems(self) -> list[str]:
-        """Where the invoice index disagrees with the invoices it summarises."""
-        if INVOICE_INDEX not in self._m["parts"]:
-            return []
-        where = f"{self.files.parts}/{self._m['parts'][INVOICE_INDEX]['file']}"
-        index = dict(self._part(INVOICE_INDEX).records)
-        problems = []
-        for key in self._keys("invoices"):
-            for number, record in self._part(key).records.items():
-                if index.pop(number, None) != index_row(record):
-                    problems.append(f"{where}: invoice {number}: out of step with {key}")
-        problems.extend(f"{where}: invoice {n}: no such invoice in the ledger" for n in index)
-        return problems
+    def counts(self) -> tuple[int, int, int]:
+        """Clients, sessions (the running one too) and invoices, from the manifest's index."""
+        parts = self._m["parts"]
+        sessions = sum(int(parts[k].get("count", 0)) for k in self._keys("sessions"))
+        invoices = sum(int(parts[k].get("count", 0)) for k in self._keys("invoices"))
+        return len(self.clients()), sessions + (self._m.get("running") is not None), invoices
+
+    def _forget(self, key: str) -> None:
+        """Drop an unchanged part from memory (bulk reads, one part at a time)."""
+        part = self._parts.get(key)
+        if part is not None and not part.dirty:
+            del self._parts[key]
 
     def replace_with_backup(self, backup: Backup) -> None:
         """Make ``backup`` the current state (the current one is backed up first)."""

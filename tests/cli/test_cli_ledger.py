@@ -1,0 +1,67 @@
+"""``kvsupport ledger path|check``: where the ledger is, and whether every record reads."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from cli_testkit import Runner, snapshot
+
+CONSENT = ("--problem", "пени", "--consent", "письмо")
+
+
+def test_ledger_path_prints_the_file_in_use(run: Runner, tmp_path: Path) -> None:
+    result = run("ledger", "path")
+    assert (result.code, result.stdout, result.stderr) == (0, os.environ["KVSUPPORT_LEDGER"] + "\n", "")
+    other = str(tmp_path / "other.json")
+    assert run("--ledger", other, "ledger", "path").stdout == other + "\n"
+
+
+def test_ledger_check_counts_what_it_read(run: Runner, romashka: str) -> None:
+    for args in (
+        ("session", "add", romashka, "backup", "--start", "2026-10-05 10:00", "--duration", "45m", *CONSENT),
+        ("session", "add", romashka, "line", "--start", "2026-11-02 10:00", "--duration", "5m"),
+        ("invoice", "--month", "2026-10", "--date", "2026-11-01"),
+        ("session", "start", romashka, "line", "--at", "-5m"),
+    ):
+        assert run(*args).code == 0, args
+    result = run("ledger", "check")
+    assert result.code == 0, result.stderr
+    assert result.stdout == ""
+    assert result.stderr.endswith(": ok — 1 clients, 3 sessions, 1 invoices\n")
+
+
+def test_ledger_check_shows_the_first_problems_of_many(run: Runner, romashka: str, ledger_dir: Path) -> None:
+    for day in range(1, 61):
+        start = f"2026-10-{(day - 1) // 2 + 1:02d} {10 + day % 2}:00"
+        assert run("session", "add", romashka, "line", "--start", start, "--duration", "5m").code == 0
+    manifest_path = ledger_dir / "ledger.json"
+    manifest = json.loads(manifest_path.read_text("utf-8"))
+    manifest["clients"] = {}  # every session's client is now unknown
+    manifest_path.write_text(json.dumps(manifest), "utf-8")
+    result = run("ledger", "check")
+    assert result.code == 1
+    assert len(result.error_lines) == 50
+    assert result.stderr.splitlines()[-1] == "hint: 10 more problems not shown"
+
+
+def test_ledger_check_names_a_damaged_part_and_changes_nothing(
+    run: Runner, romashka: str, ledger_dir: Path
+) -> None:
+    added = run("session", "add", romashka, "line", "--start", "2026-10-05 10:00", "--duration", "5m")
+    assert added.code == 0
+    manifest = json.loads((ledger_dir / "ledger.json").read_text("utf-8"))
+    part = ledger_dir / "ledger.parts" / manifest["parts"]["sessions/2026-10"]["file"]
+    doc = json.loads(part.read_text("utf-8"))
+    doc["records"][0]["segments"][0]["start"] = "yesterday"
+    part.write_text(json.dumps(doc), "utf-8")
+    before = snapshot(ledger_dir)
+
+    result = run("ledger", "check")
+    assert result.code == 1
+    assert result.stdout == ""
+    (line,) = result.error_lines
+    assert line.startswith(f"error: {part}: records[0].segments[0].start: "), line
+    assert "Traceback" not in result.stderr
+    assert snapshot(ledger_dir) == before
