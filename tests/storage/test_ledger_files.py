@@ -159,3 +159,37 @@ def test_an_exception_inside_the_block_writes_nothing() -> None:
     with pytest.raises(RuntimeError, match="boom"):
         _put_client(ROMASHKA.with_changes(code="другой"), then_fail=True)
     assert snapshot(ledger_files.main.parent) == before
+
+
+def test_a_read_only_ledger_reads_and_refuses_changes(monkeypatch: pytest.MonkeyPatch) -> None:
+    ledger_files = seed_ledger()
+    before = snapshot(ledger_files.main.parent)
+    real_open = os.open
+
+    def read_only_fs(path: object, flags: int, *args: int) -> int:
+        if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+        return real_open(path, flags, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", read_only_fs)  # as on a read-only mount (root ignores chmod)
+    with open_ledger(ledger_path()) as ledger:
+        assert [s.id for s in ledger.sessions()] == [1, 2, 3]
+    with pytest.raises(LedgerError) as caught:
+        _put_client(ROMASHKA.with_changes(code="другой"))
+    assert caught.value.message == f"{ledger_files.main}: cannot write here: {os.strerror(errno.EROFS)}"
+    assert str(caught.value.hint).startswith("nothing was changed")
+    monkeypatch.setattr(os, "open", real_open)
+    assert snapshot(ledger_files.main.parent) == before
+
+
+def test_a_failure_after_the_commit_point_does_not_fail_the_change(monkeypatch: pytest.MonkeyPatch) -> None:
+    seed_ledger()
+
+    def broken(*_: object) -> None:
+        raise NotADirectoryError(errno.ENOTDIR, "Not a directory")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("kvsupport.storage.ledger.list_backups", broken)  # the sweep after the rename
+        _put_client(ROMASHKA.with_changes(code="другой"))
+    with open_ledger(ledger_path()) as ledger:
+        assert "другой" in ledger.clients()

@@ -64,6 +64,12 @@ class Row(BaseModel):
     def _blank_is_none(cls, value: object) -> object:
         return None if value == "" else value
 
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_as_text(cls, value: object) -> object:
+        # JSON export writes the id as a number; CSV gives text: both join segments.
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
     @field_validator("backup_confirmed", mode="before")
     @classmethod
     def _yes_no(cls, value: object) -> object:
@@ -81,6 +87,9 @@ class Row(BaseModel):
         return value
 
 
+_TOO_MANY_CELLS = object()  # a CSV row longer than its header
+
+
 @dataclass(frozen=True)
 class Located:
     """A row with where it came from."""
@@ -94,6 +103,9 @@ def read_rows(text: str, fmt: str, source: str) -> tuple[list[Located], list[str
     problems: list[str] = []
     rows: list[Located] = []
     for where, raw in _records(text, fmt, source):
+        if raw is _TOO_MANY_CELLS:
+            problems.append(f"{where}: more cells than the first line names columns")
+            continue
         try:
             rows.append(Located(where, Row.model_validate(raw)))
         except ValidationError as exc:
@@ -125,7 +137,7 @@ def _records(text: str, fmt: str, source: str) -> Iterator[tuple[str, Any]]:
         )
     for raw in reader:
         if None in raw:
-            yield f"{source}: line {reader.line_num}", {"_extra": raw[None]}
+            yield f"{source}: line {reader.line_num}", _TOO_MANY_CELLS
             continue
         yield f"{source}: line {reader.line_num}", raw
 

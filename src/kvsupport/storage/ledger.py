@@ -618,7 +618,10 @@ class Ledger:
         write_atomic(files.main, data)
         self._raw = data
         self._dirty = False
-        self._collect_garbage(generation)
+        try:
+            self._collect_garbage(generation)
+        except OSError:
+            pass  # the change is stored; old files wait for the next change to be swept
 
     def _backup(self, generation: int) -> None:
         assert self._raw is not None

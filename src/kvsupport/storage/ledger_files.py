@@ -108,8 +108,18 @@ class Lock:
         if not path.parent.is_dir():
             if not self.exclusive:
                 return self  # nothing stored yet: nothing to protect, nothing to create
+        try:
             make_private_dir(path.parent)
-        self.fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            self.fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            if self.exclusive:
+                raise LedgerError(
+                    f"{self.files.main}: cannot write here: {exc.strerror}",
+                    hint="nothing was changed; the ledger's directory must be writable by you",
+                ) from None
+            # A read-only place (a backup disk, a snapshot): nobody can change the
+            # ledger there, so reading it without the lock is safe.
+            return self
         mode = fcntl.LOCK_EX if self.exclusive else fcntl.LOCK_SH
         deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
         while True:
