@@ -237,6 +237,19 @@ LINE = {"title": "Линия", "hourly_rate": 0}
             "tariff[0] (effective 2017-01-01): services.x.hourly_rate",
             "missing",
         ),
+        (
+            {
+                "tariff": [
+                    {
+                        "effective": date(2017, 1, 1),
+                        "title": "t",
+                        "services": {"x": {"title": "x", "hourly_rate": "9" * 35}},
+                    }
+                ]
+            },
+            "tariff[0] (effective 2017-01-01): services.x.hourly_rate",
+            "too large",
+        ),
     ],
 )
 def test_single_problem_is_reported(data: dict[str, object], where: str, says: str) -> None:

@@ -12,6 +12,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 KOPECK = Decimal("0.01")
 ZERO = Decimal("0.00")
+#: A bound far above any price, far below where Decimal's 28 digits stop holding kopecks.
+MAX_AMOUNT = Decimal(10) ** 12
 
 
 def to_kopecks(value: Decimal) -> Decimal:
@@ -37,6 +39,8 @@ def parse_money(value: object) -> Decimal:
         raise ValueError(f"{value!r} is not an amount")
     if amount < 0:
         raise ValueError(f"{value!r} is negative")
+    if amount >= MAX_AMOUNT:
+        raise ValueError(f"{value!r} is too large (prices are below {MAX_AMOUNT:,.0f})")
     if amount != amount.quantize(KOPECK):
         raise ValueError(f"{value!r} has more than two decimals")
     return amount.quantize(KOPECK)

@@ -92,7 +92,9 @@ def parse_moment(text: str, *, now: datetime, tz: tzinfo | None) -> datetime:
         try:
             moment = now.astimezone(UTC) + delta
         except OverflowError:
-            raise InvalidValue(f"invalid time '{raw}': too far away", hint=MOMENT_HINT) from None
+            moment = datetime.max.replace(tzinfo=UTC)
+        if not FIRST_YEAR < moment.year < LAST_YEAR:
+            raise InvalidValue(f"invalid time '{raw}': too far away", hint=MOMENT_HINT)
         return _to_local(moment, tz)
     if match := _full(_CLOCK, raw):
         hour, minute = _hour_minute(raw, match.group(1), match.group(2))
@@ -178,9 +180,14 @@ def _datetime(raw: str, match: re.Match[str], tz: tzinfo | None) -> datetime:
     return wall.replace(tzinfo=fixed)
 
 
+#: Years a typed date may have: a support ledger's, with room on both sides. Python's
+#: own limits (1-9999) would let ``0001-01-01 00:00+05:00`` overflow in later arithmetic.
+FIRST_YEAR, LAST_YEAR = 1970, 2999
+
+
 def _valid_date(raw: str, what: str, year: int, month: int, day: int, hint: str) -> date:
-    if year < 1:
-        raise InvalidValue(f"invalid {what} '{raw}': year must be 0001-9999", hint=hint)
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InvalidValue(f"invalid {what} '{raw}': year must be {FIRST_YEAR}-{LAST_YEAR}", hint=hint)
     if not 1 <= month <= 12:
         raise InvalidValue(f"invalid {what} '{raw}': month must be 01-12", hint=hint)
     try:
@@ -309,8 +316,8 @@ def parse_month(text: str) -> tuple[int, int]:
     if match is None:
         raise InvalidValue(f"invalid month '{raw}': expected YYYY-MM", hint=MONTH_HINT)
     year, month = int(match.group(1)), int(match.group(2))
-    if year < 1:
-        raise InvalidValue(f"invalid month '{raw}': year must be 0001-9999", hint=MONTH_HINT)
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InvalidValue(f"invalid month '{raw}': year must be {FIRST_YEAR}-{LAST_YEAR}", hint=MONTH_HINT)
     if not 1 <= month <= 12:
         raise InvalidValue(f"invalid month '{raw}': month must be 01-12", hint=MONTH_HINT)
     return year, month

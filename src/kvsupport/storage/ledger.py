@@ -27,6 +27,7 @@ Every command holds ``flock`` on the lock file over its whole read-modify-write
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Iterable, Iterator
@@ -618,10 +619,8 @@ class Ledger:
         write_atomic(files.main, data)
         self._raw = data
         self._dirty = False
-        try:
+        with contextlib.suppress(OSError):  # the change is stored; old files wait for the next sweep
             self._collect_garbage(generation)
-        except OSError:
-            pass  # the change is stored; old files wait for the next change to be swept
 
     def _backup(self, generation: int) -> None:
         assert self._raw is not None

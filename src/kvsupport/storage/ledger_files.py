@@ -105,9 +105,8 @@ class Lock:
 
     def __enter__(self) -> Lock:
         path = self.files.lock
-        if not path.parent.is_dir():
-            if not self.exclusive:
-                return self  # nothing stored yet: nothing to protect, nothing to create
+        if not self.exclusive and not path.parent.is_dir():
+            return self  # nothing stored yet: nothing to protect, nothing to create
         try:
             make_private_dir(path.parent)
             self.fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
