@@ -65,15 +65,55 @@ def print_document(env: Env, invoice: Invoice, *, act: bool) -> None:
     render_text(doc, console(piped_width=110))
 
 
-def write_documents(env: Env, invoice: Invoice, directory: Path) -> list[Path]:
+def document_text(env: Env, invoice: Invoice, *, act: bool) -> str:
+    """The terminal form of the invoice (or act) as plain text, 110 columns, no colour."""
+    import io
+
+    from rich.console import Console
+
+    from kvsupport.documents.layout import document
+    from kvsupport.documents.text import render_text
+
+    buffer = io.StringIO()
+    plain = Console(file=buffer, width=110, color_system=None, highlight=False, soft_wrap=False)
+    doc = document(invoice, act=act, language=env.config.language, due_days=_due_days(env))
+    render_text(doc, plain)
+    return buffer.getvalue()
+
+
+def file_stem(number: str) -> str:
+    """An invoice number as a file name: «12/2026» (a common format) → «12-2026»."""
+    return "".join("-" if ch in '/\\:*?"<>|' else ch for ch in number)
+
+
+def write_file(path: Path, blob: bytes, hint: str | None = None) -> None:
+    """Write ``blob`` to ``path``; a failure is an ``error:`` line, not a traceback."""
+    try:
+        path.write_bytes(blob)
+    except OSError as exc:
+        raise KvsupportError(f"cannot write {path}: {exc.strerror or exc}", hint=hint) from None
+
+
+def output_directory(directory: Path) -> Path:
+    """``--output DIR``, created if missing; checked before anything is issued."""
+    if directory.exists() and not directory.is_dir():
+        raise InvalidValue(f"--output {directory} is not a directory", hint="give --output a directory")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise KvsupportError(f"cannot create {directory}: {exc.strerror or exc}") from None
+    return directory
+
+
+def write_documents(env: Env, invoice: Invoice, directory: Path, hint: str | None = None) -> list[Path]:
     """Write the invoice and the act as HTML and PDF into ``directory``."""
-    directory.mkdir(parents=True, exist_ok=True)
+    output_directory(directory)
     written = []
     for act, kind in ((False, "invoice"), (True, "act")):
         for fmt in ("html", "pdf"):
             data = render_document(env, invoice, act=act, fmt=fmt)
-            path = directory / f"{invoice.number}-{kind}.{fmt}"
-            path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+            path = directory / f"{file_stem(invoice.number)}-{kind}.{fmt}"
+            write_file(path, data if isinstance(data, bytes) else data.encode("utf-8"), hint)
             written.append(path)
     return written
 
@@ -101,7 +141,10 @@ def invoice_issue(
         return
     env = env_of(ctx)
     year, mon = month(env, month_)
-    result = invoices.issue(env, year, mon, client=client, issued_on=day(env, date), dry_run=dry_run)
+    on = day(env, date)
+    if output is not None and not dry_run:
+        output_directory(output)  # a bad --output stops the run before anything is stored
+    result = invoices.issue(env, year, mon, client=client, issued_on=on, dry_run=dry_run)
     for s in result.running:
         warn(f"session {s.id} ({s.client}) is running and is not billed; stop it and run again")
     missing = [k for k in ("name", "inn", "account") if not env.config.supplier().get(k)]
@@ -113,8 +156,10 @@ def invoice_issue(
         for inv in result.invoices:
             print_document(env, inv, act=False)
     if output is not None and not dry_run:
+        numbers = ", ".join(inv.number for inv in result.invoices)
+        hint = f"issued all the same: {numbers}; print them with 'kvsupport invoice show NUMBER -o FILE'"
         for inv in result.invoices:
-            paths = write_documents(env, inv, output)
+            paths = write_documents(env, inv, output, hint)
             say(env, f"wrote {', '.join(p.name for p in paths)} to {output}")
     _summary(env, result, dry_run)
 
@@ -165,9 +210,39 @@ def invoice_list(
     """
     env = env_of(ctx)
     rows = [invoice_row(inv) for inv in invoices.listing(env, unpaid=unpaid, client=client)]
+    csv_fields = None
     if fmt is ListFormat.csv:
-        rows = [{k: v for k, v in row.items() if k not in ("lines", "client", "supplier")} for row in rows]
-    print_rows(rows, fmt.value, COLUMNS, empty="no invoices")
+        rows = [_csv_row(row) for row in rows]
+        csv_fields = CSV_FIELDS
+    print_rows(rows, fmt.value, COLUMNS, empty="no invoices", fields=csv_fields)
+
+
+CSV_FIELDS = [
+    "number",
+    "date",
+    "period",
+    "status",
+    "total",
+    "vat_mode",
+    "vat_amount",
+    "total_in_words",
+    "void_reason",
+    "paid_on",
+    "client_code",
+    "client_name",
+]
+"""The CSV header of ``invoice list``, the same when nothing is listed."""
+
+
+def _csv_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A flat CSV row: no nested lines or requisites, the VAT as two plain columns."""
+    flat: dict[str, Any] = {}
+    for key, value in row.items():
+        if key == "vat":
+            flat["vat_mode"], flat["vat_amount"] = value["mode"], value["amount"]
+        elif key not in ("lines", "client", "supplier"):
+            flat[key] = value
+    return flat
 
 
 NumberArg = Annotated[str, typer.Argument(metavar="NUMBER", help="Invoice number, e.g. 2026-0001.")]
@@ -191,11 +266,12 @@ def invoice_show(
         print_document(env, invoice, act=act)
         return
     if fmt is DocFormat.text:
-        raise InvalidValue("--output needs --format json, html or pdf")
-    data = render_document(env, invoice, act=act, fmt=fmt.value)
+        data: bytes | str = document_text(env, invoice, act=act)
+    else:
+        data = render_document(env, invoice, act=act, fmt=fmt.value)
     blob = data if isinstance(data, bytes) else data.encode("utf-8")
     if out is not None:
-        out.write_bytes(blob)
+        write_file(out, blob)
         say(env, f"wrote {out}")
     elif fmt is DocFormat.pdf and sys.stdout.isatty():
         raise KvsupportError("a PDF is not for the terminal", hint="add -o FILE or pipe it")

@@ -146,6 +146,8 @@ def _earlier_unbilled(env: Env, ledger: Ledger, year: int, month: int, client: s
 def listing(env: Env, *, unpaid: bool = False, client: str | None = None) -> list[Invoice]:
     """Invoices in order of issue; ``unpaid``: issued and not paid."""
     with open_ledger(env.ledger_path) as ledger:
+        if client:
+            ledger.client(client)  # an unknown code is refused, not an empty listing
         found = ledger.invoices()
     if unpaid:
         found = [inv for inv in found if inv.status == "issued"]
