@@ -18,7 +18,7 @@ from kvsupport.cli.options import (
     MonthOpt,
     env_of,
 )
-from kvsupport.cli.output import Column, console, print_json, print_rows, say, warn
+from kvsupport.cli.output import Column, console, print_json, print_rows, say, stream_batches, warn
 from kvsupport.cli.parse import day, month, text_value
 from kvsupport.core.models import Invoice
 from kvsupport.core.money import money_str
@@ -178,12 +178,10 @@ def _summary(env: Env, result: invoices.Issued, dry_run: bool) -> None:
         say(env, "dry run: nothing was stored, no number was used")
 
 
-def invoice_row(inv: Invoice) -> dict[str, Any]:
-    """A listing row of an invoice (JSON keeps the full record)."""
-    record = encode_invoice(inv)
-    record["client_code"] = inv.client_code
-    record["client_name"] = inv.client.get("name")
-    return record
+def with_client_code(record: dict[str, Any]) -> dict[str, Any]:
+    """A listing row of an invoice: its whole record (JSON), plus the client's code and name."""
+    client = record.get("client") or {}
+    return {**record, "client_code": client.get("code"), "client_name": client.get("name")}
 
 
 COLUMNS: list[Column] = [
@@ -204,17 +202,19 @@ def invoice_list(
     client: ClientOpt = None,
     fmt: FormatOpt = ListFormat.text,
 ) -> None:
-    """List invoices in order of issue.
+    """List invoices in order of issue (JSON: whole invoices; text and CSV: their figures).
 
     Example: kvsupport invoice list --unpaid --format csv
     """
     env = env_of(ctx)
-    rows = [invoice_row(inv) for inv in invoices.listing(env, unpaid=unpaid, client=client)]
-    csv_fields = None
-    if fmt is ListFormat.csv:
-        rows = [_csv_row(row) for row in rows]
-        csv_fields = CSV_FIELDS
-    print_rows(rows, fmt.value, COLUMNS, empty="no invoices", fields=csv_fields)
+    rows = invoices.summaries(env, unpaid=unpaid, client=client)
+    if fmt is ListFormat.json:
+        batches = ([with_client_code(r) for r in batch] for batch in invoices.records(env, rows))
+        stream_batches(batches, "json")
+    elif fmt is ListFormat.csv:
+        print_rows([_csv_row(row) for row in rows], "csv", COLUMNS, fields=CSV_FIELDS)
+    else:
+        print_rows(rows, "text", COLUMNS, empty="no invoices")
 
 
 CSV_FIELDS = [
@@ -225,7 +225,6 @@ CSV_FIELDS = [
     "total",
     "vat_mode",
     "vat_amount",
-    "total_in_words",
     "void_reason",
     "paid_on",
     "client_code",
@@ -235,14 +234,9 @@ CSV_FIELDS = [
 
 
 def _csv_row(row: dict[str, Any]) -> dict[str, Any]:
-    """A flat CSV row: no nested lines or requisites, the VAT as two plain columns."""
-    flat: dict[str, Any] = {}
-    for key, value in row.items():
-        if key == "vat":
-            flat["vat_mode"], flat["vat_amount"] = value["mode"], value["amount"]
-        elif key not in ("lines", "client", "supplier"):
-            flat[key] = value
-    return flat
+    """A flat CSV row: the VAT as two plain columns."""
+    vat = row.get("vat") or {}
+    return {**row, "vat_mode": vat.get("mode"), "vat_amount": vat.get("amount")}
 
 
 NumberArg = Annotated[str, typer.Argument(metavar="NUMBER", help="Invoice number, e.g. 2026-0001.")]

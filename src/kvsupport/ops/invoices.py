@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from kvsupport.core.billing import (
     build_invoice,
@@ -143,17 +144,30 @@ def _earlier_unbilled(env: Env, ledger: Ledger, year: int, month: int, client: s
     return None
 
 
-def listing(env: Env, *, unpaid: bool = False, client: str | None = None) -> list[Invoice]:
-    """Invoices in order of issue; ``unpaid``: issued and not paid."""
+def summaries(env: Env, *, unpaid: bool = False, client: str | None = None) -> list[dict[str, Any]]:
+    """Index rows of the invoices (number, date, period, status, total, vat, paid_on,
+    void_reason, client_code, client_name) in order of issue; ``unpaid``: issued, not paid.
+    Read from the ledger's invoice index: no invoice is opened."""
     with open_ledger(env.ledger_path) as ledger:
         if client:
             ledger.client(client)  # an unknown code is refused, not an empty listing
-        found = ledger.invoices()
-    if unpaid:
-        found = [inv for inv in found if inv.status == "issued"]
-    if client:
-        found = [inv for inv in found if inv.client_code == client]
-    return found
+        return ledger.invoice_summaries(statuses=("issued",) if unpaid else None, client=client)
+
+
+def records(env: Env, rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    """The full JSON records of the invoices of index ``rows``, in that order, in lists
+    of one period each: a period's file is held only while its invoices are listed."""
+    with open_ledger(env.ledger_path) as ledger:
+        batch: list[dict[str, Any]] = []
+        period = None
+        for record in ledger.invoice_records(row["number"] for row in rows):
+            if batch and record.get("period") != period:
+                yield batch
+                batch = []
+            period = record.get("period")
+            batch.append(record)
+        if batch:
+            yield batch
 
 
 def show(env: Env, number: str) -> Invoice:

@@ -512,20 +512,17 @@ class Ledger:
         return rows
 
     def invoice_records(self, numbers: Iterable[str]) -> Iterator[dict[str, Any]]:
-        """The stored records (their JSON shape) of ``numbers``, one period's file at a
-        time and not kept: a listing of ten years streams without decoding them."""
+        """The stored records (their JSON shape) of ``numbers``, in that order, each
+        period's file held only while it is needed: ten years stream in a month's memory."""
         index = self._invoice_index().records
-        by_period: dict[str, list[str]] = {}
-        for number in numbers:
-            period = index.get(number, {}).get("period")
-            by_period.setdefault(str(period), []).append(number)
-        for period, wanted in by_period.items():
-            key = f"invoices/{period}"
-            records = self._part(key).records
-            for number in wanted:
-                if number in records:
-                    yield records[number]
-            self._forget(key)
+        wanted = [(n, f"invoices/{index[n]['period']}") for n in numbers if n in index]
+        last_use = {key: i for i, (_, key) in enumerate(wanted)}
+        for i, (number, key) in enumerate(wanted):
+            record = self._part(key).records.get(number)
+            if record is not None:
+                yield record
+            if last_use[key] == i:
+                self._forget(key)
 
     def invoice(self, number: str) -> Invoice:
         """The invoice ``number`` (the index says which period's file holds it)."""
