@@ -65,3 +65,27 @@ def test_ledger_check_names_a_damaged_part_and_changes_nothing(
     assert line.startswith(f"error: {part}: records[0].segments[0].start: "), line
     assert "Traceback" not in result.stderr
     assert snapshot(ledger_dir) == before
+
+
+def test_ledger_check_finds_an_invoice_whose_lines_do_not_add_up(
+    run: Runner, romashka: str, ledger_dir: Path
+) -> None:
+    start = ("--start", "2026-10-05 10:00", "--duration", "45m")
+    assert run("session", "add", romashka, "backup", *start, *CONSENT).code == 0
+    assert run("invoice", "--month", "2026-10", "--date", "2026-11-01").code == 0
+    manifest = json.loads((ledger_dir / "ledger.json").read_text("utf-8"))
+    part = ledger_dir / "ledger.parts" / manifest["parts"]["invoices/2026-10"]["file"]
+    doc = json.loads(part.read_text("utf-8"))
+    doc["records"][0]["total"] = "1.00"
+    part.write_text(json.dumps(doc), "utf-8")
+    result = run("ledger", "check")
+    assert result.code == 1
+    assert "error: invoices/2026-10: invoice 2026-0001: total 1.00 but its lines add to 1300.00" in (
+        result.error_lines
+    )
+
+
+def test_an_empty_ledger_option_is_refused(run: Runner) -> None:
+    result = run("--ledger", "", "session", "status")
+    assert (result.code, result.stdout) == (2, "")
+    assert result.first_error == "error: --ledger: the path is empty"

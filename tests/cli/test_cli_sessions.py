@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from cli_testkit import MONEY, Runner, minute_ago, month_of, stamp
+from cli_testkit import MONEY, Runner, minute_ago, month_of, snapshot, stamp
 
 SESSION_KEYS = {
     "id",
@@ -452,6 +452,30 @@ def test_edit_note(run: Runner, romashka: str, t0: datetime) -> None:
     assert show_json(run, 1)["note"] == "перезвонить"
 
 
+def test_edit_keeps_the_rules_of_add_and_an_empty_text_clears(
+    run: Runner, romashka: str, t0: datetime, ledger_dir: Path
+) -> None:
+    assert (
+        run("session", "add", romashka, "line", "--start", at(t0), "--duration", "5m", "--note", "x").code
+        == 0
+    )
+    before = snapshot(ledger_dir)
+    for args, says in (
+        (("--end", stamp(t0 + timedelta(days=400))), "is in the future"),
+        (("--start", stamp(t0 + timedelta(days=400))), "is in the future"),
+        (("--phone", "x"), "invalid phone 'x'"),
+        (("--end", at(t0, -10)), "a segment must end after it starts: "),
+    ):
+        refused = run("session", "edit", "1", *args)
+        assert refused.code == 2, args
+        assert refused.first_error.startswith("error: "), args
+        assert says in refused.first_error, refused.stderr
+    assert snapshot(ledger_dir) == before
+    assert run("session", "edit", "1", "--note", "", "--phone", "+7 495 000-00-00").code == 0
+    record = show_json(run, 1)
+    assert (record["note"], record["phone"]) == (None, "+7 495 000-00-00")
+
+
 def test_delete(run: Runner, romashka: str, t0: datetime) -> None:
     assert run("session", "add", romashka, "line", "--start", at(t0), "--duration", "5m").code == 0
     result = run("session", "delete", "1")
@@ -485,3 +509,22 @@ def test_line_within_the_licence_does_not_warn(run: Runner, moscow: Path) -> Non
     result = run("session", "start", "new", "line", "--at", "-5m")
     assert result.code == 0, result.stderr
     assert "warning:" not in result.stderr
+
+
+def test_a_discarded_session_reopens_its_order(run: Runner, romashka: str, t0: datetime) -> None:
+    later = stamp(t0 + timedelta(days=2))
+    assert run("order", "add", romashka, "line", "--at", later, "--problem", "печать").code == 0
+
+    def order_status() -> tuple[str, int | None]:
+        (order,) = run("order", "list", "--all", "--format", "json").json()
+        return order["status"], order["session"]
+
+    assert run("session", "start", "--order", "1", "--at", "-5m").code == 0
+    assert order_status() == ("done", 1)
+    assert run("session", "cancel").code == 0
+    assert order_status() == ("open", None)
+    assert run("session", "start", "--order", "1", "--at", "-5m").code == 0
+    assert run("session", "stop").code == 0
+    assert order_status() == ("done", 2)
+    assert run("session", "delete", "2").code == 0
+    assert order_status() == ("open", None)

@@ -73,19 +73,19 @@ def root(
     ctx: typer.Context,
     ledger: Annotated[
         str | None,
-        typer.Option(help="Ledger file [env KVSUPPORT_LEDGER; default: user data dir].", show_default=False),
+        typer.Option(help="Ledger file (env KVSUPPORT_LEDGER; default: user data dir).", show_default=False),
     ] = None,
     tariffs: Annotated[
         str | None,
         typer.Option(
-            help="Tariff file [env KVSUPPORT_TARIFFS; default: user config dir, else the packaged list].",
+            help="Tariff file (env KVSUPPORT_TARIFFS; default: user config dir, else the packaged list).",
             show_default=False,
         ),
     ] = None,
     config: Annotated[
         str | None,
         typer.Option(
-            help="Config file [env KVSUPPORT_CONFIG; default: user config dir].", show_default=False
+            help="Config file (env KVSUPPORT_CONFIG; default: user config dir).", show_default=False
         ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No confirmations on stderr.")] = False,

@@ -124,7 +124,7 @@ def invoice_issue(
     month_: MonthOpt = None,
     client: ClientOpt = None,
     date: Annotated[
-        str | None, typer.Option("--date", help="Invoice date [default: today].", show_default=False)
+        str | None, typer.Option("--date", help="Invoice date (default: today).", show_default=False)
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show, store nothing.")] = False,
     fmt: ItemFormatOpt = ItemFormat.text,
@@ -293,7 +293,7 @@ def invoice_pay(
     ctx: typer.Context,
     number: NumberArg,
     date: Annotated[
-        str | None, typer.Option("--date", help="Payment date [default: today].", show_default=False)
+        str | None, typer.Option("--date", help="Payment date (default: today).", show_default=False)
     ] = None,
 ) -> None:
     """Mark an invoice paid.

@@ -93,7 +93,7 @@ def session_stop(
 def session_resume(
     ctx: typer.Context,
     session_id: Annotated[
-        int | None, typer.Argument(metavar="[ID]", help="Session [default: the last stopped].")
+        int | None, typer.Argument(metavar="[ID]", help="Session (default: the last stopped).")
     ] = None,
     at: AtOpt = None,
     fmt: ItemFormatOpt = ItemFormat.text,
@@ -230,11 +230,21 @@ def session_edit(
     phone: PhoneOpt = None,
     consent: ConsentOpt = None,
     backup_confirmed: Annotated[
-        bool | None, typer.Option("--backup-confirmed/--no-backup-confirmed", show_default=False)
+        bool | None,
+        typer.Option(
+            "--backup-confirmed/--no-backup-confirmed",
+            help="Whether the client made a backup before the session.",
+            show_default=False,
+        ),
     ] = None,
     note: NoteOpt = None,
     allow_overlap: Annotated[
-        bool | None, typer.Option("--allow-overlap/--no-allow-overlap", show_default=False)
+        bool | None,
+        typer.Option(
+            "--allow-overlap/--no-allow-overlap",
+            help="Whether it may overlap another session.",
+            show_default=False,
+        ),
     ] = None,
     fmt: ItemFormatOpt = ItemFormat.text,
 ) -> None:
@@ -253,9 +263,17 @@ def session_edit(
         "note": note,
     }
     changes: dict[str, object] = {k: v for k, v in given.items() if v is not None}
-    for key in ("problem", "consent", "note"):
+    for key in ("problem", "phone", "consent", "note"):
         if key in changes:
-            text_value(f"--{key}", str(changes[key]))
+            value = str(changes[key])
+            if not value.strip():
+                changes[key] = None  # --note "" clears the note
+                continue
+            text_value(f"--{key}", value)
+            if key == "phone":
+                from kvsupport.core.requisites import check_phone
+
+                changes[key] = check_phone(value)
     start_at = None if start is None else moment(env, start)
     end_at = None if end is None else moment(env, end)
     if not changes and start_at is None and end_at is None and allow_overlap is None:

@@ -67,7 +67,7 @@ def tariff_list(ctx: typer.Context, fmt: FormatOpt = ListFormat.text) -> None:
 @app.command("show")
 def tariff_show(
     ctx: typer.Context,
-    on: Annotated[str | None, typer.Option(help="Date [default: today].", show_default=False)] = None,
+    on: Annotated[str | None, typer.Option(help="Date (default: today).", show_default=False)] = None,
     fmt: ItemFormatOpt = ItemFormat.text,
 ) -> None:
     """Show the prices in force on a date.
@@ -102,7 +102,7 @@ def tariff_check(
     ctx: typer.Context,
     file: Annotated[
         Path | None,
-        typer.Argument(help="Tariff file [default: the one in use].", show_default=False),
+        typer.Argument(help="Tariff file (default: the one in use).", show_default=False),
     ] = None,
 ) -> None:
     """Check a tariff file and report every problem at once (exit 1 if any).

@@ -21,7 +21,7 @@ commands = {"import": import_app, "export": export_app}
 FileFormat = Annotated[
     str | None,
     typer.Option(
-        "--format", "-f", help="csv or json [default: from the file name, else csv].", show_default=False
+        "--format", "-f", help="csv or json (default: from the file name, else csv).", show_default=False
     ),
 ]
 

@@ -90,11 +90,16 @@ def _span(env: Env, s: Session) -> str:
     return f"{start:%Y-%m-%d %H:%M}–{tail}"
 
 
+def _span_of(env: Env, seg: Segment) -> str:
+    end = "running" if seg.end is None else f"{env.local(seg.end):%Y-%m-%d %H:%M}"
+    return f"{env.local(seg.start):%Y-%m-%d %H:%M} – {end}"
+
+
 def _not_future(env: Env, moment: datetime, what: str) -> None:
     if moment > env.now + FUTURE_SLACK:
         raise InvalidValue(
             f"{what} {env.local(moment):%Y-%m-%d %H:%M} is in the future",
-            hint="use 'kvsupport order add' to schedule a session",
+            hint="use 'kvsupport order add' to schedule a session" if what == "start" else None,
         )
 
 
@@ -232,6 +237,7 @@ def cancel(env: Env) -> Outcome:
             raise Refused("no session is running")
         if len(running.segments) == 1:
             ledger.delete_session(running.id)
+            _reopen_order(ledger, running)
             return Outcome(running, client=ledger.client(running.client))
         kept = running.with_changes(segments=running.segments[:-1])
         ledger.put_session(kept)
@@ -315,10 +321,16 @@ def edit(
         if end_at is not None:
             if segments[-1].end is None:
                 raise Refused(f"session {session.id} is running: stop it with --at instead")
+            _not_future(env, end_at, "end")
             segments[-1] = Segment(segments[-1].start, end_at)
+        if start_at is not None:
+            _not_future(env, start_at, "start")
         for seg in segments:
             if seg.end is not None and seg.end <= seg.start:
-                raise InvalidValue("a segment must end after it starts")
+                raise InvalidValue(
+                    f"a segment must end after it starts: {_span_of(env, seg)}",
+                    hint="give --start and --end as YYYY-MM-DD HH:MM for another day",
+                )
         if allow_overlap is not None:
             changes["allow_overlap"] = allow_overlap
         edited = session.with_changes(segments=tuple(segments), **changes)
@@ -344,7 +356,17 @@ def delete(env: Env, session_id: int) -> Session:
         session = ledger.session(session_id)
         _editable(session, "deleted")
         ledger.delete_session(session_id)
+        _reopen_order(ledger, session)
         return session
+
+
+def _reopen_order(ledger: Ledger, session: Session) -> None:
+    """A session started from an order and then discarded: the order is open again."""
+    if session.order is None:
+        return
+    for order in ledger.orders():
+        if order.id == session.order and order.session == session.id:
+            ledger.put_order(order.with_changes(status="open", session=None))
 
 
 def months_around(year: int, month: int) -> list[str]:

@@ -32,6 +32,7 @@ import os
 import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -685,7 +686,12 @@ class Ledger:
         where = f"{self.files.parts}/{self._m['parts'].get(INVOICE_INDEX, {}).get('file')}"
         for key in self._keys("invoices"):
             try:
-                self.invoices([key.split("/", 1)[1]])
+                for inv in self.invoices([key.split("/", 1)[1]]):
+                    lines = sum((line.amount for line in inv.lines), Decimal(0))
+                    if lines != inv.total:
+                        problems.append(
+                            f"{key}: invoice {inv.number}: total {inv.total} but its lines add to {lines}"
+                        )
                 for number, record in self._part(key).records.items():
                     if index is not None and index.pop(number, None) != index_row(record):
                         problems.append(f"{where}: invoice {number}: out of step with {key}")

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from kvsupport.errors import InvalidValue
+
 APP = "kvsupport"
 PACKAGED_TARIFFS = Path(__file__).resolve().parent.parent / "data" / "tariffs.toml"
 
@@ -26,7 +28,11 @@ def _user_config_dir() -> Path:
 
 
 def _given(option: str | Path | None, env: str) -> Path | None:
-    if option is not None and str(option) != "":
+    """The option's path, else the environment's (an empty variable counts as unset)."""
+    if option is not None:
+        if not str(option).strip():
+            name = env.removeprefix("KVSUPPORT_").lower()
+            raise InvalidValue(f"--{name}: the path is empty", hint=f"give a file, or leave out --{name}")
         return Path(option).expanduser()
     value = os.environ.get(env)
     return Path(value).expanduser() if value else None
