@@ -81,6 +81,10 @@ BAD: list[tuple[str, str, str]] = [
     ("supplier.name", "   ", "supplier.name"),
     ("supplier.iban", "DE89370400440532013000", "supplier.iban"),
     ("supplier", "ООО «Бонус»", "supplier"),
+    ("invoice.number_format", "{year.__class__}-{seq}", "is not a number field"),
+    ("invoice.number_format", "{seq!r:>20}", "is not a number field"),
+    ("invoice.number_format", "{client}-{seq}", "is not a number field"),
+    ("invoice.number_format", "{year}", "must contain {seq}"),
 ]
 
 

@@ -584,6 +584,8 @@ def test_issued_invoices_do_not_change_with_client_config_or_tariffs(
     ok(run("client", "edit", LESNAYA, "--name", "ТСЖ «Лесная 7»"))
     ok(run("config", "set", "supplier.name", "ИП Новиков"))
     ok(run("config", "set", "supplier.inn", "5024012340"))
+    ok(run("config", "set", "invoice.due_days", "10"))  # the due date stays the one printed
+    assert "Оплатить не позднее" in frozen_text
     dearer = tmp_path / "tariffs.toml"
     dearer.write_text(
         PACKAGED_TARIFFS.read_text("utf-8")
@@ -847,6 +849,8 @@ BAD: list[tuple[tuple[str, ...], int, str]] = [
     (("invoice", "pay", "2026-0099", "--date", "2026-11-20"), 1, "2026-0099"),
     (("invoice", "pay", "2026-0001", "--date", "nonsense"), 2, "nonsense"),
     (("invoice", "pay", "2026-0001", "--date", "2026-11-01"), 2, "2026-11-01"),
+    (("invoice", "--month", "2026-11", "--date", "2030-01-01"), 2, "more than a month ahead"),
+    (("invoice", "pay", "2026-0001", "--date", "2030-01-01"), 2, "in the future"),
     (("invoice", "list", "--format", "xml"), 2, "xml"),
     (("invoice", "list", "--client", "nobody"), 1, "nobody"),
     (("invoice", "show", "2026-0001", "--format", "pdf", "-o", "{tmp}/no/such/dir/x.pdf"), 1, "cannot write"),

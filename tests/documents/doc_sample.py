@@ -111,6 +111,7 @@ def make_invoice() -> Invoice:
         vat_mode="none",
         vat_amount=Decimal("0.00"),
         total_in_words=amount_in_words(total, "ru"),
+        due_on=date(2026, 12, 5),
     )
 
 

@@ -41,13 +41,13 @@ def _check(name: str, actual: str) -> None:
 
 def test_invoice_text() -> None:
     console = Console(record=True, width=100, color_system=None, file=io.StringIO())
-    render_text(document(INVOICE, act=False, due_days=5), console)
+    render_text(document(INVOICE, act=False), console)
     _check("invoice.txt", console.export_text())
 
 
 @pytest.mark.parametrize(("name", "act"), [("invoice.html", False), ("act.html", True)])
 def test_html(name: str, act: bool) -> None:
-    _check(name, render_html(document(INVOICE, act=act, due_days=None if act else 5)))
+    _check(name, render_html(document(INVOICE, act=act)))
 
 
 def test_invoice_json() -> None:

@@ -45,7 +45,7 @@ def test_page_is_a_printable_self_contained_a4() -> None:
 
 
 def test_page_shows_the_money() -> None:
-    page = render_html(document(INVOICE, act=False, due_days=5))
+    page = render_html(document(INVOICE, act=False))
     assert "<title>Счёт на оплату № 2026-0001 от 30 ноября 2026 г.</title>" in page
     assert "Без НДС" in page
     assert "Шесть тысяч шестьсот двадцать один рубль 67 копеек" in page

@@ -126,9 +126,9 @@ def test_words_are_capitalised() -> None:
 
 
 def test_due_date_on_the_invoice_only() -> None:
-    assert document(INVOICE, act=False, due_days=5).due == "Оплатить не позднее 05.12.2026"
-    assert document(INVOICE, act=False).due is None
-    assert document(INVOICE, act=True, due_days=5).due is None
+    assert document(INVOICE, act=False).due == "Оплатить не позднее 05.12.2026"
+    assert document(INVOICE.with_changes(due_on=None), act=False).due is None
+    assert document(INVOICE, act=True).due is None
 
 
 def test_banners() -> None:

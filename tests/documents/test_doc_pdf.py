@@ -41,7 +41,7 @@ def test_same_input_same_bytes() -> None:
 
 
 def test_invoice_text_is_extractable(tmp_path: Path) -> None:
-    text = _text(render_pdf(document(INVOICE, act=False, due_days=5)), tmp_path)
+    text = _text(render_pdf(document(INVOICE, act=False)), tmp_path)
     for expected in (
         "Счёт на оплату № 2026-0001 от 30 ноября 2026 г.",
         "6 621,67",

@@ -40,11 +40,6 @@ class DocFormat(StrEnum):
     pdf = "pdf"
 
 
-def _due_days(env: Env) -> int | None:
-    value = env.config.get("invoice.due_days")
-    return value if isinstance(value, int) else None
-
-
 def render_document(env: Env, invoice: Invoice, *, act: bool, fmt: str) -> bytes | str:
     """The invoice (or act) as JSON, HTML or PDF."""
     if fmt == "json":
@@ -53,7 +48,7 @@ def render_document(env: Env, invoice: Invoice, *, act: bool, fmt: str) -> bytes
         return json.dumps(encode_invoice(invoice), ensure_ascii=False, indent=2) + "\n"
     from kvsupport.documents.render import render
 
-    return render(invoice, act=act, fmt=fmt, language=env.config.language, due_days=_due_days(env))
+    return render(invoice, act=act, fmt=fmt, language=env.config.language)
 
 
 def print_document(env: Env, invoice: Invoice, *, act: bool) -> None:
@@ -61,7 +56,7 @@ def print_document(env: Env, invoice: Invoice, *, act: bool) -> None:
     from kvsupport.documents.layout import document
     from kvsupport.documents.text import render_text
 
-    doc = document(invoice, act=act, language=env.config.language, due_days=_due_days(env))
+    doc = document(invoice, act=act, language=env.config.language)
     render_text(doc, console(piped_width=110))
 
 
@@ -76,7 +71,7 @@ def document_text(env: Env, invoice: Invoice, *, act: bool) -> str:
 
     buffer = io.StringIO()
     plain = Console(file=buffer, width=110, color_system=None, highlight=False, soft_wrap=False)
-    doc = document(invoice, act=act, language=env.config.language, due_days=_due_days(env))
+    doc = document(invoice, act=act, language=env.config.language)
     render_text(doc, plain)
     return buffer.getvalue()
 

@@ -200,8 +200,10 @@ def build_invoice(
     supplier: Mapping[str, object],
     lines: tuple[InvoiceLine, ...],
     words: str,
+    due_on: date | None = None,
 ) -> Invoice:
-    """An issued invoice over ``lines``; ``words`` is the total in words."""
+    """An issued invoice over ``lines``; ``words`` is the total in words, ``due_on``
+    the day to pay by (``None``: none printed)."""
     total = sum((line.amount for line in lines), ZERO)
     mode, vat = vat_included(lines)
     return Invoice(
@@ -216,6 +218,7 @@ def build_invoice(
         vat_mode=mode,
         vat_amount=vat,
         total_in_words=words,
+        due_on=due_on,
     )
 
 

@@ -184,6 +184,7 @@ class Invoice(NamedTuple):
     total_in_words: str
     void_reason: str | None = None
     paid_on: dt.date | None = None
+    due_on: dt.date | None = None  # «Оплатить не позднее»: fixed when issued
 
     @property
     def client_code(self) -> str:

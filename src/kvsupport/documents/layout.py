@@ -156,12 +156,12 @@ class Document:
     appendix: Appendix | None
 
 
-def document(invoice: Invoice, *, act: bool, language: str = "ru", due_days: int | None = None) -> Document:
+def document(invoice: Invoice, *, act: bool, language: str = "ru") -> Document:
     """The printed form of ``invoice`` as an invoice, or as an act when ``act``.
 
-    ``language`` is ``"ru"`` or ``"en"``; ``due_days`` adds «Оплатить не
-    позднее DD.MM.YYYY» (invoice only: an act demands no payment). Missing
-    requisites print as blanks. Raises ``ValueError`` for an unknown language.
+    ``language`` is ``"ru"`` or ``"en"``; the invoice's ``due_on`` adds
+    «Оплатить не позднее DD.MM.YYYY» (invoice only: an act demands no payment).
+    Missing requisites print as blanks. Raises ``ValueError`` for an unknown language.
     """
     if language not in LABELS:
         raise ValueError(f"unknown language {language!r}; expected one of {', '.join(LABELS)}")
@@ -180,8 +180,8 @@ def document(invoice: Invoice, *, act: bool, language: str = "ru", due_days: int
         totals.append(Field(t["to_pay"], total))
     words = invoice.total_in_words if language == "ru" else amount_in_words(invoice.total, "en")
     due = None
-    if due_days is not None and not act:
-        due = t["due"].format(date=_dmy(invoice.date + dt.timedelta(days=due_days)))
+    if invoice.due_on is not None and not act:
+        due = t["due"].format(date=_dmy(invoice.due_on))
     return Document(
         language=language,
         kind=kind,

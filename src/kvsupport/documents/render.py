@@ -17,9 +17,7 @@ FORMATS = ("html", "pdf")
 """The formats :func:`render` writes."""
 
 
-def render(
-    invoice: Invoice, *, act: bool = False, fmt: str, language: str = "ru", due_days: int | None = None
-) -> bytes | str:
+def render(invoice: Invoice, *, act: bool = False, fmt: str, language: str = "ru") -> bytes | str:
     """``invoice`` (or its act) as HTML text or PDF bytes.
 
     Raises ``ValueError`` for a format other than ``html`` or ``pdf``, or an
@@ -27,7 +25,7 @@ def render(
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown document format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    doc = document(invoice, act=act, language=language, due_days=due_days)
+    doc = document(invoice, act=act, language=language)
     if fmt == "html":
         from .html import render_html
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from kvsupport.core.billing import (
@@ -22,6 +22,8 @@ from kvsupport.ops.env import Env
 from kvsupport.ops.sessions import select
 from kvsupport.storage.codec import encode_client
 from kvsupport.storage.ledger import Ledger, open_ledger
+
+MAX_DATE_AHEAD = timedelta(days=31)
 
 
 @dataclass
@@ -66,6 +68,11 @@ def issue(
     on = issued_on or env.today
     if on < date(year, month, 1):
         raise InvalidValue(f"invoice date {on.isoformat()} is before the period {period}")
+    if on > env.today + MAX_DATE_AHEAD:
+        raise InvalidValue(
+            f"invoice date {on.isoformat()} is more than a month ahead",
+            hint="an invoice is dated the day it is issued; its number counts in that year",
+        )
     number_format = str(env.config.get("invoice.number_format"))
     supplier = env.config.supplier()
     result = Issued(period)
@@ -106,6 +113,7 @@ def _invoice_for(
         return None  # only free line calls
     seq = ledger.next_invoice_seq(_sequence_key(number_format, on.year))
     number = format_number(number_format, year=on.year, seq=seq)
+    due_days = env.config.get("invoice.due_days")
     return build_invoice(
         number=number,
         issued_on=on,
@@ -114,6 +122,7 @@ def _invoice_for(
         supplier={},
         lines=lines,
         words=amount_in_words(invoice_total(lines)),
+        due_on=on + timedelta(days=due_days) if isinstance(due_days, int) else None,
     )
 
 
@@ -219,6 +228,10 @@ def pay(env: Env, number: str, paid_on: date) -> Invoice:
             raise Refused(f"invoice {number} was paid on {invoice.paid_on} already")
         if paid_on < invoice.date:
             raise InvalidValue(f"payment date {paid_on} is before the invoice date {invoice.date}")
+        if paid_on > env.today:
+            raise InvalidValue(
+                f"payment date {paid_on} is in the future", hint="record a payment once it arrives"
+            )
         paid = invoice.with_changes(status="paid", paid_on=paid_on)
         ledger.put_invoice(paid)
         return paid

@@ -297,6 +297,7 @@ def encode_invoice(inv: Invoice) -> dict[str, Any]:
         "total_in_words": inv.total_in_words,
         "void_reason": inv.void_reason,
         "paid_on": inv.paid_on.isoformat() if inv.paid_on else None,
+        "due_on": inv.due_on.isoformat() if inv.due_on else None,
     }
 
 
@@ -324,4 +325,5 @@ def decode_invoice(raw: object, where: str) -> Invoice:
         total_in_words=_str(d, "total_in_words", where),
         void_reason=_opt_str(d, "void_reason", where),
         paid_on=_date(d, "paid_on", where, optional=True),
+        due_on=_date(d, "due_on", where, optional=True),
     )

@@ -7,6 +7,8 @@ the file and the key.
 
 from __future__ import annotations
 
+import re
+import string
 from collections.abc import Callable
 from datetime import tzinfo
 from pathlib import Path
@@ -21,14 +23,23 @@ def _text(value: object) -> str:
     return value.strip()
 
 
+_NUMBER_SPEC = re.compile(r"0?[1-9]?d?")  # "", "d", "4d", "04d"
+
+
 def _number_format(value: object) -> str:
     text = _text(value)
+    usage = 'use the fields {year} and {seq}, e.g. "{year}-{seq:04d}"'
     try:
-        sample = text.format(year=2026, seq=1)
-    except (KeyError, IndexError, ValueError) as exc:
-        raise InvalidValue(
-            f'bad format {text!r} ({exc}); use the fields {{year}} and {{seq}}, e.g. "{{year}}-{{seq:04d}}"'
-        ) from None
+        parsed = list(string.Formatter().parse(text))
+    except ValueError as exc:
+        raise InvalidValue(f"bad format {text!r} ({exc}); {usage}") from None
+    for _, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if name not in ("year", "seq") or conversion is not None or not _NUMBER_SPEC.fullmatch(spec or ""):
+            shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            raise InvalidValue(f"bad format {text!r}: {shown} is not a number field; {usage}")
+    sample = text.format(year=2026, seq=1)
     if "{seq" not in text or sample == text.format(year=2026, seq=2):
         raise InvalidValue("the format must contain {seq} so numbers differ")
     return text
