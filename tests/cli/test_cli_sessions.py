@@ -528,3 +528,26 @@ def test_a_discarded_session_reopens_its_order(run: Runner, romashka: str, t0: d
     assert order_status() == ("done", 2)
     assert run("session", "delete", "2").code == 0
     assert order_status() == ("open", None)
+
+
+def test_a_segment_ending_on_the_next_day_shows_that_day(run: Runner, romashka: str) -> None:
+    added = run("session", "add", romashka, "line", "--start", "2026-11-27 23:30", "--duration", "1h")
+    assert added.code == 0, added.stderr
+    listed = run("session", "list", "--month", "2026-11")
+    assert "23:30–2026-11-28 00:30" in listed.stdout
+    shown = run("session", "show", "1")
+    assert "1. 2026-11-27 23:30:00 – 2026-11-28 00:30:00  1h00m" in shown.stdout
+
+
+def test_start_in_json_carries_the_charge_so_far(run: Runner, romashka: str) -> None:
+    args = ("--problem", "пени", "--consent", "письмо", "--at", "-10m", "--format", "json")
+    record = run("session", "start", romashka, "backup", *args).json()
+    assert (record["running"], record["tariff"], record["rate"]) == (True, "2017-01-01", "1300.00")
+    assert (record["billable_minutes"], record["amount"]) == (60, "1300.00")
+
+
+def test_a_stop_right_after_the_start_warns_of_the_minimum(run: Runner, romashka: str) -> None:
+    assert run("session", "start", romashka, "remote", "--backup-confirmed").code == 0
+    stopped = run("session", "stop")
+    assert stopped.code == 0
+    assert "is billed 60 min; if it was a slip: kvsupport session delete 1" in stopped.stderr

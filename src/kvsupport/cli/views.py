@@ -152,12 +152,18 @@ def status_record(env: Env, status: Status) -> dict[str, Any]:
 
 
 def span(env: Env, session: Session) -> str:
-    """``10:00–11:01`` (segments joined with commas), ``10:00–…`` while running."""
+    """``10:00–11:01`` (segments joined with commas), ``10:00–…`` while running; an end
+    on a later day carries its date: ``23:30–2026-11-28 00:30``."""
     parts = []
     for seg in session.segments:
-        end = "…" if seg.end is None else f"{env.local(seg.end):%H:%M}"
-        parts.append(f"{env.local(seg.start):%H:%M}–{end}")
+        start = env.local(seg.start)
+        end = "…" if seg.end is None else _until(start, env.local(seg.end), "%H:%M")
+        parts.append(f"{start:%H:%M}–{end}")
     return ", ".join(parts)
+
+
+def _until(start: datetime, end: datetime, clock: str) -> str:
+    return f"{end:{clock}}" if end.date() == start.date() else f"{end:%Y-%m-%d {clock}}"
 
 
 def explain_record(charge: Charge) -> dict[str, Any]:
@@ -191,7 +197,7 @@ def explain_lines(env: Env, session: Session, charge: Charge) -> list[str]:
     for i, seg in enumerate(session.segments, 1):
         end = seg.end or env.now
         secs = int((end - seg.start).total_seconds())
-        until = "now" if seg.end is None else f"{env.local(seg.end):%H:%M:%S}"
+        until = "now" if seg.end is None else _until(env.local(seg.start), env.local(seg.end), "%H:%M:%S")
         lines.append(f"  {i}. {env.local(seg.start):%Y-%m-%d %H:%M:%S} – {until}  {format_duration(secs)}")
     secs = charge.worked_seconds
     lines.append(f"worked:   {secs // 60} min {secs % 60} s ({secs} s)")

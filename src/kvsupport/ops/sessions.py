@@ -163,7 +163,8 @@ def start(
         ledger.put_session(session)
         if order is not None:
             ledger.put_order(order.with_changes(status="done", session=session.id))
-        return Outcome(session, client=ledger.client(client), warnings=warnings)
+        so_far = charge_for(session, env.tariffs, env.tz, env.now)
+        return Outcome(session, so_far, ledger.client(client), warnings)
 
 
 def stop(env: Env, at: datetime, note: str | None = None) -> Outcome:
@@ -188,12 +189,13 @@ def stop(env: Env, at: datetime, note: str | None = None) -> Outcome:
                 f"this segment lasted {_hours(at - last.start)}: if you forgot to stop, fix it "
                 f"with 'kvsupport session edit {session.id} --end T'"
             )
-        return Outcome(
-            session,
-            charge_for(session, env.tariffs, env.tz),
-            ledger.client(session.client),
-            warnings,
-        )
+        charge = charge_for(session, env.tariffs, env.tz)
+        if charge.worked_seconds < 60 and charge.billable_minutes > 0:
+            warnings.append(
+                f"session {session.id} lasted {charge.worked_seconds} s and is billed "
+                f"{charge.billable_minutes} min; if it was a slip: kvsupport session delete {session.id}"
+            )
+        return Outcome(session, charge, ledger.client(session.client), warnings)
 
 
 def _hours(delta: timedelta) -> str:
@@ -226,7 +228,8 @@ def resume(env: Env, session_id: int | None, at: datetime) -> Outcome:
             raise Refused(f"overlaps session {other.id} ({other.client}, {other.service})")
         resumed = session.with_changes(segments=(*session.segments, Segment(at)))
         ledger.put_session(resumed)
-        return Outcome(resumed, client=ledger.client(resumed.client))
+        so_far = charge_for(resumed, env.tariffs, env.tz, env.now)
+        return Outcome(resumed, so_far, ledger.client(resumed.client))
 
 
 def cancel(env: Env) -> Outcome:
