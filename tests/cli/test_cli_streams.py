@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import shlex
+import subprocess
 from datetime import timedelta
 
 import pytest
-from cli_testkit import Result, Runner, invoke, minute_ago, stamp
+from cli_testkit import Result, Runner, console_script, invoke, minute_ago, stamp
 
 FRONT_ENDS = ["fast", "typer"]
 
@@ -106,3 +108,23 @@ def test_no_ansi_escapes_in_a_pipe(run: Runner, romashka: str, argv: tuple[str, 
     assert result.stdout or result.stderr
     assert "\x1b" not in result.stdout
     assert "\x1b" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("redirect", "argv", "code", "stderr"),
+    [
+        ("<&-", ("import", "-"), 2, "error: stdin: empty CSV (the first line names the columns)\n"),
+        (">&-", ("session", "list", "--all"), 0, "no sessions\n"),
+        ("2>&-", ("session", "status"), 0, None),
+    ],
+)
+def test_a_closed_stream_is_an_empty_one_not_a_traceback(
+    romashka: str, redirect: str, argv: tuple[str, ...], code: int, stderr: str | None
+) -> None:
+    line = " ".join(shlex.quote(a) for a in (console_script(), *argv))
+    done = subprocess.run(
+        ["sh", "-c", f"exec {line} {redirect}"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == code, done.stderr
+    if stderr is not None:
+        assert done.stderr == stderr

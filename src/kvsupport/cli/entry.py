@@ -10,6 +10,7 @@ def main(argv: list[str] | None = None) -> None:
     """Run kvsupport with ``argv`` (default: the process's arguments); exits."""
     from kvsupport.cli._errors import guarded
 
+    _closed_streams_read_and_write_nothing()
     args = sys.argv[1:] if argv is None else argv
     if not os.environ.get("KVSUPPORT_NO_FAST_PATH"):
         from kvsupport.cli.fast import parse
@@ -27,3 +28,11 @@ def _typer(args: list[str]) -> object:
 
     command = typer.main.get_command(app)
     return command.main(args=args, prog_name="kvsupport", standalone_mode=False)
+
+
+def _closed_streams_read_and_write_nothing() -> None:
+    """``kvsupport … >&-`` or ``<&-`` leaves Python without that stream (``None``):
+    read from and write to the null device instead, so a closed stream is an empty one."""
+    for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115 - lives with the process
