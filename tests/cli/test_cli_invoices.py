@@ -12,6 +12,7 @@ import io
 import os
 import re
 import shutil
+import stat
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -748,6 +749,8 @@ def test_invoice_output_writes_each_invoice_and_act(run: Runner, october: Path, 
     assert "Акт № 2026-0001" in (out / "2026-0001-act.html").read_text("utf-8")
     for pdf in out.glob("*.pdf"):
         assert pdf.read_bytes().startswith(b"%PDF")
+    for written in out.iterdir():  # clients' requisites and phones: the owner's only, like the ledger
+        assert stat.S_IMODE(written.stat().st_mode) == 0o600, written
     shown = tmp_path / "shown.pdf"
     ok(run("invoice", "show", "2026-0003", "--format", "pdf", "-o", str(shown)))
     assert shown.read_bytes() == (out / "2026-0003-invoice.pdf").read_bytes()

@@ -82,9 +82,14 @@ def file_stem(number: str) -> str:
 
 
 def write_file(path: Path, blob: bytes, hint: str | None = None) -> None:
-    """Write ``blob`` to ``path``; a failure is an ``error:`` line, not a traceback."""
+    """Write ``blob`` to ``path``, a new file readable by its owner only (documents hold
+    clients' requisites and phones, like the ledger); a failure is an ``error:`` line."""
+    import os
+
     try:
-        path.write_bytes(blob)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with open(fd, "wb") as out:
+            out.write(blob)
     except OSError as exc:
         raise KvsupportError(f"cannot write {path}: {exc.strerror or exc}", hint=hint) from None
 
