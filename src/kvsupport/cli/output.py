@@ -168,11 +168,35 @@ def print_rows(
     from rich.table import Table
 
     table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
-    for _, header, justify in columns:
-        table.add_column(header, justify=justify)  # type: ignore[arg-type]
+    for key, header, justify in columns:
+        add_column(table, header, justify, fold=key in _FOLDING)
     for row in rows:
         table.add_row(*(_text_cell(row.get(key)) for key, _, _ in columns))
-    console().print(table)
+    console().print(table, crop=False)  # too wide still: the terminal wraps, nothing is cut
+
+
+#: Columns of free text: on a narrow terminal they fold onto more lines, so that
+#: figures, dates and codes keep their width and are never cut.
+_FOLDING = {
+    "name",
+    "client",
+    "client_code",
+    "client_name",
+    "service",
+    "time",
+    "title",
+    "problem",
+    "note",
+    "when",
+}
+
+
+def add_column(table: Any, header: str, justify: str, *, fold: bool = False) -> None:
+    """A listing column: free text (``fold``) wraps, everything else keeps its width."""
+    if fold:
+        table.add_column(header, justify=justify, overflow="fold")
+    else:
+        table.add_column(header, justify=justify, no_wrap=True, min_width=len(header))
 
 
 def _csv_cell(value: Any) -> Any:
