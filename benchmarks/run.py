@@ -229,11 +229,13 @@ def bench_size(size: int, runs: int, work: Path, peers: bool = False) -> list[Ti
     row(Command("session stop", stop, env, before=start), "stop")
     row(
         Command(
-            f"invoice --month {month} --dry-run",
+            f"invoice --month {month} --dry-run --format json",
             [kv, "invoice", "--month", month, "--dry-run", "--format", "json"],
             env,
         )
     )
+    # The same, printing every would-be invoice as a terminal document (rich tables).
+    row(Command(f"invoice --month {month} --dry-run", [kv, "invoice", "--month", month, "--dry-run"], env))
     row(Command(f"report --month {month}", [kv, "report", "--month", month], env), "report")
     row(Command("export --format json", [kv, "export", "--format", "json"], env), "export", max(3, runs // 3))
     return out

@@ -129,6 +129,9 @@ def client_edit(
     say(env, f"changed client {client.code}: {', '.join(values)}")
 
 
+#: the keys of ``client_record``: the CSV header, also of an empty listing
+RECORD_FIELDS = [*clients.FIELDS, "license_ended"]
+
 COLUMNS: list[Column] = [
     ("code", "Code", "left"),
     ("name", "Name", "left"),
@@ -147,7 +150,13 @@ def client_list(ctx: typer.Context, fmt: FormatOpt = ListFormat.text) -> None:
     """
     env = env_of(ctx)
     rows = [client_record(c, env) for c in clients.listing(env)]
-    print_rows(rows, fmt.value, COLUMNS, empty="no clients yet: kvsupport client add CODE --name NAME")
+    print_rows(
+        rows,
+        fmt.value,
+        COLUMNS,
+        empty="no clients yet: kvsupport client add CODE --name NAME",
+        fields=RECORD_FIELDS,
+    )
 
 
 @app.command("show")

@@ -57,6 +57,9 @@ def order_add(
     say(env, f"order {order.id}: {order.service} for {order.client} at {clock(env, order.at)}")
 
 
+#: the keys of ``order_record``: the CSV header, also of an empty listing
+RECORD_FIELDS = ["id", "client", "service", "at", "today", "problem", "phone", "status", "session"]
+
 COLUMNS: list[Column] = [
     ("id", "N", "right"),
     ("when", "When", "left"),
@@ -81,7 +84,7 @@ def order_list(
     found = orders.listing(env, every=all_)
     rows = [order_record(env, o) for o in found]
     if fmt is not ListFormat.text or not rows:
-        print_rows(rows, fmt.value, COLUMNS, empty="no open orders")
+        print_rows(rows, fmt.value, COLUMNS, empty="no open orders", fields=RECORD_FIELDS)
         return
     from rich.markup import escape
     from rich.table import Table
