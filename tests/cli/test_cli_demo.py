@@ -184,13 +184,17 @@ def test_the_walk_finds_every_noun() -> None:
     assert ("invoice",) not in GROUPS
 
 
-@pytest.mark.parametrize("path", LEAVES, ids=" ".join)
+# every command that runs: the leaves, the root and ``invoice`` (a group that issues)
+RUNNABLE = [*LEAVES, (), *[p for p, c in COMMANDS if p and getattr(c, "invoke_without_command", False)]]
+
+
+@pytest.mark.parametrize("path", RUNNABLE, ids=lambda path: " ".join(path) or "kvsupport")
 def test_every_command_help_has_an_example(path: tuple[str, ...]) -> None:
     result = CliRunner().invoke(app, [*path, "--help"], env={"COLUMNS": "250", "NO_COLOR": "1"})
     assert result.exit_code == 0, result.output
     examples = re.findall(r"^\s*Example: (.+?)\s*$", result.output, re.MULTILINE)
     assert len(examples) == 1, result.output
-    assert f"kvsupport {' '.join(path)}" in examples[0]
+    assert f"kvsupport {' '.join(path)}".rstrip() in examples[0]
 
 
 @pytest.mark.parametrize("path", [(), *GROUPS], ids=lambda path: " ".join(path) or "kvsupport")

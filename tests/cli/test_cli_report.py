@@ -65,6 +65,7 @@ KEYS = [
     "worked_hours",
     "billable_hours",
     "amount",
+    "fees",
     "free_calls",
     "unbilled_sessions",
     "unbilled_amount",
@@ -80,27 +81,30 @@ def row(key: str, name: str, *figures: object) -> dict[str, object]:
 
 # October by client.
 # ромашка: 61 + 50 + 45 = 156 min worked (2.60 h); 61 + 60 + 60 = 181 billed (3.02 h);
-#          1321.67 + 1300.00 + 1300.00 = 3921.67
-# лесная:  15 + 90 + 20 = 125 min worked (2.08 h); 90 billed (1.50 h); 1950.00; two free calls
+#          1321.67 + 1300.00 + 1300.00 = 3921.67, and the 4000.00 connection fee with its
+#          first remote session (September's is not invoiced yet): 7921.67
+# лесная:  15 + 90 + 20 = 125 min worked (2.08 h); 90 billed (1.50 h); 1950.00 + 4000.00 fee;
+#          two free calls
 # берёза:  30 min worked (0.50 h); one free call
 OCTOBER_BY_CLIENT = [
-    row("ромашка", "ООО «Ромашка»", 3, "2.60", "3.02", "3921.67", 0, 3, "3921.67", "0.00", 0),
-    row("лесная", "ТСЖ «Лесная 5»", 3, "2.08", "1.50", "1950.00", 2, 1, "1950.00", "0.00", 0),
-    row("берёза", "УК «Берёза»", 1, "0.50", "0.00", "0.00", 1, 0, "0.00", "0.00", 0),
+    row("ромашка", "ООО «Ромашка»", 3, "2.60", "3.02", "7921.67", "4000.00", 0, 3, "7921.67", "0.00", 0),
+    row("лесная", "ТСЖ «Лесная 5»", 3, "2.08", "1.50", "5950.00", "4000.00", 2, 1, "5950.00", "0.00", 0),
+    row("берёза", "УК «Берёза»", 1, "0.50", "0.00", "0.00", "0.00", 1, 0, "0.00", "0.00", 0),
 ]
-# 311 min worked (5.18 h), 271 billed (4.52 h), 5871.67
-OCTOBER_TOTAL = row("total", "", 7, "5.18", "4.52", "5871.67", 3, 4, "5871.67", "0.00", 0)
+# 311 min worked (5.18 h), 271 billed (4.52 h), 5871.67 + 8000.00 of fees
+OCTOBER_TOTAL = row("total", "", 7, "5.18", "4.52", "13871.67", "8000.00", 3, 4, "13871.67", "0.00", 0)
 
 REMOTE = "Дистанционная техподдержка: прямое подключение к компьютеру"
 BACKUP_TITLE = "Дистанционная техподдержка: передача резервной копии по эл. почте"
 # October by service.
-# remote: 50 + 90 = 140 min worked (2.33 h); 60 + 90 = 150 billed (2.50 h); 1300.00 + 1950.00
+# remote: 50 + 90 = 140 min worked (2.33 h); 60 + 90 = 150 billed (2.50 h); 1300.00 + 1950.00,
+#         and two connection fees of 4000.00
 # backup: 61 + 45 = 106 min worked (1.77 h); 61 + 60 = 121 billed (2.02 h); 1321.67 + 1300.00
 # line:   15 + 30 + 20 = 65 min worked (1.08 h); free
 OCTOBER_BY_SERVICE = [
-    row("remote", REMOTE, 2, "2.33", "2.50", "3250.00", 0, 2, "3250.00", "0.00", 0),
-    row("backup", BACKUP_TITLE, 2, "1.77", "2.02", "2621.67", 0, 2, "2621.67", "0.00", 0),
-    row("line", "Консультационная линия", 3, "1.08", "0.00", "0.00", 3, 0, "0.00", "0.00", 0),
+    row("remote", REMOTE, 2, "2.33", "2.50", "11250.00", "8000.00", 0, 2, "11250.00", "0.00", 0),
+    row("backup", BACKUP_TITLE, 2, "1.77", "2.02", "2621.67", "0.00", 0, 2, "2621.67", "0.00", 0),
+    row("line", "Консультационная линия", 3, "1.08", "0.00", "0.00", "0.00", 3, 0, "0.00", "0.00", 0),
 ]
 
 
@@ -177,30 +181,31 @@ def test_report_text(run: Runner, month: Path) -> None:
         (line,) = [line for line in lines if line.split() and line.split()[0] == key]
         return line.replace("│", " ").split()
 
-    assert cells("ромашка")[:7] == ["ромашка", "3", "2.60", "3.02", "3921.67", "0", "3921.67"]
-    assert cells("лесная")[:7] == ["лесная", "3", "2.08", "1.50", "1950.00", "2", "1950.00"]
+    assert cells("ромашка")[:7] == ["ромашка", "3", "2.60", "3.02", "7921.67", "0", "7921.67"]
+    assert cells("лесная")[:7] == ["лесная", "3", "2.08", "1.50", "5950.00", "2", "5950.00"]
     assert cells("берёза") == ["берёза", "1", "0.50", "0.00", "0.00", "1", "0.00"]  # no bar for 0.00
-    assert cells("total") == ["total", "7", "5.18", "4.52", "5871.67", "3", "5871.67"]
+    assert cells("total") == ["total", "7", "5.18", "4.52", "13871.67", "3", "13871.67"]
     assert "█" in cells("ромашка")[7]  # the largest amount has the full bar
     assert "\x1b" not in result.stdout
 
 
 def test_a_session_belongs_to_the_month_of_its_local_start(run: Runner, month: Path) -> None:
     september = report(run, "--month", "2026-09")
-    # 40 min remote from 23:40 on 30 September: 0.67 h worked, the minimum billed
+    # 40 min remote from 23:40 on 30 September: 0.67 h worked, the minimum billed; invoiced
+    # now, its invoice would carry the connection fee
     assert september["rows"] == [
-        row("ромашка", "ООО «Ромашка»", 1, "0.67", "1.00", "1300.00", 0, 1, "1300.00", "0.00", 0)
+        row("ромашка", "ООО «Ромашка»", 1, "0.67", "1.00", "5300.00", "4000.00", 0, 1, "5300.00", "0.00", 0)
     ]
     november = report(run, "--month", "2026-11", "--by", "service")
     assert november["rows"] == [
-        row("line", "Консультационная линия", 1, "0.17", "0.00", "0.00", 1, 0, "0.00", "0.00", 0)
+        row("line", "Консультационная линия", 1, "0.17", "0.00", "0.00", "0.00", 1, 0, "0.00", "0.00", 0)
     ]
 
 
 def test_report_of_one_client(run: Runner, month: Path) -> None:
     record = report(run, "--month", "2026-10", "--client", "лесная", "--by", "service")
     assert [(r["key"], r["sessions"], r["amount"], r["free_calls"]) for r in record["rows"]] == [
-        ("remote", 1, "1950.00", 0),
+        ("remote", 1, "5950.00", 0),
         ("line", 2, "0.00", 2),
     ]
     assert record["total"] == {**OCTOBER_BY_CLIENT[1], "key": "total", "name": ""}
@@ -209,7 +214,7 @@ def test_report_of_one_client(run: Runner, month: Path) -> None:
 def test_report_of_an_empty_month(run: Runner, month: Path) -> None:
     record = report(run, "--month", "2026-08")
     assert record["rows"] == []
-    assert record["total"] == row("total", "", 0, "0.00", "0.00", "0.00", 0, 0, "0.00", "0.00", 0)
+    assert record["total"] == row("total", "", 0, "0.00", "0.00", "0.00", "0.00", 0, 0, "0.00", "0.00", 0)
 
 
 def test_a_running_session_is_counted_but_not_unbilled(run: Runner, month: Path) -> None:
@@ -221,7 +226,7 @@ def test_a_running_session_is_counted_but_not_unbilled(run: Runner, month: Path)
     record = report(run, "--month", "2026-10")
     romashka = record["rows"][0]
     assert (romashka["key"], romashka["sessions"], romashka["running"]) == ("ромашка", 4, 1)
-    assert (romashka["unbilled_sessions"], romashka["unbilled_amount"]) == (3, "3921.67")
+    assert (romashka["unbilled_sessions"], romashka["unbilled_amount"]) == (3, "7921.67")
     assert record["total"]["running"] == 1
 
 
@@ -240,7 +245,7 @@ def test_invoiced_and_unbilled_after_invoicing_the_month(run: Runner, month: Pat
     by_client = report(run, "--month", "2026-10")
     assert by_client["rows"] == invoiced(OCTOBER_BY_CLIENT)
     assert by_client["total"] == {**OCTOBER_TOTAL, "unbilled_sessions": 0, "unbilled_amount": "0.00"} | {
-        "invoiced_amount": "5871.67"
+        "invoiced_amount": "13871.67"
     }
     assert report(run, "--month", "2026-10", "--by", "service")["rows"] == invoiced(OCTOBER_BY_SERVICE)
     assert report_csv(run, "--month", "2026-10") == as_csv(invoiced(OCTOBER_BY_CLIENT))
@@ -264,8 +269,8 @@ def test_a_voided_invoice_makes_its_work_unbilled_again(run: Runner, month: Path
     assert issued.code == 0, issued.stderr
     (number,) = [inv["number"] for inv in issued.json()]
     rows = {r["key"]: r for r in report(run, "--month", "2026-10")["rows"]}
-    assert (rows["лесная"]["unbilled_amount"], rows["лесная"]["invoiced_amount"]) == ("0.00", "1950.00")
-    assert (rows["ромашка"]["unbilled_amount"], rows["ромашка"]["invoiced_amount"]) == ("3921.67", "0.00")
+    assert (rows["лесная"]["unbilled_amount"], rows["лесная"]["invoiced_amount"]) == ("0.00", "5950.00")
+    assert (rows["ромашка"]["unbilled_amount"], rows["ромашка"]["invoiced_amount"]) == ("7921.67", "0.00")
 
     assert run("invoice", "void", number, "--reason", "ошибка в реквизитах").code == 0
     record = report(run, "--month", "2026-10")

@@ -53,19 +53,19 @@ SESSIONS: list[tuple[str, ...]] = [
     ("session", "add", "ромашка", "line", "--start", "2026-11-01 00:30", "--duration", "10m"),
 ]
 
-HEADER = "id,client,service,start,end,problem,phone,consent,backup_confirmed,note\n"
+HEADER = "id,client,service,start,end,problem,phone,consent,backup_confirmed,note,allow_overlap\n"
 ROWS = [
     "1,ромашка,backup,2026-10-05T10:00:00+03:00,2026-10-05T11:01:00+03:00,не считает пени,,"
-    'письмо от 02.10.2026,no,"пени, готово"\n',
-    "2,ромашка,remote,2026-10-06T14:00:00+03:00,2026-10-06T14:20:00+03:00,,,,yes,связь оборвалась\n",
-    "2,ромашка,remote,2026-10-06T14:25:00+03:00,2026-10-06T14:55:00+03:00,,,,yes,связь оборвалась\n",
-    "3,лесная,line,2026-10-07T09:00:00+03:00,2026-10-07T09:15:00+03:00,,,,no,\n",
+    'письмо от 02.10.2026,no,"пени, готово",no\n',
+    "2,ромашка,remote,2026-10-06T14:00:00+03:00,2026-10-06T14:20:00+03:00,,,,yes,связь оборвалась,no\n",
+    "2,ромашка,remote,2026-10-06T14:25:00+03:00,2026-10-06T14:55:00+03:00,,,,yes,связь оборвалась,no\n",
+    "3,лесная,line,2026-10-07T09:00:00+03:00,2026-10-07T09:15:00+03:00,,,,no,,no\n",
     "4,лесная,remote,2026-10-08T10:00:00+03:00,2026-10-08T11:30:00+03:00,перенос базы,"
-    "+7 916 000-11-22,,yes,\n",
+    "+7 916 000-11-22,,yes,,no\n",
     "5,ромашка,backup,2026-10-09T16:00:00+03:00,2026-10-09T16:45:00+03:00,не считает пени,,"
-    "письмо от 02.10.2026,no,\n",
-    "6,лесная,line,2026-10-31T23:30:00+03:00,2026-10-31T23:50:00+03:00,,,,no,\n",
-    "7,ромашка,line,2026-11-01T00:30:00+03:00,2026-11-01T00:40:00+03:00,,,,no,\n",
+    "письмо от 02.10.2026,no,,no\n",
+    "6,лесная,line,2026-10-31T23:30:00+03:00,2026-10-31T23:50:00+03:00,,,,no,,no\n",
+    "7,ромашка,line,2026-11-01T00:30:00+03:00,2026-11-01T00:40:00+03:00,,,,no,,no\n",
 ]
 EXPORT_CSV = HEADER + "".join(ROWS)
 
@@ -141,6 +141,7 @@ def test_export_json(run: Runner, october: Path) -> None:
         "consent": None,
         "backup_confirmed": False,
         "note": None,
+        "allow_overlap": False,
     }
 
 
@@ -242,8 +243,8 @@ def test_importing_the_same_rows_again_is_refused_as_overlaps(run: Runner, octob
     assert result.code == 2
     assert result.stdout == ""
     assert result.error_lines[0] == (
-        "error: stdin: line 2: session 1 overlaps the imported backup session of ромашка "
-        "at 2026-10-05T10:00:00+03:00"
+        "error: stdin: line 2: stored session 1 overlaps the imported backup session of ромашка "
+        "at 2026-10-05 10:00"
     )
     assert len(result.error_lines) >= 7
     assert result.stderr.splitlines()[-1] == "hint: nothing was imported"
@@ -331,12 +332,12 @@ BAD_ROWS = [
     ("ромашка,remote,2026-10-20 12:00,,1h,,,,может быть,", "backup_confirmed"),
     (
         "лесная,line,2026-10-20 10:10,,15m,,,,,",
-        "the imported line session of лесная at 2026-10-20T10:10:00+03:00 overlaps "
-        "the imported line session of ромашка at 2026-10-20T10:00:00+03:00",
+        "the imported line session of лесная at 2026-10-20 10:10 overlaps "
+        "the imported line session of ромашка at 2026-10-20 10:00",
     ),
     (
         "лесная,line,2026-10-05 10:30,,15m,,,,,",
-        "session 1 overlaps the imported line session of лесная at 2026-10-05T10:30:00+03:00",
+        "stored session 1 overlaps the imported line session of лесная at 2026-10-05 10:30",
     ),
 ]
 
@@ -419,3 +420,31 @@ def test_quiet_import(run: Runner, twin: Path) -> None:
     result = run("-q", "--ledger", str(twin), "import", "-", stdin=HEADER + ROWS[3])
     assert (result.code, result.stdout, result.stderr) == (0, "", "")
     assert [s["client"] for s in sessions(run, twin)] == ["лесная"]
+
+
+def test_sessions_allowed_to_overlap_round_trip(run: Runner, october: Path, tmp_path: Path) -> None:
+    start = ("--start", "2026-10-20 10:00", "--duration", "30m")
+    assert run("session", "add", "лесная", "line", *start).code == 0
+    assert run("session", "add", "ромашка", "line", *start, "--allow-overlap").code == 0
+    exported = tmp_path / "all.csv"
+    exported.write_text(export(run), "utf-8")
+    twin = tmp_path / "twin" / "ledger.json"
+    for client in CLIENTS:
+        assert run("--ledger", str(twin), *client).code == 0
+    imported = run("--ledger", str(twin), "import", str(exported))
+    assert imported.code == 0, imported.stderr
+
+    def without_ids(text: str) -> list[str]:  # an import numbers sessions in time order
+        return sorted(line.partition(",")[2] for line in text.splitlines())
+
+    assert without_ids(export(run, ledger=twin)) == without_ids(exported.read_text("utf-8"))
+    assert ",ромашка,line,2026-10-20T10:00:00+03:00,2026-10-20T10:30:00+03:00,,,,no,,yes" in (
+        export(run, ledger=twin)
+    )
+
+
+def test_an_export_that_fails_writes_nothing_on_stdout(run: Runner, october: Path) -> None:
+    for fmt in ("csv", "json"):
+        result = run("export", "--client", "nobody", "--format", fmt)
+        assert (result.code, result.stdout) == (1, "")
+        assert result.first_error == "error: unknown client 'nobody'"

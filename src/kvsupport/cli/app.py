@@ -48,13 +48,13 @@ class LazyGroup(TyperGroup):
         sub: typer.Typer = module.commands[cmd_name]
         command = typer.main.get_command(sub)
         command.name = cmd_name
+        command.short_help = entry[1]  # the one line the root's help lists
         return command
 
 
-app = typer.Typer(
+app = typer.Typer(  # no help=: the root callback's docstring, with its example, is the help
     cls=LazyGroup,
     name="kvsupport",
-    help="Time, charges and invoices for paid remote support of «Квартплата».",
     no_args_is_help=True,
     add_completion=True,
     context_settings={"help_option_names": ["-h", "--help"]},

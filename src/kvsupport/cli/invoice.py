@@ -27,7 +27,8 @@ from kvsupport.ops import invoices
 from kvsupport.ops.env import Env
 from kvsupport.storage.codec import encode_invoice
 
-app = typer.Typer(add_completion=False, help="Issue the month's invoices; list, show, void, pay.")
+# No help= here: Typer would show it instead of the callback's docstring, which has the example.
+app = typer.Typer(add_completion=False)
 commands = {"invoice": app}
 
 
@@ -133,9 +134,10 @@ def invoice_issue(
         typer.Option("--output", "-o", help="Also write each invoice and act (HTML, PDF) here."),
     ] = None,
 ) -> None:
-    """Issue this month's invoices (one per client with unbilled paid work) and print them.
+    """Issue the month's invoices (one per client with unbilled paid work) and print them;
+    list, show, void, pay. Run again, it bills only what is new.
 
-    Run again, it bills only what is new. Example: kvsupport invoice --month 2026-11 --dry-run
+    Example: kvsupport invoice --month 2026-11 --dry-run
     """
     if ctx.invoked_subcommand is not None:
         return

@@ -63,7 +63,11 @@ def stream_rows(rows: Iterable[dict[str, Any]], fmt: str, fields: Sequence[str] 
 def stream_batches(
     batches: Iterable[list[dict[str, Any]]], fmt: str, fields: Sequence[str] | None = None
 ) -> None:
-    """:func:`stream_rows` for rows that come in lists (a stored month at a time)."""
+    """:func:`stream_rows` for rows that come in lists (a stored month at a time).
+
+    Nothing is written before the first batch has come: a source that fails at
+    once (an unknown client, an unreadable ledger) leaves stdout empty.
+    """
     out = sys.stdout
     if fmt == "json":
         sep = "[\n  "
@@ -73,18 +77,18 @@ def stream_batches(
                 sep = ",\n  "
         out.write("[]\n" if sep.startswith("[") else "\n]\n")
         return
-    header: list[str] | None = list(fields) if fields else None
-    if header is not None:
-        out.write(_csv_text([header]))
+    header: list[str] | None = None
     for batch in batches:
         if not batch:
             continue
         if header is None:
-            header = list(batch[0])
+            header = list(fields or batch[0])
             out.write(_csv_text([header]))
         out.write(
             _csv_text([v if type(v) is str else _csv_cell(v) for v in map(row.get, header)] for row in batch)
         )
+    if header is None and fields:
+        out.write(_csv_text([list(fields)]))  # nothing to list: the header alone
 
 
 def _csv_text(rows: Iterable[list[Any]]) -> str:

@@ -8,9 +8,9 @@ from typing import Annotated, Any
 import typer
 
 from kvsupport.cli.options import ClientOpt, FormatOpt, ListFormat, MonthOpt, env_of
-from kvsupport.cli.output import Column, console, print_json, print_rows
+from kvsupport.cli.output import Column, add_column, console, print_json, print_rows
 from kvsupport.cli.parse import month
-from kvsupport.core.money import ZERO, money_str
+from kvsupport.core.money import ZERO, money_str, to_kopecks
 from kvsupport.ops.reports import By, Report, Row, month_report
 
 app = typer.Typer(add_completion=False, help="A month at a glance: hours, amounts, unbilled, unpaid.")
@@ -23,15 +23,38 @@ def row_record(row: Row) -> dict[str, Any]:
         "key": row.key,
         "name": row.name,
         "sessions": row.sessions,
-        "worked_hours": f"{row.worked_seconds / 3600:.2f}",
-        "billable_hours": f"{row.billable_minutes / 60:.2f}",
+        "worked_hours": _hours(Decimal(row.worked_seconds) / 3600),
+        "billable_hours": _hours(Decimal(row.billable_minutes) / 60),
         "amount": money_str(row.amount),
+        "fees": money_str(row.fees),
         "free_calls": row.free_calls,
         "unbilled_sessions": row.unbilled,
         "unbilled_amount": money_str(row.unbilled_amount),
         "invoiced_amount": money_str(row.invoiced_amount),
         "running": row.running,
     }
+
+
+def _hours(hours: Decimal) -> str:
+    """Hours to two decimals, half up like money: 7 min 30 s is 0.13 h."""
+    return money_str(to_kopecks(hours))
+
+
+#: The keys of :func:`row_record`: the CSV header, also of an empty month.
+FIELDS = [
+    "key",
+    "name",
+    "sessions",
+    "worked_hours",
+    "billable_hours",
+    "amount",
+    "fees",
+    "free_calls",
+    "unbilled_sessions",
+    "unbilled_amount",
+    "invoiced_amount",
+    "running",
+]
 
 
 def report_record(report: Report) -> dict[str, Any]:
@@ -79,7 +102,7 @@ def report(
     if fmt is ListFormat.json:
         print_json(report_record(result))
     elif fmt is ListFormat.csv:
-        print_rows([row_record(r) for r in result.rows], "csv", COLUMNS)
+        print_rows([row_record(r) for r in result.rows], "csv", COLUMNS, fields=FIELDS)
     else:
         print_text(result)
 
@@ -92,17 +115,21 @@ def print_text(result: Report) -> None:
 
     out = console()
     table = Table(title=f"{result.period} by {result.by}", title_justify="left", show_edge=False)
-    for _, header, justify in COLUMNS:
-        table.add_column(header or result.by.capitalize(), justify=justify)  # type: ignore[arg-type]
-    table.add_column("", width=24)
+    for key, header, justify in COLUMNS:
+        add_column(table, header or result.by.capitalize(), justify, fold=key == "key")
+    # The bar only where it fits beside the figures: they come first.
+    with_bar = out.width >= 110
+    if with_bar:
+        table.add_column("", width=24)
     top = max((float(r.amount) for r in result.rows), default=0.0) or 1.0
     total = result.total  # a property: a new Row on every access
     for row in [*result.rows, total]:
         rec = row_record(row)
         bar: Any = Bar(top, 0, float(row.amount), width=24) if row is not total else ""
         cells = [escape(str(rec[key])) for key, _, _ in COLUMNS]
-        table.add_row(*cells, bar, end_section=row is result.rows[-1] if result.rows else False)
-    out.print(table)
+        last = row is result.rows[-1] if result.rows else False
+        table.add_row(*cells, *([bar] if with_bar else []), end_section=last)
+    out.print(table, crop=False)
     if result.unpaid:
         total = report_record(result)["unpaid_total"]
         out.print(

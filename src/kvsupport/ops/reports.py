@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
-from kvsupport.core.billing import Charge
+from kvsupport.core.billing import Charge, invoice_lines, invoiceable
 from kvsupport.core.models import Session
 from kvsupport.core.money import ZERO
 from kvsupport.ops.env import Env
 from kvsupport.ops.sessions import charged, select
-from kvsupport.storage.ledger import open_ledger
+from kvsupport.storage.ledger import Ledger, open_ledger
 
 By = Literal["client", "service"]
 
@@ -31,9 +31,10 @@ class Row:
     unbilled_amount: Decimal = ZERO
     invoiced_amount: Decimal = ZERO
     running: int = 0
+    fees: Decimal = ZERO
 
-    def add(self, session: Session, charge: Charge | None) -> None:
-        """Count one session in."""
+    def add(self, session: Session, charge: Charge | None, fee: Decimal = ZERO) -> None:
+        """Count one session in, with the one-time fee that came (or comes) with it."""
         self.sessions += 1
         if session.is_running:
             self.running += 1
@@ -44,13 +45,15 @@ class Row:
             self.free_calls += 1
             return
         self.billable_minutes += charge.billable_minutes
-        self.amount += charge.amount
+        amount = charge.amount + fee
+        self.amount += amount
+        self.fees += fee
         if session.invoice is None:
             if not session.is_running:
                 self.unbilled += 1
-                self.unbilled_amount += charge.amount
+                self.unbilled_amount += amount
         else:
-            self.invoiced_amount += charge.amount
+            self.invoiced_amount += amount
 
 
 @dataclass
@@ -77,6 +80,7 @@ class Report:
             ):
                 setattr(total, name, getattr(total, name) + getattr(row, name))
             total.amount += row.amount
+            total.fees += row.fees
             total.unbilled_amount += row.unbilled_amount
             total.invoiced_amount += row.invoiced_amount
         return total
@@ -99,6 +103,7 @@ def month_report(env: Env, year: int, month: int, by: By, client: str | None = N
     with open_ledger(env.ledger_path) as ledger:
         sessions = select(env, ledger, month=(year, month), client=client)
         names = {code: c.name for code, c in ledger.clients().items()}
+        fees = _fees(env, ledger, sessions, report.period)
         report.unpaid = [
             {k: str(row[k]) for k in ("number", "date", "period", "total")}
             | {"client": str(row["client_code"])}
@@ -111,6 +116,27 @@ def month_report(env: Env, year: int, month: int, by: By, client: str | None = N
             title = charge.service.title if charge else ""
             name = names.get(key, "") if by == "client" else title
             rows[key] = Row(key, name)
-        rows[key].add(session, charge)
+        rows[key].add(session, charge, fees.get(session.id, ZERO))
     report.rows = sorted(rows.values(), key=lambda r: (-r.amount, r.key))
     return report
+
+
+def _fees(env: Env, ledger: Ledger, sessions: list[Session], period: str) -> dict[int, Decimal]:
+    """The one-time fee that goes with each session, by its id: as invoiced (the period's
+    invoices that are not void), or, for work not invoiced yet, as the next invoice will
+    charge it (the lines ``kvsupport invoice`` would issue)."""
+    fees: dict[int, Decimal] = {}
+    for invoice in ledger.invoices([period], statuses=("issued", "paid")):
+        for line in invoice.lines:
+            if line.kind == "fee" and line.session is not None:
+                fees[line.session] = fees.get(line.session, ZERO) + line.amount
+    pending: dict[str, list[Charge]] = {}
+    for session, charge in charged(env, invoiceable(sessions, period, env.tz)):
+        if charge is not None:
+            pending.setdefault(session.client, []).append(charge)
+    clients = ledger.clients()
+    for code, charges in pending.items():
+        for line in invoice_lines(clients[code], charges):
+            if line.kind == "fee" and line.session is not None:
+                fees[line.session] = fees.get(line.session, ZERO) + line.amount
+    return fees

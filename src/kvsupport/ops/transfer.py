@@ -38,6 +38,7 @@ COLUMNS = [
     "consent",
     "backup_confirmed",
     "note",
+    "allow_overlap",
 ]
 MAX_REPORTED = 50
 
@@ -58,6 +59,7 @@ class Row(BaseModel):
     consent: str | None = None
     backup_confirmed: bool = False
     note: str | None = None
+    allow_overlap: bool = False
 
     @field_validator("*", mode="before")
     @classmethod
@@ -70,7 +72,7 @@ class Row(BaseModel):
         # JSON export writes the id as a number; CSV gives text: both join segments.
         return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
-    @field_validator("backup_confirmed", mode="before")
+    @field_validator("backup_confirmed", "allow_overlap", mode="before")
     @classmethod
     def _yes_no(cls, value: object) -> object:
         # Runs before ``_blank_is_none`` (pydantic applies "before" validators last-defined
@@ -192,6 +194,7 @@ def build_sessions(env: Env, ledger: Ledger, rows: list[Located]) -> tuple[list[
             consent=row.consent,
             backup_confirmed=row.backup_confirmed,
             note=row.note,
+            allow_overlap=row.allow_overlap,
         )
         problem = _rule_problem(env, ledger, session)
         if problem:
@@ -228,6 +231,8 @@ def _overlaps(env: Env, ledger: Ledger, new: list[Session], wheres: list[str]) -
     for s in new:
         local = env.local(s.started_at)
         months.add((local.year, local.month))
+        # a stored session of the month before may run into this one
+        months.add((local.year - 1, 12) if local.month == 1 else (local.year, local.month - 1))
     stored: dict[int, Session] = {}
     for year, month in sorted(months):
         for s in select(env, ledger, month=(year, month)):
@@ -237,7 +242,8 @@ def _overlaps(env: Env, ledger: Ledger, new: list[Session], wheres: list[str]) -
         if not s.allow_overlap:
             spans += [(seg.start, seg.end or env.now, f"session {s.id}") for seg in s.segments]
     for i, s in enumerate(new):
-        spans += [(seg.start, seg.end or env.now, f"new#{i}") for seg in s.segments]
+        if not s.allow_overlap:
+            spans += [(seg.start, seg.end or env.now, f"new#{i}") for seg in s.segments]
     spans.sort(key=lambda sp: sp[0])
     problems = []
     last_end: datetime | None = None
@@ -247,17 +253,17 @@ def _overlaps(env: Env, ledger: Ledger, new: list[Session], wheres: list[str]) -
         if last_end is not None and start < last_end and name != last_name and involved:
             a, b = (last_name, name) if not last_name.startswith("new#") else (name, last_name)
             row = name if name.startswith("new#") else last_name
-            problems.append(f"{wheres[int(row[4:])]}: {_label(new, a)} overlaps {_label(new, b)}")
+            problems.append(f"{wheres[int(row[4:])]}: {_label(env, new, a)} overlaps {_label(env, new, b)}")
         if last_end is None or end > last_end:
             last_end, last_name = end, name
     return problems
 
 
-def _label(new: list[Session], name: str) -> str:
+def _label(env: Env, new: list[Session], name: str) -> str:
     if name.startswith("new#"):
         s = new[int(name[4:])]
-        return f"the imported {s.service} session of {s.client} at {s.started_at.isoformat()}"
-    return name
+        return f"the imported {s.service} session of {s.client} at {env.local(s.started_at):%Y-%m-%d %H:%M}"
+    return f"stored {name}"
 
 
 def import_sessions(env: Env, text: str, fmt: str, source: str) -> list[Session]:
@@ -298,6 +304,7 @@ def export_rows(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
                     "consent": r.get("consent"),
                     "backup_confirmed": bool(r.get("backup_confirmed")),
                     "note": r.get("note"),
+                    "allow_overlap": bool(r.get("allow_overlap")),
                 }
             )
     return rows
