@@ -448,3 +448,9 @@ def test_an_export_that_fails_writes_nothing_on_stdout(run: Runner, october: Pat
         result = run("export", "--client", "nobody", "--format", fmt)
         assert (result.code, result.stdout) == (1, "")
         assert result.first_error == "error: unknown client 'nobody'"
+
+
+def test_the_checked_row_keeps_every_field_of_the_model() -> None:
+    from kvsupport.ops.transfer import Fields, Row
+
+    assert set(Fields._fields) == set(Row.model_fields)

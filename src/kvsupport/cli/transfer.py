@@ -40,15 +40,20 @@ def import_sessions(
     chosen = fmt or ("json" if file.endswith(".json") else "csv")
     if chosen not in ("csv", "json"):
         raise InvalidValue(f"--format {chosen!r}: use csv or json")
-    if file == "-":
-        text, source = sys.stdin.read(), "stdin"
-    else:
+    if not file.strip():
+        raise InvalidValue("FILE is empty", hint="give a file, or - for standard input")
+    source = "stdin" if file == "-" else file
+
+    def read() -> str:
+        if file == "-":
+            return sys.stdin.read()
         try:
-            text, source = Path(file).read_text("utf-8-sig"), file
+            return Path(file).read_text("utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise InvalidValue(f"cannot read {file}: {getattr(exc, 'strerror', None) or exc}") from None
-    stored = transfer.import_sessions(env, text, chosen, source)
-    say(env, f"imported {len(stored)} session(s) from {source}")
+
+    stored = transfer.import_sessions(env, read, chosen, source)
+    say(env, f"imported {stored} session(s) from {source}")
 
 
 @export_app.command("export")
