@@ -276,30 +276,43 @@ def test_the_invoice_index_follows_every_change_and_lists_without_reading_invoic
         assert ledger.invoice_summaries(client="romashka") == []
 
 
-def test_a_ledger_without_an_invoice_index_gets_one_and_check_finds_one_out_of_step() -> None:
+def test_an_invoice_index_out_of_date_is_built_again_and_one_edited_by_hand_is_a_problem() -> None:
     march = _invoice("2025-0001", "2025-03", date(2025, 3, 31))
     with open_ledger(ledger_path(), write=True) as ledger:
         ledger.put_invoice(march)
         ledger.put_client(Client(code="тсж-лесная", name="ТСЖ «Лесная»"))
-    manifest = json.loads(files().main.read_bytes())
-    index_entry = manifest["parts"].pop("index/invoices")
-    files().main.write_text(json.dumps(manifest), "utf-8")  # as written before the index existed
-    with open_ledger(ledger_path()) as ledger:
-        assert [r["number"] for r in ledger.invoice_summaries()] == ["2025-0001"]
-        assert ledger.invoice("2025-0001") == march
-        assert ledger.check() == []
-    with open_ledger(ledger_path(), write=True) as ledger:
-        ledger.put_invoice(_invoice("2025-0002", "2025-04", date(2025, 4, 30)))
-    manifest = json.loads(files().main.read_bytes())
-    assert manifest["parts"]["index/invoices"]["count"] == 2  # both, the old one included
 
-    # An index that disagrees with the invoices is a problem `ledger check` names:
-    # the old index knows 2025-0001 only.
-    stale = files().parts / index_entry["file"]
-    manifest["parts"]["index/invoices"] = index_entry
+    # A writer that changes an invoice without the index (an older kvsupport, another
+    # backend): the index's checksum of invoice files no longer matches, so it is rebuilt.
+    manifest = json.loads(files().main.read_bytes())
+    part_file = files().parts / manifest["parts"]["invoices/2025-03"]["file"]
+    doc = json.loads(part_file.read_bytes())
+    doc["records"][0]["status"] = "paid"
+    renamed = part_file.with_name("invoices-2025-03.g99-abcdef.json")
+    renamed.write_text(json.dumps(doc), "utf-8")
+    manifest["parts"]["invoices/2025-03"]["file"] = renamed.name
     files().main.write_text(json.dumps(manifest), "utf-8")
     with open_ledger(ledger_path()) as ledger:
-        assert ledger.check() == [f"{stale}: invoice 2025-0002: out of step with invoices/2025-04"]
+        assert [r["status"] for r in ledger.invoice_summaries()] == ["paid"]
+        assert ledger.check() == []
+    with open_ledger(ledger_path(), write=True) as ledger:  # the next change stores the new index
+        ledger.put_invoice(_invoice("2025-0002", "2025-04", date(2025, 4, 30)))
+    manifest = json.loads(files().main.read_bytes())
+    assert manifest["parts"]["index/invoices"]["count"] == 2
+
+    # An index file that disagrees while its checksum matches was edited: a problem.
+    index_file = files().parts / manifest["parts"]["index/invoices"]["file"]
+    index_doc = json.loads(index_file.read_bytes())
+    index_doc["records"][0]["total"] = "1.00"
+    index_file.write_text(json.dumps(index_doc), "utf-8")
+    with open_ledger(ledger_path()) as ledger:
+        assert ledger.check() == [f"{index_file}: invoice 2025-0001: out of step with invoices/2025-03"]
+
+    # An index file that cannot be read is built again: it is derived data.
+    index_file.write_text("{broken", "utf-8")
+    with open_ledger(ledger_path()) as ledger:
+        assert [r["number"] for r in ledger.invoice_summaries()] == ["2025-0001", "2025-0002"]
+        assert ledger.invoice("2025-0002").number == "2025-0002"
 
 
 def test_a_local_month_holds_exactly_the_sessions_that_start_in_it_whatever_their_offset() -> None:

@@ -186,6 +186,7 @@ CASES = {
     "version-zero": Case(_edit(_set("version", 0)), _add_client, "version"),
     "clients-wrong-shape": Case(_edit(_set("clients", [])), _add_client, "clients"),
     "parts-wrong-shape": Case(_edit(_set("parts", {"sessions/2025-03": "x"})), _add_client, "parts"),
+    "retired-wrong-shape": Case(_edit(_set("retired", ["orphan.json"])), _add_client, "retired[0]"),
     "bad-client": Case(_edit(_bad_client), _add_client, "clients.romashka.license_until"),
     "bad-running": Case(_edit(_bad_running), _stop, "running.segments[0].start"),
     "corrupt-part": Case(_corrupt_part, _add_march_session, "invalid JSON", json_position=True),

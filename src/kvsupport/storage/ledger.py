@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+import zlib
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -172,6 +173,16 @@ class Ledger:
         for key, entry in doc["parts"].items():
             if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
                 raise LedgerError(f"{path}: parts.{key}: must name its file", hint=backups_hint(files))
+        for i, item in enumerate(doc["retired"]):
+            if not (
+                isinstance(item, list)
+                and len(item) == 2
+                and isinstance(item[0], str)
+                and isinstance(item[1], int)
+            ):
+                raise LedgerError(
+                    f"{path}: retired[{i}]: must be [file, generation]", hint=backups_hint(files)
+                )
         return doc
 
     def _part(self, key: str) -> _Part:
@@ -486,15 +497,26 @@ class Ledger:
 
     def _invoice_index(self) -> _Part:
         """The index part: one :func:`index_row` per invoice, kept in step by
-        :meth:`put_invoice`. A ledger without one (restored from before it
-        existed) gets it built from the invoice parts, stored with the next change."""
-        if INVOICE_INDEX in self._parts or INVOICE_INDEX in self._m["parts"]:
-            return self._part(INVOICE_INDEX)
-        index = self._part(INVOICE_INDEX)
+        :meth:`put_invoice`. Its manifest entry names, by checksum, the invoice files
+        it was built from; when they differ (a writer that did not keep it, a restored
+        old manifest) or its file cannot be read, it is built again from the invoice
+        parts and stored with the next change."""
+        index = self._parts.get(INVOICE_INDEX)
+        if index is not None:
+            return index
+        entry = self._m["parts"].get(INVOICE_INDEX)
+        if entry is not None and entry.get("of") == _invoices_digest(self._m["parts"]):
+            try:
+                return self._part(INVOICE_INDEX)
+            except LedgerError:
+                pass  # derived data: build it again
+        index = _Part("index", "invoices", {})
         for key in self._keys("invoices"):
             for number, record in self._part(key).records.items():
                 index.records[number] = index_row(record)
-        index.dirty = bool(index.records)
+            self._forget(key)
+        index.dirty = True
+        self._parts[INVOICE_INDEX] = index
         return index
 
     def invoice_summaries(
@@ -605,6 +627,8 @@ class Ledger:
             wrote_parts = True
             parts_index[key] = {"file": name, "count": len(part.records), **summary}
             part.dirty = False
+        if INVOICE_INDEX in parts_index and INVOICE_INDEX in self._parts:  # kept in step here
+            parts_index[INVOICE_INDEX]["of"] = _invoices_digest(parts_index)
         if wrote_parts:
             fsync_dir(files.parts)
         make_private_dir(files.main.parent)
@@ -682,9 +706,22 @@ class Ledger:
             except LedgerError as exc:
                 problems.append(exc.message)
             self._forget(key)
-        index = dict(self._invoice_index().records) if INVOICE_INDEX in self._m["parts"] else None
+        try:
+            index: dict[str, Any] | None = dict(self._invoice_index().records)  # or built again if stale
+        except LedgerError as exc:  # an invoice part that cannot be read: named again below
+            problems.append(exc.message)
+            index = None
         where = f"{self.files.parts}/{self._m['parts'].get(INVOICE_INDEX, {}).get('file')}"
         for key in self._keys("invoices"):
+            try:
+                records = self._part(key).records
+            except LedgerError as exc:
+                if exc.message not in problems:
+                    problems.append(exc.message)
+                continue
+            for number, record in records.items():  # the raw records first: decoding may stop
+                if index is not None and index.pop(number, None) != index_row(record):
+                    problems.append(f"{where}: invoice {number}: out of step with {key}")
             try:
                 for inv in self.invoices([key.split("/", 1)[1]]):
                     lines = sum((line.amount for line in inv.lines), Decimal(0))
@@ -692,9 +729,6 @@ class Ledger:
                         problems.append(
                             f"{key}: invoice {inv.number}: total {inv.total} but its lines add to {lines}"
                         )
-                for number, record in self._part(key).records.items():
-                    if index is not None and index.pop(number, None) != index_row(record):
-                        problems.append(f"{where}: invoice {number}: out of step with {key}")
             except LedgerError as exc:
                 problems.append(exc.message)
             self._forget(key)
@@ -738,12 +772,15 @@ class Ledger:
         self._dirty = True
 
 
+def _invoices_digest(parts: dict[str, Any]) -> str:
+    """A checksum of which invoice part files the ledger holds (the index's ``of``)."""
+    text = "\n".join(f"{k}={parts[k].get('file')}" for k in sorted(parts) if k.startswith("invoices/"))
+    return f"{zlib.crc32(text.encode('utf-8')):08x}"
+
+
 def _summary(part: _Part) -> dict[str, Any]:
     if part.kind != "sessions":
-        statuses: dict[str, int] = {}
-        for r in part.records.values():
-            statuses[str(r.get("status"))] = statuses.get(str(r.get("status")), 0) + 1
-        return {"statuses": dict(sorted(statuses.items()))}
+        return {}
     ids = [int(r["id"]) for r in part.records.values()]
     starts = [r["segments"][0]["start"] for r in part.records.values()]
     ends = [r["segments"][-1]["end"] for r in part.records.values()]

@@ -116,9 +116,12 @@ class Lock:
                     f"{self.files.main}: cannot write here: {exc.strerror}",
                     hint="nothing was changed; the ledger's directory must be writable by you",
                 ) from None
-            # A read-only place (a backup disk, a snapshot): nobody can change the
-            # ledger there, so reading it without the lock is safe.
-            return self
+            try:  # a lock file we may only read still takes a shared lock
+                self.fd = os.open(path, os.O_RDONLY)
+            except OSError:
+                # A read-only place (a backup disk, a snapshot) with no lock file:
+                # nobody can change the ledger there, so reading it unlocked is safe.
+                return self
         mode = fcntl.LOCK_EX if self.exclusive else fcntl.LOCK_SH
         deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
         while True:
