@@ -6,13 +6,15 @@ import json
 from datetime import UTC, date, timedelta, timezone
 from decimal import Decimal
 
+import pytest
 from ledger_testkit import env, files, ledger_path, listing, msk, part_files, seed_ledger, session
 
 from kvsupport.core.billing import build_invoice
 from kvsupport.core.models import Client, Invoice, InvoiceLine, Order, Segment, Session
+from kvsupport.errors import LedgerError
 from kvsupport.ops import sessions as session_ops
 from kvsupport.storage import codec
-from kvsupport.storage.ledger import open_ledger
+from kvsupport.storage.ledger import open_ledger, read_snapshot
 
 
 def _invoice(number: str, period: str, issued: date) -> Invoice:
@@ -333,3 +335,26 @@ def test_a_local_month_holds_exactly_the_sessions_that_start_in_it_whatever_thei
     with open_ledger(ledger_path()) as ledger:
         months = {m: [s.id for s in session_ops.select(env(), ledger, month=(2025, m))] for m in (2, 3, 4, 5)}
     assert months == {2: [5], 3: [4, 1], 4: [2, 3, 7], 5: [6]}
+
+
+def test_a_snapshot_is_read_unlocked_and_sees_one_state() -> None:
+    seed_ledger()  # sessions 1, 2 in March, 3 in April
+    snapshot = read_snapshot(ledger_path())
+    # the lock is free: a writer goes ahead at once (else this waits 30 s and fails)
+    with open_ledger(ledger_path(), write=True) as ledger:
+        ledger.put_session(session(ledger.new_session_id(), "romashka", msk(2025, 3, 10, 9)))
+        ledger.delete_session(3)
+    assert [r["id"] for r in snapshot.session_records(["2025-03", "2025-04"])] == [1, 2, 3]
+    with open_ledger(ledger_path()) as ledger:
+        assert [s.id for s in ledger.sessions()] == [1, 2, 4]
+
+
+def test_a_snapshot_whose_part_was_swept_says_to_run_again() -> None:
+    seed_ledger()
+    snapshot = read_snapshot(ledger_path())
+    for part in files().parts.iterdir():  # as if KEEP_BACKUPS changes swept them meanwhile
+        part.unlink()
+    with pytest.raises(LedgerError) as caught:
+        snapshot.session_records(["2025-03"])
+    assert caught.value.message.endswith("changed a great deal while it was being read")
+    assert caught.value.hint == "run the command again"

@@ -209,14 +209,14 @@ def invoice_list(
     Example: kvsupport invoice list --unpaid --format csv
     """
     env = env_of(ctx)
-    rows = invoices.summaries(env, unpaid=unpaid, client=client)
+    found = invoices.listing(env, unpaid=unpaid, client=client)
     if fmt is ListFormat.json:
-        batches = ([with_client_code(r) for r in batch] for batch in invoices.records(env, rows))
+        batches = ([with_client_code(r) for r in batch] for batch in found.records())
         stream_batches(batches, "json")
     elif fmt is ListFormat.csv:
-        print_rows([_csv_row(row) for row in rows], "csv", COLUMNS, fields=CSV_FIELDS)
+        print_rows([_csv_row(row) for row in found.rows], "csv", COLUMNS, fields=CSV_FIELDS)
     else:
-        print_rows(rows, "text", COLUMNS, empty="no invoices")
+        print_rows(found.rows, "text", COLUMNS, empty="no invoices")
 
 
 CSV_FIELDS = [

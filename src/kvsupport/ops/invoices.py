@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from kvsupport.core.billing import (
     build_invoice,
@@ -21,7 +21,7 @@ from kvsupport.errors import InvalidValue, Refused
 from kvsupport.ops.env import Env
 from kvsupport.ops.sessions import select
 from kvsupport.storage.codec import encode_client
-from kvsupport.storage.ledger import Ledger, open_ledger
+from kvsupport.storage.ledger import Ledger, open_ledger, read_snapshot
 
 MAX_DATE_AHEAD = timedelta(days=31)
 
@@ -153,23 +153,20 @@ def _earlier_unbilled(env: Env, ledger: Ledger, year: int, month: int, client: s
     return None
 
 
-def summaries(env: Env, *, unpaid: bool = False, client: str | None = None) -> list[dict[str, Any]]:
-    """Index rows of the invoices (number, date, period, status, total, vat, paid_on,
-    void_reason, client_code, client_name) in order of issue; ``unpaid``: issued, not paid.
-    Read from the ledger's invoice index: no invoice is opened."""
-    with open_ledger(env.ledger_path) as ledger:
-        if client:
-            ledger.client(client)  # an unknown code is refused, not an empty listing
-        return ledger.invoice_summaries(statuses=("issued",) if unpaid else None, client=client)
+class Listing(NamedTuple):
+    """``invoice list``: the index rows (number, date, period, status, total, vat,
+    paid_on, void_reason, client_code, client_name) in order of issue, and the whole
+    invoices of the same rows, read from the same state of the ledger."""
 
+    rows: list[dict[str, Any]]
+    ledger: Ledger
 
-def records(env: Env, rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    """The full JSON records of the invoices of index ``rows``, in that order, in lists
-    of one period each: a period's file is held only while its invoices are listed."""
-    with open_ledger(env.ledger_path) as ledger:
+    def records(self) -> Iterator[list[dict[str, Any]]]:
+        """The stored records (their JSON shape) of ``rows``, in that order, in lists of
+        one period each: a period's file is held only while its invoices are listed."""
         batch: list[dict[str, Any]] = []
         period = None
-        for record in ledger.invoice_records(row["number"] for row in rows):
+        for record in self.ledger.invoice_records(row["number"] for row in self.rows):
             if batch and record.get("period") != period:
                 yield batch
                 batch = []
@@ -177,6 +174,17 @@ def records(env: Env, rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any
             batch.append(record)
         if batch:
             yield batch
+
+
+def listing(env: Env, *, unpaid: bool = False, client: str | None = None) -> Listing:
+    """Invoices in order of issue; ``unpaid``: issued and not paid. The rows come from
+    the ledger's invoice index (no invoice is opened); the lock is not held while they
+    are printed."""
+    ledger = read_snapshot(env.ledger_path)
+    if client:
+        ledger.client(client)  # an unknown code is refused, not an empty listing
+    rows = ledger.invoice_summaries(statuses=("issued",) if unpaid else None, client=client)
+    return Listing(rows, ledger)
 
 
 def show(env: Env, number: str) -> Invoice:

@@ -24,7 +24,7 @@ from kvsupport.core.models import Segment, Session
 from kvsupport.errors import InvalidValue, KvsupportError, Problems
 from kvsupport.ops.env import Env
 from kvsupport.ops.sessions import missing_requirements, months_around, select
-from kvsupport.storage.ledger import Ledger, open_ledger
+from kvsupport.storage.ledger import Ledger, open_ledger, read_snapshot
 
 COLUMNS = [
     "id",
@@ -339,17 +339,17 @@ def export(env: Env, *, month: tuple[int, int] | None, client: str | None) -> It
     Works on the stored records without decoding them into sessions and holds
     one month in memory at a time: exporting ten years is a bulk copy.
     """
-    with open_ledger(env.ledger_path) as ledger:
-        if client is not None:
-            ledger.client(client)
-        months = ledger.session_months() if month is None else months_around(*month)
-        period = None if month is None else f"{month[0]:04d}-{month[1]:02d}"
-        for stored_month in months:
-            records = [
-                r for r in ledger.session_records([stored_month]) if client is None or r["client"] == client
-            ]
-            yield export_rows(_chronological(records, period, env))
-            ledger.forget_month(stored_month)
+    ledger = read_snapshot(env.ledger_path)  # not locked while the rows go down a pipe
+    if client is not None:
+        ledger.client(client)
+    months = ledger.session_months() if month is None else months_around(*month)
+    period = None if month is None else f"{month[0]:04d}-{month[1]:02d}"
+    for stored_month in months:
+        records = [
+            r for r in ledger.session_records([stored_month]) if client is None or r["client"] == client
+        ]
+        yield export_rows(_chronological(records, period, env))
+        ledger.forget_month(stored_month)
 
 
 def _chronological(records: list[dict[str, Any]], period: str | None, env: Env) -> list[dict[str, Any]]:

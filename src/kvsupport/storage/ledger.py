@@ -114,6 +114,7 @@ class Ledger:
         self._dirty = False
         self._clients: dict[str, Client] | None = None
         self._orders: list[Order] | None = None
+        self.unlocked = False  # a snapshot (read_snapshot): read on after the lock was let go
 
     # -- loading ---------------------------------------------------------------------
 
@@ -196,6 +197,15 @@ class Ledger:
             path = self.files.parts / entry["file"]
             try:
                 raw = path.read_bytes()
+            except FileNotFoundError:
+                if self.unlocked:  # swept after many changes made while this one read on
+                    raise LedgerError(
+                        f"{self.files.main}: changed a great deal while it was being read",
+                        hint="run the command again",
+                    ) from None
+                raise LedgerError(
+                    f"{path}: cannot read part {key}: the file is missing", hint=backups_hint(self.files)
+                ) from None
             except OSError as exc:
                 raise LedgerError(
                     f"{path}: cannot read part {key}: {exc.strerror}", hint=backups_hint(self.files)
@@ -589,6 +599,8 @@ class Ledger:
         """Write every change: new part files, a backup, then the manifest (commit point)."""
         if not self._dirty:
             return
+        if self.unlocked:
+            raise LedgerError(f"{self.files.main}: a snapshot is read only")  # a bug, not the user's
         files = self.files
         old_generation = self.generation
         generation = old_generation + 1
@@ -790,6 +802,21 @@ def _summary(part: _Part) -> dict[str, Any]:
         "min_start": min(starts, key=datetime.fromisoformat),
         "max_end": max(ends, key=datetime.fromisoformat),
     }
+
+
+def read_snapshot(path: Path) -> Ledger:
+    """The ledger as it is now, for a long read that writes as it goes (an export, a
+    listing piped into ``less``): the manifest is read under the lock, which is then let
+    go, so no other command waits for the reader at the end of the pipe.
+
+    Part files never change once written and are swept only after ``KEEP_BACKUPS``
+    more changes, so reading them afterwards sees this one state. Nothing is written.
+    """
+    with open_ledger(path) as ledger:
+        ledger.clients()
+        ledger.orders()
+    ledger.unlocked = True
+    return ledger
 
 
 class open_ledger:
