@@ -339,6 +339,10 @@ BAD_ROWS = [
         "лесная,line,2026-10-05 10:30,,15m,,,,,",
         "stored session 1 overlaps the imported line session of лесная at 2026-10-05 10:30",
     ),
+    (  # into the next month, where session 7 starts just after midnight
+        "лесная,line,2026-10-31 23:55,,40m,,,,,",
+        "stored session 7 overlaps the imported line session of лесная at 2026-10-31 23:55",
+    ),
 ]
 
 

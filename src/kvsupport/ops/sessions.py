@@ -372,19 +372,6 @@ def _reopen_order(ledger: Ledger, session: Session) -> None:
             ledger.put_order(order.with_changes(status="open", session=None))
 
 
-def months_around(year: int, month: int) -> list[str]:
-    """The stored months that may hold sessions of a local month (offsets shift by hours)."""
-    out = []
-    for delta in (-1, 0, 1):
-        y, m = year, month + delta
-        if m == 0:
-            y, m = y - 1, 12
-        elif m == 13:
-            y, m = y + 1, 1
-        out.append(f"{y:04d}-{m:02d}")
-    return out
-
-
 def month_bounds(env: Env, year: int, month: int) -> tuple[datetime, datetime]:
     """The first instant of a local month and of the next one (a session of the month
     starts in between, SPEC §3.7)."""

@@ -19,11 +19,11 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from kvsupport.core.billing import local_date, local_period
+from kvsupport.core.billing import local_date
 from kvsupport.core.models import Segment, Session
 from kvsupport.errors import InvalidValue, KvsupportError, Problems
 from kvsupport.ops.env import Env
-from kvsupport.ops.sessions import missing_requirements, months_around, select
+from kvsupport.ops.sessions import missing_requirements, month_bounds
 from kvsupport.storage.ledger import Ledger, open_ledger, read_snapshot
 
 COLUMNS = [
@@ -243,18 +243,13 @@ def _rule_problem(env: Env, ledger: Ledger, session: Session) -> str | None:
 def _overlaps(env: Env, ledger: Ledger, new: list[Session], wheres: list[str]) -> list[str]:
     """Overlaps among the new sessions and with stored ones, by one sweep over time;
     each problem names the line of the imported row (``wheres[i]`` of ``new[i]``)."""
-    months: set[tuple[int, int]] = set()
-    for s in new:
-        local = env.local(s.started_at)
-        months.add((local.year, local.month))
-        # a stored session of the month before may run into this one
-        months.add((local.year - 1, 12) if local.month == 1 else (local.year, local.month - 1))
-    stored: dict[int, Session] = {}
-    for year, month in sorted(months):
-        for s in select(env, ledger, month=(year, month)):
-            stored[s.id] = s
+    stored: list[Session] = []
+    if new:
+        first = min(s.started_at for s in new)
+        last = max(seg.end or env.now for s in new for seg in s.segments)
+        stored = ledger.sessions_touching(first, last)
     spans: list[tuple[datetime, datetime, str]] = []
-    for s in stored.values():
+    for s in stored:
         if not s.allow_overlap:
             spans += [(seg.start, seg.end or env.now, f"session {s.id}") for seg in s.segments]
     for i, s in enumerate(new):
@@ -342,30 +337,28 @@ def export(env: Env, *, month: tuple[int, int] | None, client: str | None) -> It
     ledger = read_snapshot(env.ledger_path)  # not locked while the rows go down a pipe
     if client is not None:
         ledger.client(client)
-    months = ledger.session_months() if month is None else months_around(*month)
-    period = None if month is None else f"{month[0]:04d}-{month[1]:02d}"
-    for stored_month in months:
-        records = [
-            r for r in ledger.session_records([stored_month]) if client is None or r["client"] == client
-        ]
-        yield export_rows(_chronological(records, period, env))
+
+    def mine(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return records if client is None else [r for r in records if r["client"] == client]
+
+    if month is not None:
+        yield export_rows(mine(ledger.session_records_between(*month_bounds(env, *month))))
+        return
+    for stored_month in ledger.session_months():
+        yield export_rows(_chronological(mine(ledger.session_records([stored_month]))))
         ledger.forget_month(stored_month)
 
 
-def _chronological(records: list[dict[str, Any]], period: str | None, env: Env) -> list[dict[str, Any]]:
-    """Records of one stored month in time order, those of ``period`` (local) only.
+def _chronological(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Records of one stored month in time order.
 
-    When every start carries the same UTC offset and no period filter applies,
-    ISO strings sort chronologically as they are: no parsing needed.
+    When every start carries the same UTC offset, ISO strings sort chronologically
+    as they are: no parsing needed.
     """
     starts = [r["segments"][0]["start"] for r in records]
-    if period is None and len({s[19:].lstrip("0123456789.") for s in starts}) <= 1:
+    if len({s[19:].lstrip("0123456789.") for s in starts}) <= 1:
         order = sorted(range(len(records)), key=lambda i: (starts[i], records[i]["id"]))
         return [records[i] for i in order]
-    keyed = []
-    for r, text in zip(records, starts, strict=True):
-        start = datetime.fromisoformat(text)
-        if period is None or local_period(start, env.tz) == period:
-            keyed.append((start.timestamp(), r["id"], r))
+    keyed = [(datetime.fromisoformat(text), r["id"], r) for r, text in zip(records, starts, strict=True)]
     keyed.sort(key=lambda item: (item[0], item[1]))
     return [r for _, _, r in keyed]

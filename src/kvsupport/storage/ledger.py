@@ -353,6 +353,7 @@ class Ledger:
     def sessions(self, months: Iterable[str] | None = None) -> list[Session]:
         """Stored sessions whose start (as stored) falls in ``months`` (all if None),
         plus the running one."""
+        months = None if months is None else list(months)  # read twice below
         if months is None:
             keys = self._keys("sessions")
         else:
@@ -366,37 +367,52 @@ class Ledger:
         out.sort(key=lambda s: (s.started_at, s.id))
         return out
 
-    def sessions_between(self, start: datetime, end: datetime) -> list[Session]:
-        """Sessions (the running one too) whose first segment starts in ``start``..``end``
-        (aware times, end excluded), oldest first.
-
-        Only the stored months that can hold such a start are read, and of those
-        only records whose start date, as written, lies within a day of the range
-        are decoded: a record's own offset moves its written date by less than a day.
-        """
+    def _stored_between(self, start: datetime, end: datetime) -> Iterator[tuple[dict[str, Any], str]]:
+        """Stored records whose first segment starts in ``start``..``end``, with where
+        each lies. Only the months that can hold such a start are read, and of their
+        records only those written within a day of the range are parsed: a record's
+        own UTC offset moves its written date by less than a day."""
         lo = (start.astimezone(UTC) - timedelta(days=1)).date().isoformat()
         hi = (end.astimezone(UTC) + timedelta(days=1)).date().isoformat()
-        out: list[Session] = []
         for key in self._keys("sessions"):
-            month = key.split("/", 1)[1]
-            if not lo[:7] <= month <= hi[:7]:
+            if not lo[:7] <= key.split("/", 1)[1] <= hi[:7]:
                 continue
-            entry = self._m["parts"][key]
+            file = self._m["parts"][key].get("file", key)
             for i, row in enumerate(self._part(key).records.values()):
+                where = f"{file}: records[{i}]"
                 try:
-                    written = row["segments"][0]["start"][:10]
-                except (KeyError, IndexError, TypeError):
-                    written = lo  # malformed: decode it, which names the problem
-                if lo <= written <= hi:
-                    where = f"{entry.get('file', key)}: records[{i}]"
-                    session: Session = self._decoded(codec.decode_session, row, where)
-                    if start <= session.started_at < end:
-                        out.append(session)
+                    written = row["segments"][0]["start"]
+                    if not lo <= written[:10] <= hi:
+                        continue
+                    started = datetime.fromisoformat(written)
+                    inside = started.tzinfo is not None and start <= started < end
+                except (KeyError, IndexError, TypeError, ValueError):
+                    self._decoded(codec.decode_session, row, where)  # names what is wrong
+                    raise
+                if inside:
+                    yield row, where
+
+    def sessions_between(self, start: datetime, end: datetime) -> list[Session]:
+        """Sessions (the running one too) whose first segment starts in ``start``..``end``
+        (aware times, end excluded), oldest first."""
+        out: list[Session] = [
+            self._decoded(codec.decode_session, row, where) for row, where in self._stored_between(start, end)
+        ]
         running = self.running()
         if running is not None and start <= running.started_at < end:
             out.append(running)
         out.sort(key=lambda s: (s.started_at, s.id))
         return out
+
+    def session_records_between(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        """The stored (finished) sessions that start in ``start``..``end``, as their JSON
+        records, undecoded, oldest first: a month's export is a copy, not a computation."""
+        keyed = [
+            (datetime.fromisoformat(row["segments"][0]["start"]), row["id"], row)
+            for row, _ in self._stored_between(start, end)
+        ]
+        keyed.sort(key=lambda item: (item[0], item[1]))
+        return [row for _, _, row in keyed]
 
     def session_records(self, months: Iterable[str] | None = None) -> list[dict[str, Any]]:
         """Stored sessions of ``months`` (all if None) as their JSON records, undecoded
@@ -419,13 +435,12 @@ class Ledger:
         """Months (as stored) that hold sessions, oldest first."""
         return [k.split("/", 1)[1] for k in self._keys("sessions")]
 
-    def overlapping(self, start: datetime, end: datetime | None, exclude: int | None) -> Session | None:
-        """A session, other than ``exclude``, whose time overlaps ``start``..``end``
-        (``end`` None: open-ended, like a running session)."""
+    def sessions_touching(self, start: datetime, end: datetime | None) -> list[Session]:
+        """The running session and every stored one in a month whose sessions may reach
+        into ``start``..``end`` (``end`` None: open-ended): the parts' first start and
+        last end rule the others out unread. The caller compares the segments."""
         running = self.running()
-        candidates: list[Session] = []
-        if running is not None:
-            candidates.append(running)
+        found: list[Session] = [] if running is None else [running]
         for key in self._keys("sessions"):
             entry = self._m["parts"][key]
             first, last = entry.get("min_start"), entry.get("max_end")
@@ -433,8 +448,13 @@ class Ledger:
                 continue
             if end is not None and first is not None and datetime.fromisoformat(first) >= end:
                 continue
-            candidates.extend(self._decode_sessions(key))
-        for other in candidates:
+            found.extend(self._decode_sessions(key))
+        return found
+
+    def overlapping(self, start: datetime, end: datetime | None, exclude: int | None) -> Session | None:
+        """A session, other than ``exclude``, whose time overlaps ``start``..``end``
+        (``end`` None: open-ended, like a running session)."""
+        for other in self.sessions_touching(start, end):
             if other.id == exclude or other.allow_overlap:
                 continue
             for seg in other.segments:
