@@ -306,3 +306,17 @@ def test_report_only_reads(run: Runner, month: Path) -> None:
     for fmt in ("text", "json", "csv"):
         assert run("report", "--month", "2026-10", "--format", fmt).code == 0
     assert snapshot(month) == before
+
+
+def test_invoiced_amounts_are_the_invoices_not_todays_prices(
+    run: Runner, month: Path, tmp_path: Path
+) -> None:
+    from kvsupport.storage.paths import PACKAGED_TARIFFS
+
+    issued = run("invoice", "--month", "2026-10", "--date", "2026-11-02")
+    assert issued.code == 0, issued.stderr
+    dearer = tmp_path / "tariffs.toml"
+    dearer.write_text(PACKAGED_TARIFFS.read_text("utf-8").replace('"1300.00"', '"2000.00"'), "utf-8")
+    result = run("--tariffs", str(dearer), "report", "--month", "2026-10", "--format", "json")
+    assert result.code == 0, result.stderr
+    assert result.json()["rows"] == invoiced(OCTOBER_BY_CLIENT)

@@ -90,6 +90,9 @@ def report(
 ) -> None:
     """Sessions, worked and billed hours, amounts, free line calls, unbilled work, unpaid invoices.
 
+    Invoiced amounts are the invoices' own; unbilled ones are today's prices, with the
+    one-time fee the month's invoice would carry if issued now.
+
     Example: kvsupport report --month 2026-11 --by service
     """
     env = env_of(ctx)

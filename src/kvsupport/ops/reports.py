@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, NamedTuple
 
-from kvsupport.core.billing import Charge, invoice_lines, invoiceable
+from kvsupport.core.billing import Charge, invoice_lines
 from kvsupport.core.models import Session
 from kvsupport.core.money import ZERO
 from kvsupport.ops.env import Env
@@ -33,8 +33,9 @@ class Row:
     running: int = 0
     fees: Decimal = ZERO
 
-    def add(self, session: Session, charge: Charge | None, fee: Decimal = ZERO) -> None:
-        """Count one session in, with the one-time fee that came (or comes) with it."""
+    def add(self, session: Session, charge: Charge | None, billed: Billed) -> None:
+        """Count one session in: as invoiced (the amounts its invoice froze), else as
+        charged now, with the one-time fee that came or would come with it."""
         self.sessions += 1
         if session.is_running:
             self.running += 1
@@ -45,7 +46,8 @@ class Row:
             self.free_calls += 1
             return
         self.billable_minutes += charge.billable_minutes
-        amount = charge.amount + fee
+        fee = billed.fees.get(session.id, ZERO)
+        amount = billed.sessions.get(session.id, charge.amount) + fee
         self.amount += amount
         self.fees += fee
         if session.invoice is None:
@@ -101,42 +103,51 @@ def month_report(env: Env, year: int, month: int, by: By, client: str | None = N
     """Sessions of the month grouped by client or service, and every unpaid invoice."""
     report = Report(f"{year:04d}-{month:02d}", by)
     with open_ledger(env.ledger_path) as ledger:
-        sessions = select(env, ledger, month=(year, month), client=client)
+        sessions = charged(env, select(env, ledger, month=(year, month), client=client))
         names = {code: c.name for code, c in ledger.clients().items()}
-        fees = _fees(env, ledger, sessions, report.period)
+        billed = _billed(env, ledger, sessions, report.period)
         report.unpaid = [
             {k: str(row[k]) for k in ("number", "date", "period", "total")}
             | {"client": str(row["client_code"])}
             for row in ledger.invoice_summaries(statuses=("issued",), client=client)
         ]
     rows: dict[str, Row] = {}
-    for session, charge in charged(env, sessions):
+    for session, charge in sessions:
         key = session.client if by == "client" else session.service
         if key not in rows:
             title = charge.service.title if charge else ""
             name = names.get(key, "") if by == "client" else title
             rows[key] = Row(key, name)
-        rows[key].add(session, charge, fees.get(session.id, ZERO))
+        rows[key].add(session, charge, billed)
     report.rows = sorted(rows.values(), key=lambda r: (-r.amount, r.key))
     return report
 
 
-def _fees(env: Env, ledger: Ledger, sessions: list[Session], period: str) -> dict[int, Decimal]:
-    """The one-time fee that goes with each session, by its id: as invoiced (the period's
-    invoices that are not void), or, for work not invoiced yet, as the next invoice will
-    charge it (the lines ``kvsupport invoice`` would issue)."""
-    fees: dict[int, Decimal] = {}
+class Billed(NamedTuple):
+    """Amounts by session id: as the month's invoices froze them (``sessions``), and the
+    one-time fee that goes with a session (``fees``)."""
+
+    sessions: dict[int, Decimal]
+    fees: dict[int, Decimal]
+
+
+def _billed(env: Env, ledger: Ledger, sessions: list[tuple[Session, Charge | None]], period: str) -> Billed:
+    """What the period's invoices (not void) billed each session and fee; for work not
+    invoiced yet, the fee the month's invoice would carry if issued now (the lines
+    ``kvsupport invoice`` would issue)."""
+    billed = Billed({}, {})
     for invoice in ledger.invoices([period], statuses=("issued", "paid")):
         for line in invoice.lines:
-            if line.kind == "fee" and line.session is not None:
-                fees[line.session] = fees.get(line.session, ZERO) + line.amount
+            if line.session is not None:
+                into = billed.fees if line.kind == "fee" else billed.sessions
+                into[line.session] = into.get(line.session, ZERO) + line.amount
     pending: dict[str, list[Charge]] = {}
-    for session, charge in charged(env, invoiceable(sessions, period, env.tz)):
-        if charge is not None:
+    for session, charge in sessions:
+        if charge is not None and not session.is_running and session.invoice is None:
             pending.setdefault(session.client, []).append(charge)
     clients = ledger.clients()
     for code, charges in pending.items():
         for line in invoice_lines(clients[code], charges):
             if line.kind == "fee" and line.session is not None:
-                fees[line.session] = fees.get(line.session, ZERO) + line.amount
-    return fees
+                billed.fees[line.session] = billed.fees.get(line.session, ZERO) + line.amount
+    return billed
