@@ -85,6 +85,7 @@ BAD: list[tuple[str, str, str]] = [
     ("invoice.number_format", "{seq!r:>20}", "is not a number field"),
     ("invoice.number_format", "{client}-{seq}", "is not a number field"),
     ("invoice.number_format", "{year}", "must contain {seq}"),
+    ("invoice.number_format", "{year}-{seq:4}", "is not a number field"),  # would pad with spaces
 ]
 
 

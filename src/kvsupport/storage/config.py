@@ -23,7 +23,7 @@ def _text(value: object) -> str:
     return value.strip()
 
 
-_NUMBER_SPEC = re.compile(r"0?[1-9]?d?")  # "", "d", "4d", "04d"
+_NUMBER_SPEC = re.compile(r"(?:0[1-9])?d?")  # "", "d", "04d": a width only with zeros, no spaces
 
 
 def _number_format(value: object) -> str:
