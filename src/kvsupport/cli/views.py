@@ -14,7 +14,7 @@ from kvsupport.core.models import Session
 from kvsupport.core.money import money_str
 from kvsupport.core.timeinput import format_duration
 from kvsupport.ops.env import Env
-from kvsupport.ops.sessions import Outcome, Status
+from kvsupport.ops.sessions import Outcome, Status, span_text
 
 
 def iso(env: Env, moment: datetime | None) -> str | None:
@@ -154,16 +154,7 @@ def status_record(env: Env, status: Status) -> dict[str, Any]:
 def span(env: Env, session: Session) -> str:
     """``10:00–11:01`` (segments joined with commas), ``10:00–…`` while running; an end
     on a later day carries its date: ``23:30–2026-11-28 00:30``."""
-    parts = []
-    for seg in session.segments:
-        start = env.local(seg.start)
-        end = "…" if seg.end is None else _until(start, env.local(seg.end), "%H:%M")
-        parts.append(f"{start:%H:%M}–{end}")
-    return ", ".join(parts)
-
-
-def _until(start: datetime, end: datetime, clock: str) -> str:
-    return f"{end:{clock}}" if end.date() == start.date() else f"{end:%Y-%m-%d {clock}}"
+    return ", ".join(span_text(env, seg.start, seg.end) for seg in session.segments)
 
 
 def explain_record(charge: Charge) -> dict[str, Any]:
@@ -197,8 +188,8 @@ def explain_lines(env: Env, session: Session, charge: Charge) -> list[str]:
     for i, seg in enumerate(session.segments, 1):
         end = seg.end or env.now
         secs = int((end - seg.start).total_seconds())
-        until = "now" if seg.end is None else _until(env.local(seg.start), env.local(seg.end), "%H:%M:%S")
-        lines.append(f"  {i}. {env.local(seg.start):%Y-%m-%d %H:%M:%S} – {until}  {format_duration(secs)}")
+        shown = span_text(env, seg.start, seg.end, dated=True, open_end="now", clock="%H:%M:%S")
+        lines.append(f"  {i}. {shown.replace('–', ' – ', 1)}  {format_duration(secs)}")
     secs = charge.worked_seconds
     lines.append(f"worked:   {secs // 60} min {secs % 60} s ({secs} s)")
     lines.append(f"rounded:  {charge.rounded_minutes} min ({service.rounding} to {service.step_minutes} min)")

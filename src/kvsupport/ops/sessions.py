@@ -83,16 +83,28 @@ def check_rules(env: Env, ledger: Ledger, session: Session, *, allow_overlap: bo
     return warnings
 
 
+def span_text(
+    env: Env,
+    start: datetime,
+    end: datetime | None,
+    *,
+    dated: bool = False,
+    open_end: str = "…",
+    clock: str = "%H:%M",
+) -> str:
+    """``10:00–11:01`` in local time (``dated``: with the start's date); an end on
+    another day carries its date, ``23:30–2026-11-28 00:30``; no end: ``open_end``."""
+    first = env.local(start)
+    shown = f"{first:%Y-%m-%d {clock}}" if dated else f"{first:{clock}}"
+    if end is None:
+        return f"{shown}–{open_end}"
+    last = env.local(end)
+    until = f"{last:{clock}}" if last.date() == first.date() else f"{last:%Y-%m-%d {clock}}"
+    return f"{shown}–{until}"
+
+
 def _span(env: Env, s: Session) -> str:
-    start = env.local(s.started_at)
-    end = s.ended_at
-    tail = "running" if end is None else env.local(end).strftime("%H:%M")
-    return f"{start:%Y-%m-%d %H:%M}–{tail}"
-
-
-def _span_of(env: Env, seg: Segment) -> str:
-    end = "running" if seg.end is None else f"{env.local(seg.end):%Y-%m-%d %H:%M}"
-    return f"{env.local(seg.start):%Y-%m-%d %H:%M} – {end}"
+    return span_text(env, s.started_at, s.ended_at, dated=True, open_end="running")
 
 
 def _not_future(env: Env, moment: datetime, what: str) -> None:
@@ -331,7 +343,7 @@ def edit(
         for seg in segments:
             if seg.end is not None and seg.end <= seg.start:
                 raise InvalidValue(
-                    f"a segment must end after it starts: {_span_of(env, seg)}",
+                    f"a segment must end after it starts: {span_text(env, seg.start, seg.end, dated=True)}",
                     hint="give --start and --end as YYYY-MM-DD HH:MM for another day",
                 )
         if allow_overlap is not None:
