@@ -52,29 +52,24 @@ def render_document(env: Env, invoice: Invoice, *, act: bool, fmt: str) -> bytes
     return render(invoice, act=act, fmt=fmt, language=env.config.language)
 
 
-def print_document(env: Env, invoice: Invoice, *, act: bool) -> None:
-    """The invoice (or act) on the terminal."""
+def _document(env: Env, invoice: Invoice, act: bool) -> Any:
     from kvsupport.documents.layout import document
+
+    return document(invoice, act=act, language=env.config.language)
+
+
+def print_document(env: Env, invoice: Invoice, *, act: bool, out: Any = None) -> None:
+    """The invoice (or act) on the terminal (``out``: a rich console to reuse)."""
     from kvsupport.documents.text import render_text
 
-    doc = document(invoice, act=act, language=env.config.language)
-    render_text(doc, console(piped_width=110))
+    render_text(_document(env, invoice, act), out or console(piped_width=110))
 
 
 def document_text(env: Env, invoice: Invoice, *, act: bool) -> str:
-    """The terminal form of the invoice (or act) as plain text, 110 columns, no colour."""
-    import io
+    """The terminal form of the invoice (or act) as plain text, 110 columns."""
+    from kvsupport.documents.text import MAX_WIDTH, document_lines
 
-    from rich.console import Console
-
-    from kvsupport.documents.layout import document
-    from kvsupport.documents.text import render_text
-
-    buffer = io.StringIO()
-    plain = Console(file=buffer, width=110, color_system=None, highlight=False, soft_wrap=False)
-    doc = document(invoice, act=act, language=env.config.language)
-    render_text(doc, plain)
-    return buffer.getvalue()
+    return "".join(f"{text}\n" for text, _ in document_lines(_document(env, invoice, act), MAX_WIDTH))
 
 
 def file_stem(number: str) -> str:
@@ -107,8 +102,8 @@ def output_directory(directory: Path) -> Path:
 
 
 def write_documents(env: Env, invoice: Invoice, directory: Path, hint: str | None = None) -> list[Path]:
-    """Write the invoice and the act as HTML and PDF into ``directory``."""
-    output_directory(directory)
+    """Write the invoice and the act as HTML and PDF into ``directory`` (see
+    :func:`output_directory`)."""
     written = []
     for act, kind in ((False, "invoice"), (True, "act")):
         for fmt in ("html", "pdf"):
@@ -151,12 +146,17 @@ def invoice_issue(
         warn(f"session {s.id} ({s.client}) is running and is not billed; stop it and run again")
     missing = [k for k in ("name", "inn", "account") if not env.config.supplier().get(k)]
     if result.invoices and missing:
-        warn(f"the supplier's {', '.join(missing)} not configured: kvsupport config set supplier.name …")
+        verb = "is" if len(missing) == 1 else "are"
+        warn(
+            f"the supplier's {', '.join(missing)} {verb} not configured: "
+            f"kvsupport config set supplier.{missing[0]} …"
+        )
     if fmt is ItemFormat.json:
         print_json([encode_invoice(inv) for inv in result.invoices])
-    else:
+    elif result.invoices:
+        out = console(piped_width=110)
         for inv in result.invoices:
-            print_document(env, inv, act=False)
+            print_document(env, inv, act=False, out=out)
     if output is not None and not dry_run:
         numbers = ", ".join(inv.number for inv in result.invoices)
         hint = f"issued all the same: {numbers}; print them with 'kvsupport invoice show NUMBER -o FILE'"
