@@ -50,6 +50,7 @@ def test_json_listing_is_the_rows_one_per_line(rows: list[dict[str, Any]], batch
 
 
 def test_rows_with_nested_records_stay_the_same_json() -> None:
+    # (a nested record that starts with the records' first key may start a line too)
     rows: list[dict[str, Any]] = [
         {"id": 1, "segments": [{"id": 9, "start": "10:00"}, {"id": 10, "start": "11:00"}]},
         {"other": "first key differs"},
