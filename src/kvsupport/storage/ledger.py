@@ -584,7 +584,8 @@ class Ledger:
         row = records.get(number)
         if row is None:
             raise NotFound(f"no invoice {number}", hint="see 'kvsupport invoice list'")
-        where = f"{self._m['parts'][f'invoices/{period}']['file']}: records[{list(records).index(number)}]"
+        file = self._m["parts"].get(f"invoices/{period}", {}).get("file", f"invoices/{period}")
+        where = f"{file}: records[{list(records).index(number)}]"
         found: Invoice = self._decoded(codec.decode_invoice, row, where)
         return found
 
