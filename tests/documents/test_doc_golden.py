@@ -40,9 +40,9 @@ def _check(name: str, actual: str) -> None:
 
 
 def test_invoice_text() -> None:
-    console = Console(record=True, width=100, color_system=None, file=io.StringIO())
-    render_text(document(INVOICE, act=False), console)
-    _check("invoice.txt", console.export_text())
+    out = io.StringIO()
+    render_text(document(INVOICE, act=False), Console(width=100, color_system=None, file=out))
+    _check("invoice.txt", out.getvalue())
 
 
 @pytest.mark.parametrize(("name", "act"), [("invoice.html", False), ("act.html", True)])

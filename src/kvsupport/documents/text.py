@@ -48,7 +48,8 @@ def render_text(doc: Document, console: Console) -> None:
     """Print ``doc`` to ``console``: header, requisites, the table, totals, signatures, appendix."""
     lines = document_lines(doc, max(MIN_WIDTH, min(console.width, MAX_WIDTH)))
     if console.no_color or console.color_system is None:  # a pipe, NO_COLOR: the text as it is
-        console.out("".join(text + "\n" for text, _ in lines), end="", highlight=False)
+        # straight to the file: rich's own out() makes a Text of every line (0.3 s a month at 200k)
+        console.file.write("".join(text + "\n" for text, _ in lines))
         return
     from rich.text import Text
 

@@ -115,6 +115,8 @@ class Ledger:
         self._clients: dict[str, Client] | None = None
         self._orders: list[Order] | None = None
         self.unlocked = False  # a snapshot (read_snapshot): read on after the lock was let go
+        self._keys_of: object = None  # the parts index that _keys_cache describes
+        self._keys_cache: dict[str, list[str]] = {}
 
     # -- loading ---------------------------------------------------------------------
 
@@ -248,7 +250,15 @@ class Ledger:
             raise LedgerError(f"{self.files.parts}/{exc}", hint=backups_hint(self.files)) from None
 
     def _keys(self, kind: str) -> list[str]:
-        return sorted(k for k in self._m["parts"] if k.startswith(kind + "/"))
+        """The parts of ``kind`` in the manifest, sorted (by month); looked up once per
+        state of the manifest's index, since issuing a month's invoices asks per session."""
+        parts = self._m["parts"]
+        if self._keys_of is not parts:
+            self._keys_of, self._keys_cache = parts, {}
+        keys = self._keys_cache.get(kind)
+        if keys is None:
+            keys = self._keys_cache[kind] = sorted(k for k in parts if k.startswith(kind + "/"))
+        return keys
 
     # -- clients ---------------------------------------------------------------------
 
@@ -637,6 +647,7 @@ class Ledger:
                 retired.append([old["file"], generation])
             if not part.records:
                 parts_index.pop(key, None)
+                self._keys_of = None
                 continue
             try:
                 summary = _summary(part)  # before writing: a malformed record stops the commit
@@ -660,6 +671,7 @@ class Ledger:
             wrote_parts = True
             parts_index[key] = {"file": name, "count": len(part.records), **summary}
             part.dirty = False
+            self._keys_of = None
         if INVOICE_INDEX in parts_index and INVOICE_INDEX in self._parts:  # kept in step here
             parts_index[INVOICE_INDEX]["of"] = _invoices_digest(parts_index)
         if wrote_parts:
