@@ -10,7 +10,7 @@ from ledger_testkit import files, kvsupport_cli, ledger_path, msk, part_files, s
 
 from kvsupport.core.models import Client
 from kvsupport.errors import LedgerError
-from kvsupport.storage import ledger as ledger_module
+from kvsupport.storage import parts as parts_module
 from kvsupport.storage.ledger import KEEP_BACKUPS, open_ledger
 from kvsupport.storage.ledger_files import Backup, list_backups
 
@@ -92,7 +92,7 @@ def test_only_keep_backups_are_kept_and_retired_parts_live_as_long_as_a_backup_n
 
 
 def test_restore_then_carry_on_keeps_every_kept_backup_restorable(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ledger_module, "KEEP_BACKUPS", 4)
+    monkeypatch.setattr(parts_module, "KEEP_BACKUPS", 4)
     states = _history(10)
     oldest = list_backups(files())[-1]
     assert oldest.generation == 6

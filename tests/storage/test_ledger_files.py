@@ -189,7 +189,7 @@ def test_a_failure_after_the_commit_point_does_not_fail_the_change(monkeypatch: 
         raise NotADirectoryError(errno.ENOTDIR, "Not a directory")
 
     with monkeypatch.context() as patched:
-        patched.setattr("kvsupport.storage.ledger.list_backups", broken)  # the sweep after the rename
+        patched.setattr("kvsupport.storage.parts.list_backups", broken)  # the sweep after the rename
         _put_client(ROMASHKA.with_changes(code="другой"))
     with open_ledger(ledger_path()) as ledger:
         assert "другой" in ledger.clients()

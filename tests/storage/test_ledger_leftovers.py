@@ -11,7 +11,7 @@ import pytest
 from ledger_testkit import files, ledger_path, listing, msk, part_files, seed_ledger, session
 
 from kvsupport.core.models import Client
-from kvsupport.storage import ledger as ledger_module
+from kvsupport.storage import parts as parts_module
 from kvsupport.storage.ledger import open_ledger
 from kvsupport.storage.ledger_files import LedgerFiles, list_backups
 
@@ -57,18 +57,18 @@ def test_old_leftovers_are_swept_every_sweep_every_generations() -> None:
     ledger_files = seed_ledger()  # generation 2
     with open_ledger(ledger_path(), write=True) as ledger:  # retire a part a backup still needs
         ledger.put_session(session(ledger.new_session_id(), "romashka", msk(2025, 3, 25, 10)))
-    old = _leave_crash_debris(ledger_files, age=ledger_module.SWEEP_AGE_SECONDS + 60)
+    old = _leave_crash_debris(ledger_files, age=parts_module.SWEEP_AGE_SECONDS + 60)
     fresh = ledger_files.main.parent / ".ledger.json.tmp-999-ffffffff"  # maybe another writer's, now
     fresh.write_bytes(b"")
     needed = part_files(ledger_files) - {p.name for p in old}
     for name in needed:
-        _age(ledger_files.parts / name, ledger_module.SWEEP_AGE_SECONDS + 60)
+        _age(ledger_files.parts / name, parts_module.SWEEP_AGE_SECONDS + 60)
     backups = listing(ledger_files.backups) - {p.name for p in old}
 
     while True:
         with open_ledger(ledger_path()) as ledger:
             generation = ledger.generation
-        if generation + 1 == ledger_module.SWEEP_EVERY:
+        if generation + 1 == parts_module.SWEEP_EVERY:
             break
         _write(f"c{generation}")
         assert all(p.exists() for p in old), f"swept early, at generation {generation + 1}"
@@ -88,8 +88,8 @@ def test_old_leftovers_are_swept_every_sweep_every_generations() -> None:
 
 @pytest.mark.parametrize("every", [1, 3])
 def test_sweep_interval_is_honoured(monkeypatch: pytest.MonkeyPatch, every: int) -> None:
-    monkeypatch.setattr(ledger_module, "SWEEP_EVERY", every)
-    monkeypatch.setattr(ledger_module, "SWEEP_AGE_SECONDS", 0)
+    monkeypatch.setattr(parts_module, "SWEEP_EVERY", every)
+    monkeypatch.setattr(parts_module, "SWEEP_AGE_SECONDS", 0)
     _write("first")  # generation 1
     debris = files().main.parent / ".ledger.json.tmp-1-deadbeef"
     debris.write_bytes(b"{")

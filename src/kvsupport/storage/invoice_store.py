@@ -1,0 +1,140 @@
+"""Invoices in the ledger: a part per period, and the index part that sums them up.
+
+The index holds one row per invoice (number, date, status, total, client), so
+``invoice list`` and ``report`` read one file, not every month's invoices. It
+is derived data, kept in step by :meth:`InvoiceStore.put_invoice` and built
+again from the invoice parts whenever its checksum of them does not match.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from kvsupport.core.models import Invoice
+from kvsupport.errors import LedgerError, NotFound
+from kvsupport.storage import codec
+from kvsupport.storage.parts import INVOICE_INDEX, PartStore, _invoices_digest, _Part
+
+#: what an invoice's index row keeps of its record (the rest is read only to print it)
+_INDEXED = ("number", "date", "period", "status", "total", "vat", "paid_on", "void_reason")
+
+
+def index_row(record: dict[str, Any]) -> dict[str, Any]:
+    """The top-level figures of an invoice's stored record (no lines, no requisites),
+    plus ``client_code`` and ``client_name``: what a listing or a report needs."""
+    row = {k: record.get(k) for k in _INDEXED}
+    client = record.get("client")
+    client = client if isinstance(client, dict) else {}
+    row["client_code"] = client.get("code")
+    row["client_name"] = client.get("name")
+    return row
+
+
+class InvoiceStore(PartStore):
+    """The invoices of :class:`~kvsupport.storage.ledger.Ledger`: parts and their index."""
+
+    def invoices(
+        self, periods: Iterable[str] | None = None, statuses: Iterable[str] | None = None
+    ) -> list[Invoice]:
+        """Invoices of ``periods`` (all if None) with one of ``statuses`` (any if None),
+        in order of issue."""
+        wanted = None if statuses is None else set(statuses)
+        keys = (
+            self._keys("invoices")
+            if periods is None
+            else [f"invoices/{p}" for p in periods if f"invoices/{p}" in self._m["parts"]]
+        )
+        out: list[Invoice] = []
+        for key in keys:
+            entry = self._m["parts"][key]
+            for i, row in enumerate(self._part(key).records.values()):
+                if wanted is not None and row.get("status") not in wanted:
+                    continue
+                where = f"{entry['file']}: records[{i}]"
+                out.append(self._decoded(codec.decode_invoice, row, where))
+        out.sort(key=lambda inv: (inv.date, inv.number))
+        return out
+
+    def _invoice_index(self) -> _Part:
+        """The index part: one :func:`index_row` per invoice, kept in step by
+        :meth:`put_invoice`. Its manifest entry names, by checksum, the invoice files
+        it was built from; when they differ (a writer that did not keep it, a restored
+        old manifest) or its file cannot be read, it is built again from the invoice
+        parts and stored with the next change."""
+        index = self._parts.get(INVOICE_INDEX)
+        if index is not None:
+            return index
+        entry = self._m["parts"].get(INVOICE_INDEX)
+        if entry is not None and entry.get("of") == _invoices_digest(self._m["parts"]):
+            try:
+                return self._part(INVOICE_INDEX)
+            except LedgerError:
+                pass  # derived data: build it again
+        index = _Part("index", "invoices", {})
+        for key in self._keys("invoices"):
+            for number, record in self._part(key).records.items():
+                index.records[number] = index_row(record)
+            self._forget(key)
+        index.dirty = True
+        self._parts[INVOICE_INDEX] = index
+        return index
+
+    def invoice_summaries(
+        self, statuses: Iterable[str] | None = None, client: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Index rows (:func:`index_row`) of invoices with one of ``statuses`` (any if
+        None), of ``client`` (any if None), in order of issue; no invoice file is read."""
+        wanted = None if statuses is None else set(statuses)
+        rows = [
+            row
+            for row in self._invoice_index().records.values()
+            if (wanted is None or row.get("status") in wanted)
+            and (client is None or row.get("client_code") == client)
+        ]
+        rows.sort(key=lambda r: (str(r.get("date")), str(r.get("number"))))
+        return rows
+
+    def invoice_records(self, numbers: Iterable[str]) -> Iterator[dict[str, Any]]:
+        """The stored records (their JSON shape) of ``numbers``, in that order, each
+        period's file held only while it is needed: ten years stream in a month's memory."""
+        index = self._invoice_index().records
+        wanted = [(n, f"invoices/{index[n]['period']}") for n in numbers if n in index]
+        last_use = {key: i for i, (_, key) in enumerate(wanted)}
+        for i, (number, key) in enumerate(wanted):
+            record = self._part(key).records.get(number)
+            if record is not None:
+                yield record
+            if last_use[key] == i:
+                self._forget(key)
+
+    def invoice(self, number: str) -> Invoice:
+        """The invoice ``number`` (the index says which period's file holds it)."""
+        period = self._invoice_index().records.get(number, {}).get("period")
+        records = self._part(f"invoices/{period}").records if period is not None else {}
+        row = records.get(number)
+        if row is None:
+            raise NotFound(f"no invoice {number}", hint="see 'kvsupport invoice list'")
+        file = self._m["parts"].get(f"invoices/{period}", {}).get("file", f"invoices/{period}")
+        where = f"{file}: records[{list(records).index(number)}]"
+        found: Invoice = self._decoded(codec.decode_invoice, row, where)
+        return found
+
+    def put_invoice(self, invoice: Invoice) -> None:
+        """Store an invoice, new or changed (status only: lines are frozen)."""
+        record = codec.encode_invoice(invoice)
+        part = self._part(f"invoices/{invoice.period}")
+        part.records[invoice.number] = record
+        part.dirty = True
+        index = self._invoice_index()
+        index.records[invoice.number] = index_row(record)
+        index.dirty = True
+        self._dirty = True
+
+    def next_invoice_seq(self, year: int) -> int:
+        """The next sequence number of ``year``; numbers are never reused."""
+        seqs = self._m["counters"].setdefault("invoice", {})
+        seqs[str(year)] = seqs.get(str(year), 0) + 1
+        self._dirty = True
+        value: int = seqs[str(year)]
+        return value
