@@ -41,20 +41,7 @@ def _hours(hours: Decimal) -> str:
 
 
 #: The keys of :func:`row_record`: the CSV header, also of an empty month.
-FIELDS = [
-    "key",
-    "name",
-    "sessions",
-    "worked_hours",
-    "billable_hours",
-    "amount",
-    "fees",
-    "free_calls",
-    "unbilled_sessions",
-    "unbilled_amount",
-    "invoiced_amount",
-    "running",
-]
+FIELDS = list(row_record(Row("", "")))
 
 
 def report_record(report: Report) -> dict[str, Any]:
