@@ -172,5 +172,8 @@ def client_show(ctx: typer.Context, code: CodeArg, fmt: ItemFormatOpt = ItemForm
         return
     for key, value in record.items():
         if value not in (None, {}, ""):
-            shown = ", ".join(f"{k} on {v}" for k, v in value.items()) if isinstance(value, dict) else value
+            if isinstance(value, dict):
+                shown = ", ".join(f"{k} on {v}" for k, v in value.items())
+            else:
+                shown = ("yes" if value else "no") if isinstance(value, bool) else value
             print(f"{key.replace('_', ' ') + ':':16} {shown}")

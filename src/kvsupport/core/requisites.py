@@ -40,6 +40,11 @@ _KPP = r"[0-9]{4}[0-9A-Z]{2}[0-9]{3}"
 _PHONE_CHARS = r"[0-9 +\-()]+"
 
 
+def _article(word: str) -> str:
+    """«an INN», «a KPP»: by how the abbreviation is read aloud."""
+    return "an" if word[:1] in "AEFHILMNORSX" else "a"
+
+
 def _compact(text: str) -> str:
     """The text without any whitespace (inside or around)."""
     return "".join(text.split())
@@ -49,16 +54,16 @@ def _digits(field: str, text: str, lengths: tuple[int, ...], what: str) -> str:
     """Whitespace-free digits of one of the given lengths, or InvalidValue."""
     value = _compact(text)
     if not value:
-        raise InvalidValue(f"invalid {field} '': it is empty", hint=f"a {field} is {what}")
+        raise InvalidValue(f"invalid {field} '': it is empty", hint=f"{_article(field)} {field} is {what}")
     if not value.isascii() or not value.isdigit():
         raise InvalidValue(
             f"invalid {field} '{text.strip()}': must contain only digits",
-            hint=f"a {field} is {what}",
+            hint=f"{_article(field)} {field} is {what}",
         )
     if len(value) not in lengths:
         raise InvalidValue(
             f"invalid {field} '{text.strip()}': must be {what}, not {len(value)} digits",
-            hint=f"a {field} is {what}",
+            hint=f"{_article(field)} {field} is {what}",
         )
     return value
 
