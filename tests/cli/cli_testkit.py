@@ -142,3 +142,17 @@ def normalise(text: str) -> str:
     text = _CLOCK.sub("<hh:mm>", text)
     text = _DURATION.sub("<dur>", text)
     return _ELAPSED.sub(r'"\1": <n>', text)
+
+
+def assert_refused(result: Result, code: int, *words: str) -> None:
+    """SPEC §5: the exit code, nothing on stdout, one ``error:`` line naming each of
+    ``words``, only ``hint:`` lines after it, no traceback."""
+    assert result.code == code, (result.code, result.stderr)
+    assert result.stdout == ""
+    assert result.first_error.startswith("error: "), result.stderr
+    for word in words:
+        assert word in result.first_error, result.stderr
+    assert len(result.error_lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    for line in result.stderr.splitlines()[1:]:
+        assert line.startswith("hint: "), line

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_testkit import Result, Runner, snapshot
+from cli_testkit import Result, Runner, assert_refused, snapshot
 
 # ``build_ledger`` is a plain function of tests/cli/conftest.py (the helper that
 # builds ``romashka_ledger``); pytest has imported that conftest as ``conftest``.
@@ -271,18 +271,6 @@ def money_values(record: dict[str, Any]) -> Iterator[str]:
     for line in record["lines"]:
         yield line["rate"]
         yield line["amount"]
-
-
-def assert_refused(result: Result, code: int, word: str) -> None:
-    """SPEC §5: the exit code, nothing on stdout, one ``error:`` line naming ``word``, no traceback."""
-    assert result.code == code, (result.code, result.stderr)
-    assert result.stdout == ""
-    assert result.first_error.startswith("error: "), result.stderr
-    assert word in result.first_error, result.stderr
-    assert len(result.error_lines) == 1, result.stderr
-    assert "Traceback" not in result.stderr
-    for line in result.stderr.splitlines()[1:]:
-        assert line.startswith("hint: "), line
 
 
 # ------------------------------------------------------------------ issuing
