@@ -52,7 +52,7 @@ def test_ledger_check_names_a_damaged_part_and_changes_nothing(
     added = run("session", "add", romashka, "line", "--start", "2026-10-05 10:00", "--duration", "5m")
     assert added.code == 0
     manifest = json.loads((ledger_dir / "ledger.json").read_text("utf-8"))
-    part = ledger_dir / "ledger.parts" / manifest["parts"]["sessions/2026-10"]["file"]
+    part = ledger_dir / "ledger.json.d" / "parts" / manifest["parts"]["sessions/2026-10"]["file"]
     doc = json.loads(part.read_text("utf-8"))
     doc["records"][0]["segments"][0]["start"] = "yesterday"
     part.write_text(json.dumps(doc), "utf-8")
@@ -74,13 +74,13 @@ def test_ledger_check_finds_an_invoice_whose_lines_do_not_add_up(
     assert run("session", "add", romashka, "backup", *start, *CONSENT).code == 0
     assert run("invoice", "--month", "2026-10", "--date", "2026-11-01").code == 0
     manifest = json.loads((ledger_dir / "ledger.json").read_text("utf-8"))
-    part = ledger_dir / "ledger.parts" / manifest["parts"]["invoices/2026-10"]["file"]
+    part = ledger_dir / "ledger.json.d" / "parts" / manifest["parts"]["invoices/2026-10"]["file"]
     doc = json.loads(part.read_text("utf-8"))
     doc["records"][0]["total"] = "1.00"
     part.write_text(json.dumps(doc), "utf-8")
     result = run("ledger", "check")
     assert result.code == 1
-    index = ledger_dir / "ledger.parts" / manifest["parts"]["index/invoices"]["file"]
+    index = ledger_dir / "ledger.json.d" / "parts" / manifest["parts"]["index/invoices"]["file"]
     assert result.error_lines == [
         f"error: {index}: invoice 2026-0001: out of step with invoices/2026-10",  # it says 1300.00
         "error: invoices/2026-10: invoice 2026-0001: total 1.00 but its lines add to 1300.00",

@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ledger_testkit import FIXTURES, env, files, ledger_path, msk
+from ledger_testkit import FIXTURES, env, files, ledger_path, msk, snapshot
 
 from kvsupport.core.models import Client, Order, Segment, Session
 from kvsupport.ops import sessions as session_ops
 from kvsupport.storage import codec, migrations
 from kvsupport.storage.ledger import open_ledger
+from kvsupport.storage.ledger_files import SHARED_LAYOUT, LedgerFiles
 
 V1 = FIXTURES / "ledger-v1"
 
@@ -119,13 +120,15 @@ def test_format_1_fixture_is_in_the_shape_the_code_writes_today(tmp_path: Path) 
     written = _json(fresh)
     assert list(written) == list(manifest)
     assert set(written["parts"]["sessions/2025-03"]) == set(manifest["parts"]["sessions/2025-03"])
-    part = _json(fresh.parent / "ledger.parts" / written["parts"]["sessions/2025-03"]["file"])
+    part = _json(LedgerFiles(fresh).parts / written["parts"]["sessions/2025-03"]["file"])
     assert list(part) == list(_json(V1 / "ledger.parts" / manifest["parts"]["sessions/2025-03"]["file"]))
 
 
 def test_format_1_fixture_takes_new_changes() -> None:
     _install(V1)
-    old_parts = {p.name for p in files().parts.iterdir()}
+    shared = files()._replace(layout=SHARED_LAYOUT)
+    old_files = snapshot(shared.parts) | snapshot(shared.backups)
+    old_parts = {p.name for p in shared.parts.iterdir()}
     outcome = session_ops.stop(env(), msk(2025, 4, 2, 11, 50))
     assert outcome.session.id == 5
     added = session_ops.add(
@@ -138,8 +141,12 @@ def test_format_1_fixture_takes_new_changes() -> None:
         assert ledger.running() is None
         assert ledger.generation == 9
         assert list(ledger.clients()) == ["romashka", "тсж-лесная"]
+    # format 2: the companions moved into a directory of the ledger's own; the old shared
+    # ones are left exactly as they were (another ledger of the same stem may use them)
     assert old_parts <= {p.name for p in files().parts.iterdir()}  # backups still need them
+    assert snapshot(shared.parts) | snapshot(shared.backups) == old_files
     assert _json(files().main)["version"] == migrations.CURRENT_VERSION
+    assert files().home.is_dir()
 
 
 def _step(label: str, trail: list[str]) -> Callable[[dict[str, Any]], dict[str, Any]]:
@@ -173,7 +180,8 @@ def test_migrate_manifest_applies_registered_steps_in_order(monkeypatch: pytest.
     assert partly["steps"] == ["second"]
     # up to date: nothing runs
     trail.clear()
-    assert migrations.migrate_manifest(dict(original)) == original
+    up_to_date = {**original, "version": current}
+    assert migrations.migrate_manifest(dict(up_to_date)) == up_to_date
     assert trail == []
     # parts have their own registry: a manifest step is not a part step
     with pytest.raises(KeyError):

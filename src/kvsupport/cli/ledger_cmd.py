@@ -11,7 +11,6 @@ from kvsupport.cli.options import FormatOpt, ListFormat, env_of
 from kvsupport.cli.output import Column, print_rows, say
 from kvsupport.errors import NotFound
 from kvsupport.storage.ledger import open_ledger
-from kvsupport.storage.ledger_files import LedgerFiles, list_backups
 
 SHOWN_PROBLEMS = 50  # a damaged ledger can have thousands: the first ones say where
 
@@ -54,27 +53,32 @@ def ledger_check(ctx: typer.Context) -> None:
 
 @app.command("backups")
 def ledger_backups(ctx: typer.Context, fmt: FormatOpt = ListFormat.text) -> None:
-    """List the backups kept before recent changes, newest first.
+    """List the backups kept of recent states, newest (the current one) first.
 
     Example: kvsupport ledger backups
     """
     env = env_of(ctx)
+    with open_ledger(env.ledger_path, recover=True) as ledger:
+        found = ledger.backups()
+        current = None if ledger.recovered else ledger.generation
     rows = [
         {
             "name": b.name,
             "taken_at": env.local(b.taken_at).isoformat(timespec="seconds"),
             "generation": b.generation,
+            "current": b.generation == current,
             "bytes": b.size,
             "path": str(b.path),
         }
-        for b in list_backups(LedgerFiles(env.ledger_path))
+        for b in found
     ]
     columns: list[Column] = [
         ("name", "Backup", "left"),
         ("taken_at", "Taken", "left"),
         ("generation", "Change", "right"),
+        ("current", "Current", "left"),
     ]
-    print_rows(rows, fmt.value, columns, empty="no backups yet (one is kept before each change)")
+    print_rows(rows, fmt.value, columns, empty="no backups yet (one is kept of each change)")
 
 
 @app.command("restore")
@@ -82,16 +86,21 @@ def ledger_restore(
     ctx: typer.Context,
     backup: Annotated[str, typer.Argument(help="Backup name (or path) from 'ledger backups'.")],
 ) -> None:
-    """Return the ledger to a backup; the current state is backed up first.
+    """Return the ledger to a backup; the state before it stays in the backups.
 
-    Example: kvsupport ledger restore ledger-20261125T101500000000Z-g41.json
+    Works when the ledger's main file is missing or unreadable too: that is what it is for.
+
+    Example: kvsupport ledger restore 20261125T101500000000Z-g41.json
     """
     env = env_of(ctx)
-    files = LedgerFiles(env.ledger_path)
     wanted = backup.rsplit("/", 1)[-1]
-    found = next((b for b in list_backups(files) if b.name == wanted), None)
-    if found is None:
-        raise NotFound(f"no backup {wanted!r}", hint="see 'kvsupport ledger backups'")
-    with open_ledger(env.ledger_path, write=True) as ledger:
+    with open_ledger(env.ledger_path, write=True, recover=True) as ledger:
+        found = next((b for b in ledger.backups() if b.name == wanted), None)
+        if found is None:
+            raise NotFound(f"no backup {wanted!r}", hint="see 'kvsupport ledger backups'")
+        recovered = ledger.recovered
         ledger.replace_with_backup(found)
-    say(env, f"restored {found.name}; the state before it is the newest backup")
+    if recovered:
+        say(env, f"restored {found.name} in place of a ledger that could not be read (a copy of it is kept)")
+    else:
+        say(env, f"restored {found.name}; the state before it is kept in the backups")

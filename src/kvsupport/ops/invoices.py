@@ -111,8 +111,7 @@ def _invoice_for(
     lines = invoice_lines(client, charges)
     if not lines:
         return None  # only free line calls
-    seq = ledger.next_invoice_seq(_sequence_key(number_format, on.year))
-    number = format_number(number_format, year=on.year, seq=seq)
+    number = _next_number(ledger, number_format, on.year)
     due_days = env.config.get("invoice.due_days")
     return build_invoice(
         number=number,
@@ -126,6 +125,16 @@ def _invoice_for(
     )
 
 
+def _next_number(ledger: Ledger, number_format: str, year: int) -> str:
+    """The next number of the series; a number an earlier format already gave out (the
+    format was changed) is passed over, never issued twice."""
+    key = _sequence_key(number_format, year)
+    while True:
+        number = format_number(number_format, year=year, seq=ledger.next_invoice_seq(key))
+        if not ledger.has_invoice(number):
+            return number
+
+
 def _store(ledger: Ledger, invoice: Invoice, sessions: list[Session]) -> None:
     billed = {line.session for line in invoice.lines if line.kind == "session"}
     for s in sessions:
@@ -135,7 +144,7 @@ def _store(ledger: Ledger, invoice: Invoice, sessions: list[Session]) -> None:
     if fees:
         client = ledger.client(invoice.client_code)
         ledger.put_client(client.with_changes(fees_charged={**client.fees_charged, **fees}))
-    ledger.put_invoice(invoice)
+    ledger.add_invoice(invoice)
 
 
 def _earlier_unbilled(env: Env, ledger: Ledger, year: int, month: int, client: str | None) -> str | None:

@@ -16,6 +16,9 @@ from kvsupport.errors import LedgerError, NotFound
 from kvsupport.storage import codec
 from kvsupport.storage.parts import INVOICE_INDEX, PartStore, _invoices_digest, _Part
 
+#: what an issued invoice printed: never changed once stored (SPEC §7)
+FROZEN_FIELDS = ("date", "period", "client", "supplier", "lines", "total", "vat_mode", "vat_amount", "due_on")
+
 #: what an invoice's index row keeps of its record (the rest is read only to print it)
 _INDEXED = ("number", "date", "period", "status", "total", "vat", "paid_on", "void_reason")
 
@@ -120,8 +123,33 @@ class InvoiceStore(PartStore):
         found: Invoice = self._decoded(codec.decode_invoice, row, where)
         return found
 
+    def has_invoice(self, number: str) -> bool:
+        """True when an invoice ``number`` is stored (whatever its status)."""
+        return number in self._invoice_index().records
+
+    def add_invoice(self, invoice: Invoice) -> None:
+        """Store a newly issued invoice. A number already stored is refused, whatever
+        the numbering format: an issued number is never issued again."""
+        if self.has_invoice(invoice.number):
+            raise LedgerError(
+                f"invoice number {invoice.number} is taken already; refusing to issue it twice",
+                hint="nothing was changed; check 'kvsupport config show' (invoice.number_format)",
+            )
+        self._store_invoice(invoice)
+
     def put_invoice(self, invoice: Invoice) -> None:
-        """Store an invoice, new or changed (status only: lines are frozen)."""
+        """Store a change of a stored invoice: its status, payment or void reason. What it
+        printed (lines, amounts, parties, dates) is frozen: a change to it is refused."""
+        stored = self.invoice(invoice.number)
+        frozen = [f for f in FROZEN_FIELDS if getattr(stored, f) != getattr(invoice, f)]
+        if frozen:
+            raise LedgerError(
+                f"invoice {invoice.number} is issued: its {', '.join(frozen)} cannot change",
+                hint="void it and issue a new one",
+            )
+        self._store_invoice(invoice)
+
+    def _store_invoice(self, invoice: Invoice) -> None:
         record = codec.encode_invoice(invoice)
         part = self._part(f"invoices/{invoice.period}")
         part.records[invoice.number] = record

@@ -30,20 +30,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from kvsupport.core.models import Client, Order, Session
 from kvsupport.errors import LedgerError, NotFound
+from kvsupport.i18n import _
+from kvsupport.notices import warn_later
 from kvsupport.storage import codec
-from kvsupport.storage.invoice_store import InvoiceStore, index_row
+from kvsupport.storage.invoice_store import InvoiceStore
 from kvsupport.storage.ledger_files import (
+    SHARED_LAYOUT,
     Backup,
     LedgerFiles,
     Lock,
     backups_hint,
+    list_backups,
     load_json,
+    resolved_ledger_path,
 )
 from kvsupport.storage.migrations import CURRENT_VERSION, migrate_manifest
 from kvsupport.storage.parts import INVOICE_INDEX, KEEP_BACKUPS, PART_FORMAT
@@ -79,25 +83,85 @@ class Ledger(InvoiceStore):
 
     @classmethod
     def load(cls, files: LedgerFiles) -> Ledger:
-        """Read the manifest, or start empty if there is no ledger yet."""
+        """Read the manifest, or start empty if there is no ledger yet.
+
+        The manifest's format decides where its companions are (``files.layout``).
+        """
         try:
-            raw = files.main.read_bytes()
+            raw = _read_capped(files.main)
         except FileNotFoundError:
-            if files.parts.is_dir() and any(files.parts.glob("*.json")):
-                raise LedgerError(
-                    f"{files.main}: missing, but {files.parts} holds ledger data",
-                    hint="restore the manifest with 'kvsupport ledger backups' and "
-                    "'kvsupport ledger restore'",
-                ) from None
-            return cls(files, _empty_manifest(), None)
+            for place in (files, files._replace(layout=SHARED_LAYOUT)):
+                if place.parts.is_dir() and any(place.parts.glob("*.json")):
+                    raise LedgerError(
+                        f"{files.main}: missing, but {place.parts} holds ledger data",
+                        hint="bring the manifest back: 'kvsupport ledger backups', then "
+                        "'kvsupport ledger restore NAME'",
+                    ) from None
+            return cls._new(files)
         except OSError as exc:
-            raise LedgerError(f"{files.main}: cannot read: {exc.strerror}") from None
+            raise LedgerError(f"{files.main}: cannot read: {exc.strerror or exc}") from None
         doc = load_json(files.main, raw, files)
+        if isinstance(doc, dict) and doc.get("version") == SHARED_LAYOUT:
+            files = files._replace(layout=SHARED_LAYOUT)
         manifest = cls._checked_manifest(doc, files)
         ledger = cls(files, manifest, raw)
         ledger.clients()  # validate clients and orders now: a bad record stops us early
         ledger.orders()
         return ledger
+
+    @classmethod
+    def _new(cls, files: LedgerFiles) -> Ledger:
+        """An empty ledger. If backups of a ledger of this name are there (its manifest
+        was deleted), its generations start after theirs, so no change of the new ledger
+        is ever taken for one of theirs, and a restore can still bring them back."""
+        ledger = cls(files, _empty_manifest(), None)
+        try:
+            backups = list_backups(files)
+        except LedgerError:
+            backups = []
+        if backups:
+            ledger._m["generation"] = backups[0].generation
+            warn_later(
+                _(
+                    "there is no ledger at {path}, but there are backups of one: if it was lost, "
+                    "see 'kvsupport ledger backups' and 'kvsupport ledger restore'"
+                ).format(path=files.main)
+            )
+        return ledger
+
+    @classmethod
+    def for_recovery(cls, files: LedgerFiles, *, write: bool) -> Ledger:
+        """The ledger as far as it can be read, for ``ledger backups`` and ``ledger
+        restore`` — which are for exactly the case when its manifest is missing or
+        unreadable: then an empty ledger at the newest backup's generation (so a restore
+        is one more change), whose companions are wherever they are on disk. Before a
+        restore (``write``) an unreadable manifest is kept beside the backups
+        (``unreadable-….json``): nothing the user stored is thrown away."""
+        try:
+            return cls.load(files)
+        except LedgerError:
+            pass
+        if not files.home.is_dir() and files._replace(layout=SHARED_LAYOUT).backups.is_dir():
+            files = files._replace(layout=SHARED_LAYOUT)
+        backups = list_backups(files)
+        ledger = cls(files, _empty_manifest(), None)
+        ledger._m["generation"] = backups[0].generation if backups else 0
+        ledger.recovered = True
+        try:
+            raw = files.main.read_bytes()
+        except OSError:
+            raw = b""
+        if raw and write:
+            from kvsupport.storage.atomic import make_private_dir, write_atomic
+
+            make_private_dir(files.backups)
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+            write_atomic(files.backups / f"unreadable-{stamp}.json", raw)
+        return ledger
+
+    def backups(self) -> list[Backup]:
+        """This ledger's backups, newest first (the first is the current state's copy)."""
+        return list_backups(self.files, upto=self.generation)
 
     @staticmethod
     def _checked_manifest(doc: Any, files: LedgerFiles) -> dict[str, Any]:
@@ -389,76 +453,58 @@ class Ledger(InvoiceStore):
         self._dirty = True
 
     def _drop_stored(self, session_id: int) -> None:
+        """Remove the stored copy of a session about to be replaced or deleted. A session
+        found in two parts (a damaged ledger) is refused: replacing it would silently drop
+        the other copy."""
+        holders = []
         for key in self._keys("sessions"):
             entry = self._m["parts"][key]
             if entry.get("min_id", 0) <= session_id <= entry.get("max_id", 1 << 62):
                 part = self._part(key)
-                if part.records.pop(str(session_id), None) is not None:
-                    part.dirty = True
+                if str(session_id) in part.records:
+                    holders.append((key, part))
+        if len(holders) > 1:
+            names = ", ".join(self._m["parts"][key]["file"] for key, _ in holders)
+            raise LedgerError(
+                f"{self.files.parts}: session {session_id} is stored twice ({names}); "
+                "changing it would drop a copy",
+                hint="nothing was changed; see 'kvsupport ledger check'",
+            )
+        for _key, part in holders:
+            del part.records[str(session_id)]
+            part.dirty = True
 
     # -- whole-ledger operations -----------------------------------------------------
 
     def check(self) -> list[str]:
-        """Read and decode every record; every problem found, one line each.
+        """Read and decode every record and compare them with each other and with the
+        manifest; every problem found, one line each (:mod:`.ledger_check`)."""
+        from kvsupport.storage.ledger_check import check_ledger
 
-        One part is held at a time, so checking ten years takes the memory of a month.
-        """
-        problems: list[str] = []
-        try:
-            self.running()
-        except LedgerError as exc:
-            problems.append(exc.message)
-        seen: dict[int, str] = {}
-        for key in self._keys("sessions"):
-            try:
-                for s in self._decode_sessions(key):
-                    if s.id in seen:
-                        problems.append(f"session {s.id} is stored twice ({seen[s.id]}, {key})")
-                    seen[s.id] = key
-                    if s.client not in self.clients():
-                        problems.append(f"{key}: session {s.id}: unknown client '{s.client}'")
-            except LedgerError as exc:
-                problems.append(exc.message)
-            self._forget(key)
-        try:
-            index: dict[str, Any] | None = dict(self._invoice_index().records)  # or built again if stale
-        except LedgerError as exc:  # an invoice part that cannot be read: named again below
-            problems.append(exc.message)
-            index = None
-        where = f"{self.files.parts}/{self._m['parts'].get(INVOICE_INDEX, {}).get('file')}"
-        for key in self._keys("invoices"):
-            try:
-                records = self._part(key).records
-            except LedgerError as exc:
-                if exc.message not in problems:
-                    problems.append(exc.message)
-                continue
-            for number, record in records.items():  # the raw records first: decoding may stop
-                if index is not None and index.pop(number, None) != index_row(record):
-                    problems.append(f"{where}: invoice {number}: out of step with {key}")
-            try:
-                for inv in self.invoices([key.split("/", 1)[1]]):
-                    lines = sum((line.amount for line in inv.lines), Decimal(0))
-                    if lines != inv.total:
-                        problems.append(
-                            f"{key}: invoice {inv.number}: total {inv.total} but its lines add to {lines}"
-                        )
-            except LedgerError as exc:
-                problems.append(exc.message)
-            self._forget(key)
-        problems.extend(f"{where}: invoice {n}: no such invoice in the ledger" for n in index or ())
+        problems, self._checked_counts = check_ledger(self)
         return problems
 
     def counts(self) -> tuple[int, int, int]:
-        """Clients, sessions (the running one too) and invoices, from the manifest's index."""
+        """Clients, sessions (the running one too) and invoices: counted by :meth:`check`
+        when it ran, else from the manifest's index."""
+        counted = getattr(self, "_checked_counts", None)
+        if counted is not None:
+            return counted.clients, counted.sessions, counted.invoices
         parts = self._m["parts"]
         sessions = sum(int(parts[k].get("count", 0)) for k in self._keys("sessions"))
         invoices = sum(int(parts[k].get("count", 0)) for k in self._keys("invoices"))
         return len(self.clients()), sessions + (self._m.get("running") is not None), invoices
 
     def replace_with_backup(self, backup: Backup) -> None:
-        """Make ``backup`` the current state (the current one is backed up first)."""
-        raw = backup.path.read_bytes()
+        """Make ``backup`` the current state (the current one stays in the backups: the
+        restore is one more change, and can itself be taken back)."""
+        try:
+            raw = _read_capped(backup.path)
+        except OSError as exc:
+            raise LedgerError(
+                f"{backup.path}: cannot read the backup: {exc.strerror or exc}",
+                hint="nothing was changed; choose another backup from 'kvsupport ledger backups'",
+            ) from None
         doc = self._checked_manifest(load_json(backup.path, raw, self.files), self.files)
         missing = [e["file"] for e in doc["parts"].values() if not (self.files.parts / e["file"]).exists()]
         if missing:
@@ -498,22 +544,44 @@ def read_snapshot(path: Path) -> Ledger:
 class open_ledger:
     """Open the ledger under its lock; with ``write=True`` changes commit on success.
 
-    An exception inside the block discards every change: nothing is written.
+    An exception inside the block discards every change: nothing is written. The
+    path is resolved once (a symlinked ledger is worked on as its real file). A
+    format-1 ledger's old shared lock is taken too, so an older kvsupport and this
+    one never change it at the same time. ``recover=True`` (``ledger restore``)
+    opens a ledger whose manifest is missing or unreadable as an empty one.
     """
 
-    def __init__(self, path: Path, *, write: bool = False) -> None:
-        self.files = LedgerFiles(path)
+    def __init__(self, path: Path, *, write: bool = False, recover: bool = False) -> None:
+        self.files = LedgerFiles(resolved_ledger_path(path))
         self.write = write
-        self._lock = Lock(self.files, exclusive=write)
+        self.recover = recover
+        self._locks: list[Lock] = []
+
+    def _lock(self, files: LedgerFiles) -> None:
+        lock = Lock(files, exclusive=self.write)
+        lock.__enter__()
+        self._locks.append(lock)
 
     def __enter__(self) -> Ledger:
-        self._lock.__enter__()
         try:
-            self.ledger = Ledger.load(self.files)
+            self._lock(self.files)
+            self.ledger = self._load()
+            if self.ledger.files.layout == SHARED_LAYOUT:
+                self._lock(self.ledger.files)  # an older kvsupport locks only this one
+                self.ledger = self._load()  # read again under both locks
         except BaseException:
-            self._lock.__exit__()
+            self._unlock()
             raise
         return self.ledger
+
+    def _load(self) -> Ledger:
+        if self.recover:
+            return Ledger.for_recovery(self.files, write=self.write)
+        return Ledger.load(self.files)
+
+    def _unlock(self) -> None:
+        while self._locks:
+            self._locks.pop().__exit__()
 
     def __exit__(self, exc_type: object, *rest: object) -> None:
         try:
@@ -526,4 +594,18 @@ class open_ledger:
                         hint="nothing was changed; free some space or check permissions",
                     ) from None
         finally:
-            self._lock.__exit__()
+            self._unlock()
+
+
+#: The largest manifest or part file read (a ledger of 2M sessions has parts of ~10 MB):
+#: a path that names something endless (``/dev/zero``) is refused instead of read.
+MAX_FILE_BYTES = 1 << 30
+
+
+def _read_capped(path: Path) -> bytes:
+    """The bytes of ``path``, refusing a file larger than :data:`MAX_FILE_BYTES`."""
+    with path.open("rb") as fp:
+        data = fp.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise LedgerError(f"{path}: larger than {MAX_FILE_BYTES >> 20} MiB: not a kvsupport ledger")
+    return data

@@ -2,9 +2,13 @@
 
 Each step is a pure ``dict -> dict`` function from version N to N+1, kept for
 ever, so a ledger written by any older kvsupport still opens. A step must not
-lose information. Format 1 is the first: there is nothing to upgrade yet; the
-registry and its runner are here so the next format change is one function
-and one fixture (``tests/storage/fixtures/``) away.
+lose information. Each format has a fixture ledger in ``tests/storage/fixtures/``.
+
+- 1 → 2: the records are unchanged; what changed is where a ledger's companion
+  files live (``ledger.json.d/`` of its own instead of ``ledger.parts/`` and
+  ``ledger.backups/`` shared by every file of the same stem). Moving the files is
+  storage's part (``PartStore._move_to_own_directory``, at the first change); the
+  documents only carry the new number.
 """
 
 from __future__ import annotations
@@ -12,13 +16,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-CURRENT_VERSION = 1
+CURRENT_VERSION = 2
 
 Step = Callable[[dict[str, Any]], dict[str, Any]]
 
+
+def _same_records(doc: dict[str, Any]) -> dict[str, Any]:
+    """A step that changes no record (the format number changes with the layout)."""
+    return doc
+
+
 #: version N -> the step that turns a version-N document into version N+1
-MANIFEST_STEPS: dict[int, Step] = {}
-PART_STEPS: dict[int, Step] = {}
+MANIFEST_STEPS: dict[int, Step] = {1: _same_records}
+PART_STEPS: dict[int, Step] = {1: _same_records}
 
 
 def _run(doc: dict[str, Any], steps: dict[int, Step], current: int) -> dict[str, Any]:

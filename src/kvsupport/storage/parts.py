@@ -16,13 +16,26 @@ import time
 import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from kvsupport.core.models import Client, Order, Session
 from kvsupport.errors import LedgerError
+from kvsupport.i18n import _
+from kvsupport.notices import warn_later
 from kvsupport.storage import codec
 from kvsupport.storage.atomic import TMP_MARK, fsync_dir, make_private_dir, write_atomic
-from kvsupport.storage.ledger_files import LedgerFiles, backups_hint, dumps_document, list_backups, load_json
+from kvsupport.storage.ledger_files import (
+    OWN_DIRECTORY,
+    SHARED_LAYOUT,
+    Backup,
+    LedgerFiles,
+    backup_name,
+    backups_hint,
+    dumps_document,
+    list_backups,
+    load_json,
+)
 from kvsupport.storage.migrations import CURRENT_VERSION, migrate_part
 
 PART_FORMAT = "kvsupport-ledger-part"
@@ -40,6 +53,9 @@ class _Part:
         self.month = month
         self.records = records
         self.dirty = False
+        #: keys stored more than once in the file (a damaged part): a change to it would
+        #: keep one copy and silently drop the others, so it is refused
+        self.duplicates: list[str] = []
 
 
 class PartStore:
@@ -54,6 +70,7 @@ class PartStore:
         self._clients: dict[str, Client] | None = None
         self._orders: list[Order] | None = None
         self.unlocked = False  # a snapshot (read_snapshot): read on after the lock was let go
+        self.recovered = False  # opened for a restore although its manifest could not be read
         self._keys_of: object = None  # the parts index that _keys_cache describes
         self._keys_cache: dict[str, list[str]] = {}
 
@@ -98,11 +115,19 @@ class PartStore:
             if not isinstance(rows, list):
                 raise LedgerError(f"{path}: records: must be a list", hint=backups_hint(self.files))
             id_key = "id" if kind == "sessions" else "number"
+            duplicates: list[str] = []
             for i, row in enumerate(rows):
                 if not isinstance(row, dict) or id_key not in row:
                     raise LedgerError(f"{path}: records[{i}]: no {id_key}", hint=backups_hint(self.files))
-                records[str(row[id_key])] = row
+                record_key = str(row[id_key])
+                if record_key in records:
+                    duplicates.append(record_key)
+                    continue  # the first copy is the one read; check and writes see the others
+                records[record_key] = row
+        else:
+            duplicates = []
         part = _Part(kind, month, records)
+        part.duplicates = duplicates
         self._parts[key] = part
         return part
 
@@ -144,80 +169,182 @@ class PartStore:
         return value
 
     def commit(self) -> None:
-        """Write every change: new part files, a backup, then the manifest (commit point)."""
+        """Write every change: new part files and a backup of the new manifest, then the
+        manifest itself with one atomic rename (the commit point).
+
+        Before the commit point a failure removes what this change wrote (no part, no
+        backup is left behind to rotate real backups out); after it, nothing undoes the
+        change: a directory ``fsync`` that fails is reported as a warning (stored, but
+        not confirmed durable), and the sweep of old files waits for the next change.
+        """
         if not self._dirty:
             return
         if self.unlocked:
             raise LedgerError(f"{self.files.main}: a snapshot is read only")  # a bug, not the user's
+        if self.files.layout == SHARED_LAYOUT:
+            self._move_to_own_directory()
         files = self.files
-        old_generation = self.generation
-        generation = old_generation + 1
+        generation = self.generation + 1
         token = os.urandom(3).hex()
-        parts_index: dict[str, Any] = self._m["parts"]
-        retired: list[list[Any]] = self._m["retired"]
-        wrote_parts = False
-        for key, part in sorted(self._parts.items()):
-            if not part.dirty:
-                continue
-            old = parts_index.get(key)
-            if old is not None:
-                retired.append([old["file"], generation])
-            if not part.records:
-                parts_index.pop(key, None)
-                self._keys_of = None
-                continue
-            try:
-                summary = _summary(part)  # before writing: a malformed record stops the commit
-            except (KeyError, IndexError, TypeError, ValueError):
-                list(self._decode_sessions(key))  # names the record and field that is wrong
-                where = parts_index.get(key, {}).get("file", key)
-                raise LedgerError(
-                    f"{files.parts}/{where}: a session record is malformed", hint=backups_hint(files)
-                ) from None
-            make_private_dir(files.parts)
-            name = f"{part.kind}-{part.month}.g{generation}-{token}.json"
-            doc = {
-                "format": PART_FORMAT,
-                "version": CURRENT_VERSION,
-                "kind": part.kind,
-                "month": part.month,
+        parts_index: dict[str, Any] = dict(self._m["parts"])
+        retired: list[list[Any]] = list(self._m["retired"])
+        written: list[Path] = []
+        data = b""
+        try:
+            for key, part in sorted(self._parts.items()):
+                if not part.dirty:
+                    continue
+                if part.duplicates:
+                    where = parts_index.get(key, {}).get("file", key)
+                    raise LedgerError(
+                        f"{files.parts}/{where}: holds {part.kind} {', '.join(part.duplicates)} more than "
+                        "once; changing it would drop a copy",
+                        hint="nothing was changed; see 'kvsupport ledger check'",
+                    )
+                old = parts_index.get(key)
+                if old is not None:
+                    retired.append([old["file"], generation])
+                if not part.records:
+                    parts_index.pop(key, None)
+                    continue
+                try:
+                    summary = _summary(part)  # before writing: a malformed record stops the commit
+                except (KeyError, IndexError, TypeError, ValueError):
+                    list(self._decode_sessions(key))  # names the record and field that is wrong
+                    where = parts_index.get(key, {}).get("file", key)
+                    raise LedgerError(
+                        f"{files.parts}/{where}: a session record is malformed", hint=backups_hint(files)
+                    ) from None
+                make_private_dir(files.parts)
+                name = f"{part.kind}-{part.month}.g{generation}-{token}.json"
+                doc = {
+                    "format": PART_FORMAT,
+                    "version": CURRENT_VERSION,
+                    "kind": part.kind,
+                    "month": part.month,
+                    "generation": generation,
+                    "records": list(part.records.values()),
+                }
+                path = files.parts / name
+                write_atomic(path, dumps_document(doc), sync_dir=False)
+                written.append(path)
+                parts_index[key] = {"file": name, "count": len(part.records), **summary}
+            if INVOICE_INDEX in parts_index and INVOICE_INDEX in self._parts:  # kept in step here
+                parts_index[INVOICE_INDEX] = {
+                    **parts_index[INVOICE_INDEX],
+                    "of": _invoices_digest(parts_index),
+                }
+            if written:
+                fsync_dir(files.parts)
+            make_private_dir(files.main.parent)
+            manifest = {
+                **self._m,
                 "generation": generation,
-                "records": list(part.records.values()),
+                "updated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "parts": dict(sorted(parts_index.items())),
+                "retired": retired,
             }
-            write_atomic(files.parts / name, dumps_document(doc), sync_dir=False)
-            wrote_parts = True
-            parts_index[key] = {"file": name, "count": len(part.records), **summary}
-            part.dirty = False
-            self._keys_of = None
-        if INVOICE_INDEX in parts_index and INVOICE_INDEX in self._parts:  # kept in step here
-            parts_index[INVOICE_INDEX]["of"] = _invoices_digest(parts_index)
-        if wrote_parts:
-            fsync_dir(files.parts)
-        make_private_dir(files.main.parent)
-        if self._raw is not None:
-            self._backup(old_generation)
-        self._m["generation"] = generation
-        self._m["updated_at"] = datetime.now(UTC).isoformat(timespec="seconds")
-        self._m["parts"] = dict(sorted(parts_index.items()))
-        data = dumps_document(self._m)
-        write_atomic(files.main, data)
+            data = dumps_document(manifest)
+            written.append(self._backup(data, generation))  # the state about to be committed
+            write_atomic(files.main, data, sync_dir=False)  # the commit point
+        except BaseException:
+            if not self._committed(data):
+                for path in written:
+                    with contextlib.suppress(OSError):
+                        path.unlink(missing_ok=True)
+            raise
+        self._m = manifest
         self._raw = data
         self._dirty = False
-        with contextlib.suppress(OSError):  # the change is stored; old files wait for the next sweep
+        self._keys_of = None
+        for part in self._parts.values():
+            part.dirty = False
+        try:
+            fsync_dir(files.main.parent)
+        except OSError as exc:
+            warn_later(
+                _("the change is stored, but the disk did not confirm it is durable ({why}): {path}").format(
+                    why=exc.strerror or exc, path=files.main
+                )
+            )
+        with contextlib.suppress(
+            OSError, LedgerError
+        ):  # the change is stored; old files wait for the next sweep
             self._collect_garbage(generation)
 
-    def _backup(self, generation: int) -> None:
-        assert self._raw is not None
+    def _committed(self, data: bytes) -> bool:
+        """True when the manifest on disk is ``data``: the rename happened (an interrupt
+        may land after it), so nothing this change wrote may be removed."""
+        if not data:
+            return False
+        try:
+            return self.files.main.read_bytes() == data
+        except OSError:
+            return False
+
+    def _backup(self, data: bytes, generation: int) -> Path:
+        """Keep a copy of the manifest of ``generation``; its path."""
         make_private_dir(self.files.backups)
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        name = f"{self.files.main.stem}-{stamp}-g{generation}.json"
-        write_atomic(self.files.backups / name, self._raw, sync_dir=False)
+        path = self.files.backups / backup_name(self.files, datetime.now(UTC), generation)
+        write_atomic(path, data, sync_dir=False)
+        return path
+
+    def _move_to_own_directory(self) -> None:
+        """Format 1 to 2: give this ledger its own directory of companions.
+
+        Every part and backup file of the old shared places is hard-linked (copied where
+        links are not allowed) into ``NAME.d/``; nothing in the old places is changed or
+        removed, since another ledger of the same stem (a hand copy) may still use them.
+        The manifest written next is format 2 and names only the new places.
+        """
+        old = self.files
+        new = old._replace(layout=OWN_DIRECTORY)
+        for source, target, prefix in (
+            (old.parts, new.parts, ""),
+            (old.backups, new.backups, old.backup_prefix),
+        ):
+            if not source.is_dir():
+                continue
+            make_private_dir(target)
+            for path in source.iterdir():
+                name = path.name
+                if TMP_MARK in name or not name.endswith(".json") or not name.startswith(prefix):
+                    continue
+                copy = target / name[len(prefix) :]
+                if copy.exists():
+                    continue
+                try:
+                    os.link(path, copy)
+                except OSError:
+                    write_atomic(copy, path.read_bytes(), sync_dir=False)
+            fsync_dir(target)
+        self.files = new
+        if self._raw is not None:  # format 1 kept the state before each change, not the current one
+            self._backup(self._raw, self.generation)
+        warn_later(
+            _(
+                "moved the ledger's own files into {home}; the old {parts}, {backups} and {lock} are left "
+                "as they were for any other ledger of the same name: remove them once none uses them"
+            ).format(home=new.home, parts=old.parts, backups=old.backups, lock=old.lock)
+        )
 
     def _collect_garbage(self, generation: int) -> None:
         backups = list_backups(self.files)
-        for old in backups[KEEP_BACKUPS:]:
+        seen: set[int] = set()
+        kept: list[Backup] = []
+        for backup in backups:  # newest first
+            if backup.generation > generation:
+                continue  # not this ledger's history (generations only grow): left alone
+            if backup.generation in seen:
+                # an older copy of a generation that a later change wrote again: written
+                # by a change that never committed (a crash, a kill -9)
+                backup.path.unlink(missing_ok=True)
+                continue
+            seen.add(backup.generation)
+            kept.append(backup)
+        for old in kept[KEEP_BACKUPS:]:
             old.path.unlink(missing_ok=True)
-        kept = backups[:KEEP_BACKUPS]
+        kept = kept[:KEEP_BACKUPS]
         oldest = min((b.generation for b in kept), default=generation)
         retired: list[list[Any]] = self._m["retired"]
         keep: list[list[Any]] = []
