@@ -6,13 +6,13 @@ import json
 from typing import Any
 
 import pytest
-from ledger_testkit import files, kvsupport_cli, ledger_path, msk, part_files, session
+from ledger_testkit import all_sessions, files, kvsupport_cli, ledger_path, msk, part_files, session
 
 from kvsupport.core.models import Client
 from kvsupport.errors import LedgerError
-from kvsupport.storage import parts as parts_module
-from kvsupport.storage.ledger import KEEP_BACKUPS, open_ledger
-from kvsupport.storage.ledger_files import Backup, list_backups
+from kvsupport.storage.jsonfiles import parts as parts_module
+from kvsupport.storage.jsonfiles.files import Backup, list_backups
+from kvsupport.storage.jsonfiles.store import KEEP_BACKUPS, open_ledger
 
 State = tuple[list[str], list[tuple[int, str]]]
 
@@ -21,7 +21,7 @@ def _state() -> State:
     """Clients and sessions as a comparable value."""
     with open_ledger(ledger_path()) as ledger:
         assert ledger.check() == []
-        return list(ledger.clients()), [(s.id, s.started_at.isoformat()) for s in ledger.sessions()]
+        return list(ledger.clients()), [(s.id, s.started_at.isoformat()) for s in all_sessions(ledger)]
 
 
 def _change(i: int) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from ledger_testkit import (
     NOW,
+    all_sessions,
     env,
     files,
     kvsupport_cli,
@@ -35,10 +36,11 @@ from kvsupport.core.models import Client
 from kvsupport.errors import InvalidValue, LedgerError
 from kvsupport.ops import invoices as invoice_ops
 from kvsupport.ops import sessions as session_ops
-from kvsupport.storage import atomic, parts
+from kvsupport.storage import atomic
 from kvsupport.storage.config import save_config
-from kvsupport.storage.ledger import open_ledger
-from kvsupport.storage.ledger_files import LedgerFiles, list_backups, resolved_ledger_path
+from kvsupport.storage.jsonfiles import parts
+from kvsupport.storage.jsonfiles.files import LedgerFiles, list_backups, resolved_ledger_path
+from kvsupport.storage.jsonfiles.store import open_ledger
 
 SUPPLIER: dict[str, object] = {
     "supplier.name": "ООО «Бонус»",
@@ -75,7 +77,7 @@ def test_storage_refuses_a_second_invoice_with_a_taken_number() -> None:
     before = snapshot(files().main.parent)
     taken = f"invoice number {first.number} is taken"
     with pytest.raises(LedgerError, match=taken), open_ledger(ledger_path(), write=True) as ledger:
-        ledger.add_invoice(first.with_changes(period="2030-11"))
+        ledger.add_invoice(first._replace(period="2030-11"))
     assert snapshot(files().main.parent) == before
 
 
@@ -91,7 +93,7 @@ def test_a_format_without_year_after_one_with_it_passes_over_taken_numbers() -> 
     second = invoice_ops.issue(env(), 2030, 12).invoices[0]
     assert second.number == "2031-0002"
     with open_ledger(ledger_path()) as ledger:
-        assert [r["number"] for r in ledger.invoice_summaries()] == ["2031-0001", "2031-0002"]
+        assert [r.number for r in ledger.invoice_summaries()] == ["2031-0001", "2031-0002"]
         assert ledger.invoice("2031-0001").client_code == "romashka"  # not replaced
         assert ledger.check() == []
 
@@ -101,9 +103,9 @@ def test_an_issued_invoice_cannot_be_changed_in_storage() -> None:
     _billable_month("romashka", 2)
     invoice = invoice_ops.issue(env(), 2030, 12).invoices[0]
     with pytest.raises(LedgerError, match="total"), open_ledger(ledger_path(), write=True) as ledger:
-        ledger.put_invoice(invoice.with_changes(total=invoice.total + 1))
+        ledger.put_invoice(invoice._replace(total=invoice.total + 1))
     with open_ledger(ledger_path(), write=True) as ledger:  # a status is no frozen field
-        ledger.put_invoice(invoice.with_changes(status="paid", paid_on=date(2031, 1, 1)))
+        ledger.put_invoice(invoice._replace(status="paid", paid_on=date(2031, 1, 1)))
 
 
 # -- A3: two ledgers in one directory share nothing --------------------------------
@@ -122,7 +124,7 @@ def test_a_hand_copy_beside_the_ledger_never_touches_its_files(monkeypatch: pyte
     assert LedgerFiles(copy).home != files().home
     with open_ledger(ledger_path()) as ledger:
         assert ledger.check() == []
-        assert [s.id for s in ledger.sessions()] == [1, 2, 3]
+        assert [s.id for s in all_sessions(ledger)] == [1, 2, 3]
 
 
 def test_two_format_1_ledgers_sharing_parts_each_move_out_without_loss() -> None:
@@ -130,7 +132,7 @@ def test_two_format_1_ledgers_sharing_parts_each_move_out_without_loss() -> None
     old = files()._replace(layout=1)
     # the same ledger as format 1 wrote it: companions named after the stem, shared by ledger.bak
     manifest = json.loads(files().main.read_bytes())
-    manifest["version"] = 1
+    manifest.update(version=1, running=None, last_stopped=None)  # format 1's shapes
     os.rename(files().parts, old.parts)
     os.rename(files().backups, old.backups)
     shutil.rmtree(files().home)
@@ -151,9 +153,9 @@ def test_two_format_1_ledgers_sharing_parts_each_move_out_without_loss() -> None
         with open_ledger(path) as ledger:
             assert ledger.check() == [], path
     with open_ledger(copy) as ledger:
-        assert sorted(s.id for s in ledger.sessions()) == [1, 2, 3, 4]
+        assert sorted(s.id for s in all_sessions(ledger)) == [1, 2, 3, 4]
     with open_ledger(ledger_path()) as ledger:
-        assert [s.id for s in ledger.sessions()] == [1, 2, 3]
+        assert [s.id for s in all_sessions(ledger)] == [1, 2, 3]
         assert "new" in ledger.clients()
 
 
@@ -237,7 +239,7 @@ def test_a_session_stored_twice_is_reported_and_refuses_changes_to_it() -> None:
     assert any("session 1 is stored twice" in p for p in problems), problems
     before = snapshot(files().main.parent)
     with pytest.raises(LedgerError, match=f"session 1 is stored twice .*{name}"):
-        session_ops.edit(env(), 1, {"note": "x"})
+        session_ops.edit(env(), 1, session_ops.Changes(note="x"))
     with pytest.raises(LedgerError, match="stored twice"):
         session_ops.delete(env(), 1)
     assert snapshot(files().main.parent) == before
@@ -277,7 +279,7 @@ def test_a_symlinked_ledger_stays_a_link_and_finds_its_parts(tmp_path: Path) -> 
     assert os.readlink(link) == str(real)
     assert not (link.parent / "ledger.json.d").exists()
     with open_ledger(real) as ledger:
-        assert [s.id for s in ledger.sessions()] == [1, 2, 3, 4]
+        assert [s.id for s in all_sessions(ledger)] == [1, 2, 3, 4]
         assert ledger.check() == []
 
 
@@ -357,7 +359,7 @@ def test_restore_brings_back_the_last_state_when_the_manifest_is_lost(damage: st
     with open_ledger(ledger_path()) as ledger:
         assert ledger.check() == []
         assert "last" in ledger.clients()  # not one change behind
-        assert [s.id for s in ledger.sessions()] == [1, 2, 3]
+        assert [s.id for s in all_sessions(ledger)] == [1, 2, 3]
     if damage == "truncate":
         kept = [n for n in listing(files().backups) if n.startswith("unreadable-")]
         assert len(kept) == 1
@@ -405,7 +407,7 @@ def test_check_sees_a_counter_behind_the_ids_and_an_invoice_line_without_its_ses
     files().main.write_text(json.dumps(manifest), "utf-8")
     with open_ledger(ledger_path()) as ledger:
         problems = "\n".join(ledger.check())
-    assert "counters.session is 0 but session 1 exists" in problems
+    assert "the session counter is 0 but session 1 exists" in problems
     assert "bills session 1, but the session is not marked as billed" in problems
 
 
@@ -414,4 +416,4 @@ def test_a_clean_ledger_checks_clean_and_counts_its_records() -> None:
     assert NOW.year == 2031
     with open_ledger(ledger_path()) as ledger:
         assert ledger.check() == []
-        assert ledger.counts() == (2, 3, 0)
+        assert ledger.counts() == (2, 3, 0, 0)

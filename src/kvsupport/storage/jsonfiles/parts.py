@@ -5,7 +5,7 @@ summary (``index``), kept as raw dicts and decoded only when asked for.
 :meth:`PartStore.commit` writes every changed part under a new name, a backup
 of the old manifest, then the new manifest with one atomic rename: the single
 commit point. Old part files are "retired" and deleted only once no kept backup
-refers to them. :mod:`kvsupport.storage.ledger` has the layout and the records.
+refers to them. :mod:`kvsupport.storage.jsonfiles.store` has the layout and the records.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from kvsupport.i18n import _
 from kvsupport.notices import warn_later
 from kvsupport.storage import codec
 from kvsupport.storage.atomic import TMP_MARK, fsync_dir, make_private_dir, write_atomic
-from kvsupport.storage.ledger_files import (
+from kvsupport.storage.jsonfiles.files import (
     OWN_DIRECTORY,
     SHARED_LAYOUT,
     Backup,
@@ -36,13 +36,15 @@ from kvsupport.storage.ledger_files import (
     list_backups,
     load_json,
 )
-from kvsupport.storage.migrations import CURRENT_VERSION, migrate_part
+from kvsupport.storage.jsonfiles.migrations import CURRENT_VERSION, migrate_part
 
 PART_FORMAT = "kvsupport-ledger-part"
 KEEP_BACKUPS = 30
 SWEEP_EVERY = 25  # generations between sweeps of a crash's leftover temp files
 SWEEP_AGE_SECONDS = 3600
 INVOICE_INDEX = "index/invoices"
+#: the shape of the invoice index's rows: an index of another shape is built again
+INDEX_ROWS = 2
 
 
 class _Part:
@@ -233,6 +235,7 @@ class PartStore:
                 parts_index[INVOICE_INDEX] = {
                     **parts_index[INVOICE_INDEX],
                     "of": _invoices_digest(parts_index),
+                    "rows": INDEX_ROWS,
                 }
             if written:
                 fsync_dir(files.parts)

@@ -9,6 +9,9 @@ lose information. Each format has a fixture ledger in ``tests/storage/fixtures/`
   ``ledger.backups/`` shared by every file of the same stem). Moving the files is
   storage's part (``PartStore._move_to_own_directory``, at the first change); the
   documents only carry the new number.
+- 2 → 3: a team's consultants: ``running`` and ``last_stopped`` become maps by
+  consultant (``""`` for sessions recorded before, which are whoever's asks);
+  sessions gain an optional ``consultant`` (absent: recorded before).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-CURRENT_VERSION = 2
+CURRENT_VERSION = 3
 
 Step = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -26,9 +29,19 @@ def _same_records(doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
+def _running_by_consultant(doc: dict[str, Any]) -> dict[str, Any]:
+    """Format 3's manifest: the running session and the last stopped one per consultant."""
+    running, stopped = doc.get("running"), doc.get("last_stopped")
+    return {
+        **doc,
+        "running": {} if running is None else {"": running},
+        "last_stopped": {} if stopped is None else {"": stopped},
+    }
+
+
 #: version N -> the step that turns a version-N document into version N+1
-MANIFEST_STEPS: dict[int, Step] = {1: _same_records}
-PART_STEPS: dict[int, Step] = {1: _same_records}
+MANIFEST_STEPS: dict[int, Step] = {1: _same_records, 2: _running_by_consultant}
+PART_STEPS: dict[int, Step] = {1: _same_records, 2: _same_records}
 
 
 def _run(doc: dict[str, Any], steps: dict[int, Step], current: int) -> dict[str, Any]:

@@ -3,14 +3,16 @@
 Layout, for a ledger file ``DIR/ledger.json``::
 
     ledger.json           the manifest: format, version, generation, counters,
-                          clients, orders, the running session, and an index of parts
-    ledger.parts/         immutable part files, one per month and kind:
-      sessions-2026-11.g42-9f3a1c.json   finished sessions that started in 2026-11
-      invoices-2026-11.g40-07be55.json   invoices for the period 2026-11
-      index-invoices.g40-07be55.json     one summary row per invoice (no lines):
-                                         lists and reports read it, not every month
-    ledger.backups/       earlier manifests (rotating), restorable
-    ledger.lock           the lock file, never renamed or deleted
+                          clients, orders, the running sessions (one per consultant)
+                          and an index of parts
+    ledger.json.d/        everything else, this ledger's alone:
+      parts/              immutable part files, one per month and kind:
+        sessions-2026-11.g42-9f3a1c.json   finished sessions that started in 2026-11
+        invoices-2026-11.g40-07be55.json   invoices for the period 2026-11
+        index-invoices.g40-07be55.json     one summary row per invoice (no lines):
+                                           lists and reports read it, not every month
+      backups/            copies of the last states of the manifest, restorable
+      lock                the lock file, never renamed or deleted
 
 Why: one JSON document rewritten on every change costs ~1.2 s per start+stop
 at 200k sessions (MEASURED.md). Here ``session start`` rewrites the manifest
@@ -21,14 +23,14 @@ Old part files are "retired" and deleted only once no kept backup refers to
 them, which makes a backup as cheap as a copy of the manifest.
 
 Every command holds ``flock`` on the lock file over its whole read-modify-write
-(shared for reads). Only this package knows the layout (the parts and their commit:
-:mod:`.parts`; invoices and their index: :mod:`.invoice_store`); commands use
-:class:`Ledger`'s methods, so another backend can stand behind them.
+(shared for reads). Only this package knows the layout (the parts and their
+commit: :mod:`.parts`; invoices and their index: :mod:`.invoices`); commands use
+the :class:`~kvsupport.storage.api.Store` methods of :class:`FileStore`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -38,8 +40,8 @@ from kvsupport.errors import LedgerError, NotFound
 from kvsupport.i18n import _
 from kvsupport.notices import warn_later
 from kvsupport.storage import codec
-from kvsupport.storage.invoice_store import InvoiceStore
-from kvsupport.storage.ledger_files import (
+from kvsupport.storage.api import BackupInfo, Counters, Counts
+from kvsupport.storage.jsonfiles.files import (
     SHARED_LAYOUT,
     Backup,
     LedgerFiles,
@@ -49,11 +51,20 @@ from kvsupport.storage.ledger_files import (
     load_json,
     resolved_ledger_path,
 )
-from kvsupport.storage.migrations import CURRENT_VERSION, migrate_manifest
-from kvsupport.storage.parts import INVOICE_INDEX, KEEP_BACKUPS, PART_FORMAT
+from kvsupport.storage.jsonfiles.invoices import InvoiceStore
+from kvsupport.storage.jsonfiles.migrations import CURRENT_VERSION, migrate_manifest
+from kvsupport.storage.jsonfiles.parts import INVOICE_INDEX, KEEP_BACKUPS, PART_FORMAT
 
 FORMAT = "kvsupport-ledger"
-__all__ = ["FORMAT", "INVOICE_INDEX", "KEEP_BACKUPS", "PART_FORMAT", "Ledger", "open_ledger", "read_snapshot"]
+__all__ = [
+    "FORMAT",
+    "INVOICE_INDEX",
+    "KEEP_BACKUPS",
+    "PART_FORMAT",
+    "FileStore",
+    "open_ledger",
+    "read_snapshot",
+]
 
 
 def _session_key(session: Session) -> str:
@@ -67,8 +78,8 @@ def _empty_manifest() -> dict[str, Any]:
         "generation": 0,
         "updated_at": None,
         "counters": {"session": 0, "order": 0, "invoice": {}},
-        "running": None,
-        "last_stopped": None,
+        "running": {},
+        "last_stopped": {},
         "clients": {},
         "orders": [],
         "parts": {},
@@ -76,13 +87,19 @@ def _empty_manifest() -> dict[str, Any]:
     }
 
 
-class Ledger(InvoiceStore):
-    """One unit of work on the ledger, opened under its lock by :func:`open_ledger`."""
+def _worker(consultant: str | None) -> str:
+    """The manifest's key for a consultant's running session (``""``: a session recorded
+    before the ledger knew consultants, which is whoever's asks)."""
+    return consultant or ""
+
+
+class FileStore(InvoiceStore):
+    """One unit of work on a file ledger, opened under its lock by :func:`open_ledger`."""
 
     # -- loading ---------------------------------------------------------------------
 
     @classmethod
-    def load(cls, files: LedgerFiles) -> Ledger:
+    def load(cls, files: LedgerFiles) -> FileStore:
         """Read the manifest, or start empty if there is no ledger yet.
 
         The manifest's format decides where its companions are (``files.layout``).
@@ -110,7 +127,7 @@ class Ledger(InvoiceStore):
         return ledger
 
     @classmethod
-    def _new(cls, files: LedgerFiles) -> Ledger:
+    def _new(cls, files: LedgerFiles) -> FileStore:
         """An empty ledger. If backups of a ledger of this name are there (its manifest
         was deleted), its generations start after theirs, so no change of the new ledger
         is ever taken for one of theirs, and a restore can still bring them back."""
@@ -130,7 +147,7 @@ class Ledger(InvoiceStore):
         return ledger
 
     @classmethod
-    def for_recovery(cls, files: LedgerFiles, *, write: bool) -> Ledger:
+    def for_recovery(cls, files: LedgerFiles, *, write: bool) -> FileStore:
         """The ledger as far as it can be read, for ``ledger backups`` and ``ledger
         restore`` — which are for exactly the case when its manifest is missing or
         unreadable: then an empty ledger at the newest backup's generation (so a restore
@@ -159,9 +176,28 @@ class Ledger(InvoiceStore):
             write_atomic(files.backups / f"unreadable-{stamp}.json", raw)
         return ledger
 
-    def backups(self) -> list[Backup]:
-        """This ledger's backups, newest first (the first is the current state's copy)."""
-        return list_backups(self.files, upto=self.generation)
+    @property
+    def location(self) -> str:
+        """The ledger's file."""
+        return str(self.files.main)
+
+    def backups(self) -> list[BackupInfo]:
+        """This ledger's backups, newest first: the first is the current state's copy
+        (none is current when the manifest could not be read)."""
+        current = None if self.recovered else self.generation
+        return [
+            BackupInfo(b.name, b.taken_at, b.generation, b.size, str(b.path), b.generation == current)
+            for b in list_backups(self.files, upto=self.generation)
+        ]
+
+    def restore(self, name: str) -> BackupInfo:
+        """Make the backup ``name`` (a file name from :meth:`backups`) the current state."""
+        wanted = name.rsplit("/", 1)[-1]
+        found = next((b for b in list_backups(self.files, upto=self.generation) if b.name == wanted), None)
+        if found is None:
+            raise NotFound(f"no backup {wanted!r}", hint="see 'kvsupport ledger backups'")
+        self.replace_with_backup(found)
+        return BackupInfo(found.name, found.taken_at, found.generation, found.size, str(found.path), False)
 
     @staticmethod
     def _checked_manifest(doc: Any, files: LedgerFiles) -> dict[str, Any]:
@@ -189,6 +225,8 @@ class Ledger(InvoiceStore):
             ("orders", list),
             ("parts", dict),
             ("retired", list),
+            ("running", dict),
+            ("last_stopped", dict),
         ):
             if not isinstance(doc.get(key), kind):
                 problems.append(f"{key}: must be a {'list' if kind is list else kind.__name__}")
@@ -197,6 +235,14 @@ class Ledger(InvoiceStore):
         for key, entry in doc["parts"].items():
             if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
                 raise LedgerError(f"{path}: parts.{key}: must name its file", hint=backups_hint(files))
+        for key, row in doc["running"].items():
+            if not isinstance(row, dict):
+                raise LedgerError(f"{path}: running.{key}: must be a session", hint=backups_hint(files))
+        for key, value in doc["last_stopped"].items():
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise LedgerError(
+                    f"{path}: last_stopped.{key}: must be a session id", hint=backups_hint(files)
+                )
         for i, item in enumerate(doc["retired"]):
             if not (
                 isinstance(item, list)
@@ -278,26 +324,43 @@ class Ledger(InvoiceStore):
         value: int = self._m["counters"]["session"]
         return value
 
-    def running(self) -> Session | None:
-        """The running session, if any."""
-        row = self._m.get("running")
-        if row is None:
-            return None
+    def _running_rows(self) -> dict[str, Any]:
+        rows: dict[str, Any] = self._m["running"]
+        return rows
+
+    def _decode_running(self, key: str, row: Any) -> Session:
         try:
-            return codec.decode_session(row, f"{self.files.main}: running")
+            return codec.decode_session(row, f"{self.files.main}: running.{key or '(anyone)'}")
         except codec.ShapeError as exc:  # it lives in the manifest, not in a part
             raise LedgerError(str(exc), hint=backups_hint(self.files)) from None
 
-    def last_stopped_id(self) -> int | None:
-        """The id of the session stopped most recently (what ``resume`` continues)."""
-        value = self._m.get("last_stopped")
-        return value if isinstance(value, int) else None
+    def running_sessions(self) -> list[Session]:
+        """Every running session, of every consultant."""
+        return [self._decode_running(key, row) for key, row in self._running_rows().items()]
+
+    def running(self, consultant: str | None) -> Session | None:
+        """The session ``consultant`` has running (or one of nobody's: whoever asks)."""
+        rows = self._running_rows()
+        for key in (_worker(consultant), ""):
+            if key in rows:
+                return self._decode_running(key, rows[key])
+        return None
+
+    def last_stopped_id(self, consultant: str | None) -> int | None:
+        """The id of the session ``consultant`` stopped most recently (what ``resume``
+        continues)."""
+        stopped: dict[str, Any] = self._m["last_stopped"]
+        for key in (_worker(consultant), ""):
+            value = stopped.get(key)
+            if isinstance(value, int) and not isinstance(value, bool):
+                return value
+        return None
 
     def session(self, session_id: int) -> Session:
         """The session ``session_id``, running or stored."""
-        running = self.running()
-        if running is not None and running.id == session_id:
-            return running
+        for running in self.running_sessions():
+            if running.id == session_id:
+                return running
         for key in self._keys("sessions"):
             entry = self._m["parts"][key]
             if entry.get("min_id", 0) <= session_id <= entry.get("max_id", 1 << 62):
@@ -309,22 +372,20 @@ class Ledger(InvoiceStore):
                     return found
         raise NotFound(f"no session {session_id}", hint="see 'kvsupport session list'")
 
-    def sessions(self, months: Iterable[str] | None = None) -> list[Session]:
-        """Stored sessions whose start (as stored) falls in ``months`` (all if None),
-        plus the running one."""
-        months = None if months is None else list(months)  # read twice below
-        if months is None:
-            keys = self._keys("sessions")
-        else:
-            keys = [f"sessions/{m}" for m in months if f"sessions/{m}" in self._m["parts"]]
-        out: list[Session] = []
-        for key in keys:
-            out.extend(self._decode_sessions(key))
-        running = self.running()
-        if running is not None and (months is None or running.started_at.isoformat()[:7] in set(months)):
-            out.append(running)
-        out.sort(key=lambda s: (s.started_at, s.id))
-        return out
+    def session_batches(self) -> Iterator[list[Session]]:
+        """Every session, a stored month at a time (running ones with their month), oldest
+        first; each month is let go once given out."""
+        running: dict[str, list[Session]] = {}
+        for s in self.running_sessions():
+            running.setdefault(s.started_at.isoformat()[:7], []).append(s)
+        months = sorted({k.split("/", 1)[1] for k in self._keys("sessions")} | set(running))
+        for month in months:
+            key = f"sessions/{month}"
+            batch = list(self._decode_sessions(key)) if key in self._m["parts"] else []
+            batch += running.get(month, [])
+            batch.sort(key=lambda s: (s.started_at, s.id))
+            self._forget(key)
+            yield batch
 
     def _stored_between(self, start: datetime, end: datetime) -> Iterator[tuple[dict[str, Any], str]]:
         """Stored records whose first segment starts in ``start``..``end``, with where
@@ -351,55 +412,25 @@ class Ledger(InvoiceStore):
                 if inside:
                     yield row, where
 
+    def session_months(self) -> list[str]:
+        """The months (as stored) that have a part of sessions, oldest first."""
+        return [k.split("/", 1)[1] for k in self._keys("sessions")]
+
     def sessions_between(self, start: datetime, end: datetime) -> list[Session]:
-        """Sessions (the running one too) whose first segment starts in ``start``..``end``
+        """Sessions (running ones too) whose first segment starts in ``start``..``end``
         (aware times, end excluded), oldest first."""
         out: list[Session] = [
             self._decoded(codec.decode_session, row, where) for row, where in self._stored_between(start, end)
         ]
-        running = self.running()
-        if running is not None and start <= running.started_at < end:
-            out.append(running)
+        out += [s for s in self.running_sessions() if start <= s.started_at < end]
         out.sort(key=lambda s: (s.started_at, s.id))
         return out
 
-    def session_records_between(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
-        """The stored (finished) sessions that start in ``start``..``end``, as their JSON
-        records, undecoded, oldest first: a month's export is a copy, not a computation."""
-        keyed = [
-            (datetime.fromisoformat(row["segments"][0]["start"]), row["id"], row)
-            for row, _ in self._stored_between(start, end)
-        ]
-        keyed.sort(key=lambda item: (item[0], item[1]))
-        return [row for _, _, row in keyed]
-
-    def session_records(self, months: Iterable[str] | None = None) -> list[dict[str, Any]]:
-        """Stored sessions of ``months`` (all if None) as their JSON records, undecoded
-        (the documented shape of ``storage.codec.encode_session``), for bulk export."""
-        keys = (
-            self._keys("sessions")
-            if months is None
-            else [f"sessions/{m}" for m in months if f"sessions/{m}" in self._m["parts"]]
-        )
-        rows: list[dict[str, Any]] = []
-        for key in keys:
-            rows.extend(self._part(key).records.values())
-        return rows
-
-    def forget_month(self, month: str) -> None:
-        """Drop an unchanged month's sessions from memory (bulk reads, one month at a time)."""
-        self._forget(f"sessions/{month}")
-
-    def session_months(self) -> list[str]:
-        """Months (as stored) that hold sessions, oldest first."""
-        return [k.split("/", 1)[1] for k in self._keys("sessions")]
-
     def sessions_touching(self, start: datetime, end: datetime | None) -> list[Session]:
-        """The running session and every stored one in a month whose sessions may reach
+        """The running sessions and every stored one in a month whose sessions may reach
         into ``start``..``end`` (``end`` None: open-ended): the parts' first start and
         last end rule the others out unread. The caller compares the segments."""
-        running = self.running()
-        found: list[Session] = [] if running is None else [running]
+        found = self.running_sessions()
         for key in self._keys("sessions"):
             entry = self._m["parts"][key]
             first, last = entry.get("min_start"), entry.get("max_end")
@@ -410,46 +441,36 @@ class Ledger(InvoiceStore):
             found.extend(self._decode_sessions(key))
         return found
 
-    def overlapping(self, start: datetime, end: datetime | None, exclude: int | None) -> Session | None:
-        """A session, other than ``exclude``, whose time overlaps ``start``..``end``
-        (``end`` None: open-ended, like a running session)."""
-        for other in self.sessions_touching(start, end):
-            if other.id == exclude or other.allow_overlap:
-                continue
-            for seg in other.segments:
-                seg_end = seg.end
-                if (end is None or seg.start < end) and (seg_end is None or seg_end > start):
-                    return other
-        return None
-
     def put_session(self, session: Session) -> None:
-        """Store ``session``: a running one becomes the running session."""
+        """Store ``session``: a running one becomes its consultant's running session."""
+        rows = self._running_rows()
+        held_as = next((k for k, row in rows.items() if row.get("id") == session.id), None)
         if session.is_running:
-            current = self._m.get("running")
+            key = _worker(session.consultant) if held_as is None else held_as
+            current = rows.get(key)
             if current is not None and current.get("id") != session.id:
                 raise LedgerError(f"session {current.get('id')} is already running")
             self._drop_stored(session.id)
-            self._m["running"] = codec.encode_session(session)
+            rows[key] = codec.encode_session(session)
         else:
-            current = self._m.get("running")
-            if current is not None and current.get("id") == session.id:
-                self._m["running"] = None
-                self._m["last_stopped"] = session.id
+            if held_as is not None:
+                del rows[held_as]
+                self._m["last_stopped"][_worker(session.consultant)] = session.id
             self._drop_stored(session.id)
-            key = _session_key(session)
-            part = self._part(key)
+            part = self._part(_session_key(session))
             part.records[str(session.id)] = codec.encode_session(session)
             part.dirty = True
         self._dirty = True
 
     def delete_session(self, session_id: int) -> None:
         """Remove a session (running or stored) for good."""
-        current = self._m.get("running")
-        if current is not None and current.get("id") == session_id:
-            self._m["running"] = None
+        rows = self._running_rows()
+        for key in [k for k, row in rows.items() if row.get("id") == session_id]:
+            del rows[key]
         self._drop_stored(session_id)
-        if self._m.get("last_stopped") == session_id:
-            self._m["last_stopped"] = None
+        stopped: dict[str, Any] = self._m["last_stopped"]
+        for key in [k for k, value in stopped.items() if value == session_id]:
+            del stopped[key]
         self._dirty = True
 
     def _drop_stored(self, session_id: int) -> None:
@@ -479,21 +500,51 @@ class Ledger(InvoiceStore):
     def check(self) -> list[str]:
         """Read and decode every record and compare them with each other and with the
         manifest; every problem found, one line each (:mod:`.ledger_check`)."""
-        from kvsupport.storage.ledger_check import check_ledger
+        from kvsupport.storage.jsonfiles.check import check_ledger
 
         problems, self._checked_counts = check_ledger(self)
         return problems
 
-    def counts(self) -> tuple[int, int, int]:
-        """Clients, sessions (the running one too) and invoices: counted by :meth:`check`
-        when it ran, else from the manifest's index."""
-        counted = getattr(self, "_checked_counts", None)
+    def counts(self) -> Counts:
+        """Clients, sessions (running ones too), invoices and orders: counted by
+        :meth:`check` when it ran, else from the manifest's index."""
+        counted: Counts | None = getattr(self, "_checked_counts", None)
         if counted is not None:
-            return counted.clients, counted.sessions, counted.invoices
+            return counted
         parts = self._m["parts"]
         sessions = sum(int(parts[k].get("count", 0)) for k in self._keys("sessions"))
         invoices = sum(int(parts[k].get("count", 0)) for k in self._keys("invoices"))
-        return len(self.clients()), sessions + (self._m.get("running") is not None), invoices
+        return Counts(len(self.clients()), sessions + len(self._running_rows()), invoices, len(self.orders()))
+
+    def is_empty(self) -> bool:
+        """True when nothing at all is stored (no record, no counter moved)."""
+        counters = self._m["counters"]
+        return not (
+            self._m["clients"]
+            or self._m["orders"]
+            or self._m["parts"]
+            or self._running_rows()
+            or counters.get("session")
+            or counters.get("order")
+            or any(counters.get("invoice", {}).values())
+        )
+
+    def counters(self) -> Counters:
+        """Where the numbering stands."""
+        counters = self._m["counters"]
+        invoices = {int(year): int(last) for year, last in counters.get("invoice", {}).items()}
+        stopped = {k: int(v) for k, v in self._m["last_stopped"].items()}
+        return Counters(int(counters.get("session", 0)), int(counters.get("order", 0)), invoices, stopped)
+
+    def set_counters(self, counters: Counters) -> None:
+        """Carry ``counters`` over."""
+        self._m["counters"] = {
+            "session": counters.session,
+            "order": counters.order,
+            "invoice": {str(year): last for year, last in sorted(counters.invoices.items())},
+        }
+        self._m["last_stopped"] = dict(counters.last_stopped)
+        self._dirty = True
 
     def replace_with_backup(self, backup: Backup) -> None:
         """Make ``backup`` the current state (the current one stays in the backups: the
@@ -526,7 +577,7 @@ class Ledger(InvoiceStore):
         self._dirty = True
 
 
-def read_snapshot(path: Path) -> Ledger:
+def read_snapshot(path: Path) -> FileStore:
     """The ledger as it is now, for a long read that writes as it goes (an export, a
     listing piped into ``less``): the manifest is read under the lock, which is then let
     go, so no other command waits for the reader at the end of the pipe.
@@ -562,7 +613,7 @@ class open_ledger:
         lock.__enter__()
         self._locks.append(lock)
 
-    def __enter__(self) -> Ledger:
+    def __enter__(self) -> FileStore:
         try:
             self._lock(self.files)
             self.ledger = self._load()
@@ -574,10 +625,10 @@ class open_ledger:
             raise
         return self.ledger
 
-    def _load(self) -> Ledger:
+    def _load(self) -> FileStore:
         if self.recover:
-            return Ledger.for_recovery(self.files, write=self.write)
-        return Ledger.load(self.files)
+            return FileStore.for_recovery(self.files, write=self.write)
+        return FileStore.load(self.files)
 
     def _unlock(self) -> None:
         while self._locks:
