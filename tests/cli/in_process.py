@@ -35,7 +35,9 @@ EnvExtra = Mapping[str, str | None]
 #: One run at a time: streams, ``os.environ`` and the zone are the process's.
 _LOCK = threading.Lock()
 _SIGNALS = tuple(
-    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGPIPE", "SIGQUIT") if hasattr(signal, name)
+    getattr(signal, name)
+    for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGPIPE", "SIGQUIT")
+    if hasattr(signal, name)
 )
 
 
