@@ -5,8 +5,9 @@ stdin/stdout/stderr (text over bytes, ``.buffer`` included, not a terminal) and
 ``sys.argv``; ``SystemExit`` gives the exit code and an uncaught exception is
 printed and exits 1, as the interpreter does. Everything a run could change in
 the process is put back afterwards, and what must never change (the working
-directory, the umask, signal handlers, open file descriptors, ``os.environ``,
-a pushed Typer context) is checked: a change fails the test that caused it.
+directory, the umask, signal handlers, open file descriptors, the garbage
+collector, ``os.environ``, a pushed Typer context) is checked: a change fails
+the test that caused it.
 
 About 30 times cheaper than a subprocess of the installed script (no
 interpreter start, Typer imported once). What only a real process can show
@@ -174,8 +175,10 @@ def _open_fds() -> dict[int, str]:
 
 @contextmanager
 def _process_state_checked() -> Iterator[None]:
-    """Fail the run if it left the process different: cwd, umask, signal handlers, descriptors."""
+    """Fail the run if it left the process different: cwd, umask, signal handlers,
+    descriptors, the garbage collector switched off."""
     cwd = os.getcwd()
+    collecting = gc.isenabled()
     umask = os.umask(0o022)
     os.umask(umask)
     handlers = {sig: signal.getsignal(sig) for sig in _SIGNALS}
@@ -191,6 +194,9 @@ def _process_state_checked() -> Iterator[None]:
         if signal.getsignal(sig) != handler:
             leaks.append(f"a handler of {signal.Signals(sig).name} was left installed")
             signal.signal(sig, handler)
+    if gc.isenabled() != collecting:
+        leaks.append("the garbage collector was left " + ("off" if collecting else "on"))
+        (gc.enable if collecting else gc.disable)()
     opened = _open_fds().keys() - fds.keys()
     if opened:
         gc.collect()  # a file in a reference cycle is closed (with a ResourceWarning) here

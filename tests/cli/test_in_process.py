@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import tempfile
@@ -117,6 +118,7 @@ LEAKS: dict[str, tuple[Callable[[], object], str]] = {
     "signal": (lambda: signal.signal(signal.SIGTERM, signal.SIG_IGN), "SIGTERM"),
     "fd": (lambda: OPENED.append(os.open(os.devnull, os.O_RDONLY)), "/dev/null\\) left open"),
     "environ": (lambda: os.environ.update(KVSUPPORT_LEAKED="1"), "KVSUPPORT_LEAKED"),
+    "gc": (gc.disable, "garbage collector was left off"),
 }
 
 
@@ -138,3 +140,4 @@ def test_a_run_that_leaves_process_state_behind_fails(monkeypatch: pytest.Monkey
     # and the rest was put back
     assert (os.getcwd(), signal.getsignal(signal.SIGTERM), os.umask(mask)) == (cwd, handler, mask)
     assert "KVSUPPORT_LEAKED" not in os.environ
+    assert gc.isenabled()
