@@ -122,6 +122,7 @@ def test_restoring_a_backup_whose_part_is_gone_is_refused_and_changes_nothing() 
     assert files().main.read_bytes() == manifest
 
 
+@pytest.mark.process
 @pytest.mark.slow
 def test_cli_lists_and_restores_backups() -> None:
     states = _history(4)

@@ -35,6 +35,7 @@ for i in range(count):
 """
 
 
+@pytest.mark.process
 @pytest.mark.slow
 def test_six_processes_lose_no_write_and_readers_never_see_a_broken_ledger() -> None:
     with open_ledger(ledger_path(), write=True) as ledger:

@@ -65,6 +65,7 @@ def _assert_whole(reported: set[int], seed: int) -> None:
             assert (files().parts / entry["file"]).exists(), f"seed {seed}: {backup.name}"
 
 
+@pytest.mark.process
 @pytest.mark.slow
 def test_kill_9_at_random_moments_loses_nothing() -> None:
     seed = int.from_bytes(os.urandom(4), "big")

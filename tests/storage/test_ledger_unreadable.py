@@ -247,6 +247,7 @@ def test_a_malformed_invoice_is_reported_in_its_file() -> None:
         assert listed.value.message == caught.value.message
 
 
+@pytest.mark.process
 def test_cli_refuses_a_broken_ledger_with_one_error_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -287,6 +288,7 @@ def test_missing_ledger_is_a_new_empty_ledger(tmp_path: Path) -> None:
         assert ledger.generation == 1
 
 
+@pytest.mark.process
 def test_session_status_on_a_missing_ledger_creates_nothing(tmp_path: Path) -> None:
     assert not ledger_path().parent.exists()
     before = sorted(str(p) for p in tmp_path.rglob("*"))
