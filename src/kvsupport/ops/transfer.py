@@ -239,12 +239,13 @@ def _overlaps(env: Env, store: Store, new: list[Session], wheres: list[str]) -> 
     last = max(seg.end or env.now for s in new for seg in s.segments)
     problems = []
     for clash in overlaps_among(new, store.sessions_touching(first, last), env.now):
-        other = (
-            f"stored session {clash.other_stored.id}"
-            if clash.other_stored is not None
-            else _label(env, new, f"new#{clash.other_new}")
-        )
-        problems.append(f"{wheres[clash.new]}: {_label(env, new, f'new#{clash.new}')} overlaps {other}")
+        mine = _label(env, new, f"new#{clash.new}")
+        if clash.other_stored is not None:
+            problems.append(f"{wheres[clash.new]}: stored session {clash.other_stored.id} overlaps {mine}")
+        else:
+            problems.append(
+                f"{wheres[clash.new]}: {mine} overlaps {_label(env, new, f'new#{clash.other_new}')}"
+            )
     return problems
 
 
