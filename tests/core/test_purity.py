@@ -22,6 +22,8 @@ CORE_MODULES = [
     "kvsupport.core.timeinput",
     "kvsupport.core.requisites",
     "kvsupport.core.teamviewer",
+    "kvsupport.core.letters",
+    "kvsupport.core.mailtext",
 ]
 NOT_IN_CORE = ["typer", "rich", "click", "pydantic", "kvsupport.storage", "kvsupport.cli", "json"]
 NOT_ON_HOT_PATH = ["typer", "rich", "click", "pydantic"]
