@@ -24,6 +24,8 @@ CORE_MODULES = [
     "kvsupport.core.teamviewer",
     "kvsupport.core.letters",
     "kvsupport.core.mailtext",
+    "kvsupport.core.bankstatement",
+    "kvsupport.core.payments",
 ]
 NOT_IN_CORE = ["typer", "rich", "click", "pydantic", "kvsupport.storage", "kvsupport.cli", "json"]
 NOT_ON_HOT_PATH = ["typer", "rich", "click", "pydantic"]

@@ -244,6 +244,7 @@ class _TextParser(HTMLParser):
         self._line, self._quoted_line = [], False
 
     def text(self) -> str:
+        """The text collected, blank lines between paragraphs, at most one in a row."""
         self._break()
         out: list[str] = []
         for line in self.lines:
