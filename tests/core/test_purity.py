@@ -25,6 +25,7 @@ CORE_MODULES = [
     "kvsupport.core.letters",
     "kvsupport.core.mailtext",
     "kvsupport.core.bankstatement",
+    "kvsupport.core.invoicerefs",
     "kvsupport.core.payments",
 ]
 NOT_IN_CORE = ["typer", "rich", "click", "pydantic", "kvsupport.storage", "kvsupport.cli", "json"]

@@ -28,6 +28,7 @@ from decimal import Decimal
 from typing import Literal, NamedTuple
 
 from kvsupport.core.bankstatement import Document, Statement
+from kvsupport.core.invoicerefs import Reference, invoice_references, named_numbers
 from kvsupport.i18n import _
 
 __all__ = [
@@ -120,15 +121,6 @@ class Incoming(NamedTuple):
     ignored: int
 
 
-class Reference(NamedTuple):
-    """An invoice number as the purpose writes it, and the numbers it may stand for,
-    as digit groups, the likeliest first: «N 2026-0001» → ``((2026, 1),)``,
-    «№1 от 01.12.2026» → ``((1,), (2026, 1))``."""
-
-    text: str
-    keys: tuple[tuple[int, ...], ...]
-
-
 # ------------------------------------------------------------------ statement → payments
 
 _INN_IN_NAME = re.compile(r"ИНН\s*(\d{12}|\d{10})(?!\d)")
@@ -191,93 +183,6 @@ def new_payments(payments: Iterable[Payment], known: Collection[str]) -> tuple[t
     return tuple(fresh), repeated
 
 
-# ------------------------------------------------------------------ invoice numbers in a purpose
-
-_MARK = r"(?:№\s*№?|N\s*°|No\.?|Nо\.?|N|#)"
-_WORD = r"(?:сч(?:е|ё)т(?:а|у|ом|ам|ах|ов)?(?:\s*-\s*оферт\w*)?|сч\.?)"
-_TOKEN = r"\d+(?:\s*[-\u2010-\u2015/]\s*\d+)*"
-_LIST_SEP = r"\s*(?:,|;|\+|\bи\b|\band\b)\s*(?:" + _MARK + r"\s*)?"
-_REFERENCE = re.compile(
-    r"(?:(?<![\w/])" + _WORD + r"\s*(?:" + _MARK + r"\s*)?|(?<![\w/])" + _MARK + r"\s*)"
-    r"(?P<tokens>" + _TOKEN + r"(?:" + _LIST_SEP + _TOKEN + r")*)"
-    r"(?:\s*от\s*(?P<day>\d{1,2}\.\d{1,2}\.(?P<year>\d{4}|\d{2})))?",
-    re.IGNORECASE,
-)
-# A number after «N» that belongs to another paper: «по договору N 15», «акт № 3».
-_OTHER_PAPER = re.compile(
-    r"(?<!\w)(?:договор\w*|дог\.?|контракт\w*|акт\w*|заказ\w*|заявк\w*|п/п|пп|поручени\w*|накладн\w*)\s*$",
-    re.IGNORECASE,
-)
-# 2026-0001 anywhere, without a marker (not part of a date such as 2026-12-03).
-_BARE = re.compile(r"(?<![\d.\-/])(20\d\d)\s*[-\u2010-\u2015/]\s*(\d{1,6})(?![\d.\-/])")
-_TOKEN_IN_LIST = re.compile(_TOKEN)
-
-
-def invoice_references(purpose: str, paid_on: dt.date) -> tuple[Reference, ...]:
-    """The invoice numbers a purpose of payment names, in order.
-
-    A number with one group and no year («счет №1») stands for that number, then
-    for it in the year of the date written after it («от 01.12.2026»), else in the
-    year of ``paid_on`` and the year before.
-    """
-    found: list[Reference] = []
-    spans: list[tuple[int, int]] = []
-    for match in _REFERENCE.finditer(purpose):
-        if _OTHER_PAPER.search(purpose[: match.start()]) and not re.match(
-            _WORD, match.group(), re.IGNORECASE
-        ):
-            continue
-        year = match.group("year")
-        years = [_full_year(year)] if year else [paid_on.year, paid_on.year - 1]
-        for token in _TOKEN_IN_LIST.finditer(match.group("tokens")):
-            found.append(Reference(" ".join(token.group().split()), _keys(token.group(), years)))
-        spans.append(match.span())
-    for match in _BARE.finditer(purpose):
-        if not any(start <= match.start() < end for start, end in spans):
-            found.append(Reference(match.group(), ((int(match.group(1)), int(match.group(2))),)))
-    return tuple(found)
-
-
-def _full_year(text: str) -> int:
-    return int(text) if len(text) == 4 else 2000 + int(text)
-
-
-def _keys(token: str, years: Sequence[int]) -> tuple[tuple[int, ...], ...]:
-    digits = re.findall(r"\d+", token)
-    groups = tuple(int(d) for d in digits)
-    keys = [groups]
-    if len(groups) == 1:
-        text = digits[0]
-        if len(text) >= 5 and text.startswith("20"):
-            keys.append((int(text[:4]), int(text[4:])))  # 20260001
-        keys.extend((year, groups[0]) for year in years)
-    elif len(groups) == 2 and groups[0] < 100 and len(digits[0]) == 2:
-        keys.append((2000 + groups[0], groups[1]))  # 26-0001
-    return tuple(dict.fromkeys(keys))
-
-
-def _invoice_key(number: str) -> tuple[int, ...]:
-    return tuple(int(d) for d in re.findall(r"\d+", number))
-
-
-def _named(references: Sequence[Reference], invoices: Sequence[OpenInvoice]) -> list[OpenInvoice]:
-    """The open invoices the references stand for, each once, in the order named."""
-    by_key: dict[tuple[int, ...], list[OpenInvoice]] = {}
-    for invoice in invoices:
-        key = _invoice_key(invoice.number)
-        for size in range(min(2, len(key)), len(key) + 1):  # «КВ1-2026-0001» is named by «2026-0001» too
-            by_key.setdefault(key[-size:], []).append(invoice)
-    named: dict[str, OpenInvoice] = {}
-    for reference in references:
-        for key in reference.keys:
-            hits = by_key.get(key)
-            if hits:
-                for invoice in hits:
-                    named.setdefault(invoice.number, invoice)
-                break
-    return list(named.values())
-
-
 # ------------------------------------------------------------------ matching
 
 
@@ -301,7 +206,8 @@ def match_payments(payments: Iterable[Payment], invoices: Iterable[OpenInvoice])
 
 def _match_one(payment: Payment, invoices: Sequence[OpenInvoice]) -> Match:
     references = invoice_references(payment.purpose, payment.date)
-    named = _named(references, invoices)
+    by_number = {invoice.number: invoice for invoice in invoices}
+    named = [by_number[number] for number in named_numbers(references, by_number)]
     if not named:
         return _without_number(payment, references, invoices)
     own = [invoice for invoice in named if invoice.client_inn and invoice.client_inn == payment.payer_inn]
