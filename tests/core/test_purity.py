@@ -20,6 +20,7 @@ CORE_MODULES = [
     "kvsupport.core.tariffs",
     "kvsupport.core.words",
     "kvsupport.core.timeinput",
+    "kvsupport.core.timeparts",
     "kvsupport.core.requisites",
 ]
 NOT_IN_CORE = ["typer", "rich", "click", "pydantic", "kvsupport.storage", "kvsupport.cli", "json"]

@@ -66,10 +66,37 @@ import re
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from typing import NamedTuple
 
+from kvsupport.core.timeparts import (
+    DATE_HINT,
+    DAY_WORDS,
+    DURATION_HINT,
+    FIRST_YEAR,
+    H_MM,
+    LAST_YEAR,
+    MONTH_HINT,
+    UNITS,
+    Bad,
+    format_duration,
+    full,
+    hours_minutes,
+    normal,
+    parse_date,
+    parse_duration,
+    parse_month,
+    units_problem,
+    unknown_unit,
+    valid_date,
+)
 from kvsupport.errors import InvalidValue
 from kvsupport.i18n import N_, _
 
 __all__ = [
+    "DATE_HINT",
+    "DURATION_HINT",
+    "FIRST_YEAR",
+    "LAST_YEAR",
+    "MOMENT_HINT",
+    "MONTH_HINT",
     "Moment",
     "add_elapsed",
     "current_minute",
@@ -87,18 +114,11 @@ MOMENT_HINT = N_(
     "use HH:MM, today HH:MM, yesterday HH:MM, DD.MM HH:MM, DD.MM.YYYY HH:MM, YYYY-MM-DD HH:MM, "
     "ISO 8601 or a relative time such as -15m or -1h30m"
 )
-DURATION_HINT = N_("use hours and minutes such as 1h30m, 90m, 2h, 1 h 30 min or H:MM such as 1:30")
-DATE_HINT = N_("use DD.MM.YYYY, DD.MM, YYYY-MM-DD, today or yesterday")
-MONTH_HINT = N_("use YYYY-MM or MM.YYYY, e.g. 2026-11 or 11.2026")
 
 #: How far a bare ``HH:MM`` may be moved to the neighbouring day (the midnight rules).
 NEAREST = timedelta(hours=12)
 
-#: Years a typed date may have: a support ledger's, with room on both sides. Python's
-#: own limits (1-9999) would let ``0001-01-01 00:00+05:00`` overflow in later arithmetic.
-FIRST_YEAR, LAST_YEAR = 1970, 2999
-
-# Patterns are plain strings matched with _full(): re compiles (and caches) only
+# Patterns are plain strings matched with full(): re compiles (and caches) only
 # those a call needs, which keeps the import of this module cheap. Input is
 # normalised first (stripped, runs of whitespace made one space).
 _CLOCK = r"(\d{1,2}):(\d{2})"
@@ -108,47 +128,11 @@ _DATETIME = (
     r"(Z|[+-]\d{2}:\d{2})?"
 )
 _DOTTED_DATETIME = r"(\d{1,2})\.(\d{1,2})(?:\.(\d{4}))? (\d{1,2}):(\d{2})"
-_HOURS = "(?:h|ч|час|часа|часов)"
-_MINUTES = "(?:m|min|м|мин|минута|минуты|минут)"
-_UNITS = rf"(?:(\d{{1,6}}) ?{_HOURS} ?)?(?:(\d{{1,6}}) ?{_MINUTES})?"
-_RELATIVE = rf"([+-]){_UNITS}"
-_H_MM = r"(\d{1,6}):(\d{2})"
+_RELATIVE = rf"([+-]){UNITS}"
 # What an unsigned relative time looks like (15m, 1h30, 2d, 1 ч 30 мин), to explain the refusal.
 _LOOSE_RELATIVE = r"(?:[\d.,]+ ?[a-zA-Zа-яА-Я]+ ?)+[\d.,]*"
-_ISO_DATE = r"(\d{4})-(\d{2})-(\d{2})"
-_DOTTED_DATE = r"(\d{1,2})\.(\d{1,2})(?:\.(\d{4}))?"
-_MONTH = r"(\d{4})-(\d{2})"
-_DOTTED_MONTH = r"(\d{1,2})\.(\d{4})"
 
-_DAY_WORDS = {
-    "today": 0,
-    "сегодня": 0,
-    "yesterday": -1,
-    "вчера": -1,
-    "tomorrow": 1,
-    "завтра": 1,
-}
 _NOW_WORDS = ("now", "сейчас")
-_UNIT_WORDS = frozenset(
-    ("h", "ч", "час", "часа", "часов", "m", "min", "м", "мин", "минута", "минуты", "минут")
-)
-
-
-def _full(pattern: str, text: str) -> re.Match[str] | None:
-    # re.ASCII: ``\d`` must not match Arabic-Indic or other Unicode digits.
-    return re.fullmatch(pattern, text, re.ASCII)
-
-
-def _normal(text: str) -> str:
-    return " ".join(text.split())
-
-
-class _Bad(Exception):
-    """A problem with a typed value, before it is known what kind of value it was."""
-
-    def __init__(self, problem: str) -> None:
-        super().__init__(problem)
-        self.problem = problem
 
 
 # --------------------------------------------------------------------- moments
@@ -206,8 +190,8 @@ def read_moment(
         raise ValueError("read_moment needs an aware 'after'")
     raw = text.strip()
     try:
-        return _moment(_normal(raw), now, tz, on, after, past)
-    except _Bad as bad:
+        return _moment(normal(raw), now, tz, on, after, past)
+    except Bad as bad:
         raise InvalidValue(
             _("invalid time '{raw}': {problem}").format(raw=raw, problem=bad.problem), hint=_(MOMENT_HINT)
         ) from None
@@ -217,25 +201,25 @@ def _moment(
     raw: str, now: datetime, tz: tzinfo | None, on: date | None, after: datetime | None, past: bool
 ) -> Moment:
     if not raw:
-        raise _Bad(_("it is empty"))
+        raise Bad(_("it is empty"))
     if raw.startswith("--"):
-        raise _Bad(_("looks like an option, not a time"))
+        raise Bad(_("looks like an option, not a time"))
     word = raw.lower()
     if word in _NOW_WORDS:
         return Moment(current_minute(now, tz=tz))
     if raw[0] in "+-":
         return Moment(_relative(raw, now, tz))
-    if match := _full(_CLOCK, raw):
+    if match := full(_CLOCK, raw):
         return _clock(match.group(1), match.group(2), now, tz, on, after, past)
-    if match := _full(_DAY_CLOCK, word):
-        day_ = _local(now, tz).date() + timedelta(days=_DAY_WORDS[match.group(1)])
+    if match := full(_DAY_CLOCK, word):
+        day_ = _local(now, tz).date() + timedelta(days=DAY_WORDS[match.group(1)])
         hour, minute = _hour_minute(match.group(2), match.group(3))
         return Moment(_localize(datetime.combine(day_, time(hour, minute)), tz))
-    if match := _full(_DOTTED_DATETIME, raw):
+    if match := full(_DOTTED_DATETIME, raw):
         return _dotted(match, now, tz, on, after, past)
-    if match := _full(_DATETIME, raw):
+    if match := full(_DATETIME, raw):
         return Moment(_datetime(match, tz))
-    raise _Bad(_guess_problem(raw))
+    raise Bad(_guess_problem(raw))
 
 
 def current_minute(now: datetime, *, tz: tzinfo | None) -> datetime:
@@ -297,34 +281,34 @@ def _dotted(
         year = reference.year
         if past and on is None and after is None:
             # Last year's when this year's date is still ahead (01.01, typing "31.12 23:30").
-            this_year = _valid_date(year, int(month_text), int(day_text))
+            this_year = valid_date(year, int(month_text), int(day_text))
             if this_year > reference:
                 year, shifted = year - 1, True
-    day_ = _valid_date(year, int(month_text), int(day_text))
+    day_ = valid_date(year, int(month_text), int(day_text))
     return Moment(_localize(datetime.combine(day_, time(hour, minute)), tz), shifted)
 
 
 def _guess_problem(raw: str) -> str:
-    if _full(_LOOSE_RELATIVE, raw):
+    if full(_LOOSE_RELATIVE, raw):
         return _("a relative time needs a sign, e.g. -15m for 15 minutes ago")
     word = raw.split(" ", 1)[0].lower()
-    if word in _DAY_WORDS:
+    if word in DAY_WORDS:
         return _("give a time after '{word}', e.g. '{word} 10:00'").format(word=word)
     return _("not a time this program understands")
 
 
 def _relative(raw: str, now: datetime, tz: tzinfo | None) -> datetime:
-    match = _full(_RELATIVE, raw)
+    match = full(_RELATIVE, raw)
     if match is None or (match.group(2) is None and match.group(3) is None):
-        raise _Bad(_relative_problem(raw))
+        raise Bad(_relative_problem(raw))
     sign = -1 if match.group(1) == "-" else 1
-    delta = sign * _hours_minutes(match.group(2), match.group(3))
+    delta = sign * hours_minutes(match.group(2), match.group(3))
     try:
         moment = current_minute(now, tz=UTC) + delta
     except OverflowError:
         moment = datetime.max.replace(tzinfo=UTC)
     if not FIRST_YEAR < moment.year < LAST_YEAR:
-        raise _Bad(_("too far away"))
+        raise Bad(_("too far away"))
     return _local(moment, tz)
 
 
@@ -338,46 +322,29 @@ def _relative_problem(raw: str) -> str:
         return _("use whole hours and minutes, e.g. -1h30m instead of -1.5h")
     if body.isdigit():
         return _("missing unit: write h for hours or m for minutes, e.g. -15m")
-    if _full(_H_MM, body):
+    if full(H_MM, body):
         return _("write a relative time with units, e.g. -1h30m")
-    if _unknown_unit(body):
-        return _units_problem()
+    if unknown_unit(body):
+        return units_problem()
     return _("expected a sign, then hours and/or minutes such as -15m, -1h or -1h30m")
-
-
-def _unknown_unit(body: str) -> bool:
-    """Whether a run of letters in ``body`` is not a unit (``d``, ``s``, ``H``, ``hm``)."""
-    return any(word not in _UNIT_WORDS for word in re.findall(r"[^\W\d_]+", body))
-
-
-def _units_problem() -> str:
-    return _("units are h or ч for hours and m, min, м or мин for minutes, in lower case")
-
-
-def _hours_minutes(hours_text: str | None, minutes_text: str | None) -> timedelta:
-    hours = int(hours_text) if hours_text is not None else 0
-    minutes = int(minutes_text) if minutes_text is not None else 0
-    if hours_text is not None and minutes > 59:
-        raise _Bad(_("minutes must be 0-59 after hours (or give minutes alone)"))
-    return timedelta(hours=hours, minutes=minutes)
 
 
 def _hour_minute(hour_text: str, minute_text: str) -> tuple[int, int]:
     hour, minute = int(hour_text), int(minute_text)
     if hour > 23:
-        raise _Bad(_("hours must be 00-23"))
+        raise Bad(_("hours must be 00-23"))
     if minute > 59:
-        raise _Bad(_("minutes must be 00-59"))
+        raise Bad(_("minutes must be 00-59"))
     return hour, minute
 
 
 def _datetime(match: re.Match[str], tz: tzinfo | None) -> datetime:
     year, month, day, hour_text, minute_text, second_text, fraction, offset = match.groups()
-    day_ = _valid_date(int(year), int(month), int(day))
+    day_ = valid_date(int(year), int(month), int(day))
     hour, minute = _hour_minute(hour_text, minute_text)
     second = int(second_text) if second_text is not None else 0
     if second > 59:
-        raise _Bad(_("seconds must be 00-59"))
+        raise Bad(_("seconds must be 00-59"))
     micro = int(fraction.ljust(6, "0")) if fraction is not None else 0
     wall = datetime.combine(day_, time(hour, minute, second, micro))
     if offset is None:
@@ -386,22 +353,9 @@ def _datetime(match: re.Match[str], tz: tzinfo | None) -> datetime:
         return wall.replace(tzinfo=UTC)
     offset_hours, offset_minutes = int(offset[1:3]), int(offset[4:6])
     if offset_hours > 23 or offset_minutes > 59:
-        raise _Bad(_("the offset must be between -23:59 and +23:59"))
+        raise Bad(_("the offset must be between -23:59 and +23:59"))
     sign = -1 if offset[0] == "-" else 1
     return wall.replace(tzinfo=timezone(sign * timedelta(hours=offset_hours, minutes=offset_minutes)))
-
-
-def _valid_date(year: int, month: int, day: int) -> date:
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise _Bad(_("year must be {first}-{last}").format(first=FIRST_YEAR, last=LAST_YEAR))
-    if not 1 <= month <= 12:
-        raise _Bad(_("month must be 01-12"))
-    try:
-        return date(year, month, day)
-    except ValueError:
-        raise _Bad(
-            _("day {day} does not exist in {month}").format(day=f"{day:02d}", month=f"{year:04d}-{month:02d}")
-        ) from None
 
 
 def _fixed(moment: datetime) -> datetime:
@@ -415,14 +369,14 @@ def _local(moment: datetime, tz: tzinfo | None) -> datetime:
     try:
         return _fixed(moment.astimezone(tz) if tz is not None else moment.astimezone())
     except OverflowError:
-        raise _Bad(_("{moment} is out of range").format(moment=moment.isoformat())) from None
+        raise Bad(_("{moment} is out of range").format(moment=moment.isoformat())) from None
 
 
 def _localize(wall: datetime, tz: tzinfo | None) -> datetime:
     """Make a naive local wall time aware; refuse a wall time skipped by a clock change."""
     aware = _localize_or_none(wall, tz)
     if aware is None:
-        raise _Bad(_("it does not exist in the local zone (the clocks skip it)"))
+        raise Bad(_("it does not exist in the local zone (the clocks skip it)"))
     return aware
 
 
@@ -451,7 +405,7 @@ def add_elapsed(start: datetime, delta: timedelta, *, tz: tzinfo | None) -> date
         raise ValueError("add_elapsed needs an aware 'start'")
     try:
         return _local(start.astimezone(UTC) + delta, tz)
-    except (OverflowError, _Bad):
+    except (OverflowError, Bad):
         raise InvalidValue(
             _("{start} plus {duration} is out of range").format(
                 start=start.isoformat(), duration=format_duration(int(delta.total_seconds()))
@@ -462,140 +416,3 @@ def add_elapsed(start: datetime, delta: timedelta, *, tz: tzinfo | None) -> date
 def elapsed(start: datetime, end: datetime) -> timedelta:
     """The real time from ``start`` to ``end``, computed in UTC (not on the wall clock)."""
     return end.astimezone(UTC) - start.astimezone(UTC)
-
-
-# ------------------------------------------------------------------- durations
-
-
-def parse_duration(text: str) -> timedelta:
-    """Read a positive duration.
-
-    Accepted: ``1h30m``, ``90m``, ``2h``, ``45m``, ``1ч30м``, ``1 ч 30 мин``,
-    ``90 мин``, ``2 часа``, ``1h 30min`` and ``H:MM`` (``1:30``). Units: ``h``,
-    ``ч``, ``час``/``часа``/``часов`` for hours; ``m``, ``min``, ``м``, ``мин``,
-    ``минута``/``минуты``/``минут`` for minutes. No sign, no days, no decimals.
-    With hours, minutes must be 0-59. Raises :class:`InvalidValue`; a zero
-    duration is refused.
-    """
-    raw = text.strip()
-    try:
-        return _duration(_normal(raw))
-    except _Bad as bad:
-        raise InvalidValue(
-            _("invalid duration '{raw}': {problem}").format(raw=raw, problem=bad.problem),
-            hint=_(DURATION_HINT),
-        ) from None
-
-
-def _duration(raw: str) -> timedelta:
-    if not raw:
-        raise _Bad(_("it is empty"))
-    if raw.startswith("--"):
-        raise _Bad(_("looks like an option, not a duration"))
-    if raw[0] in "+-":
-        raise _Bad(_("a duration has no sign"))
-    if match := _full(_H_MM, raw):
-        if int(match.group(2)) > 59:
-            raise _Bad(_("minutes must be 00-59"))
-        delta = timedelta(hours=int(match.group(1)), minutes=int(match.group(2)))
-    elif (match := _full(_UNITS, raw)) and (match.group(1) or match.group(2)):
-        delta = _hours_minutes(match.group(1), match.group(2))
-    else:
-        raise _Bad(_duration_problem(raw))
-    if delta <= timedelta(0):
-        raise _Bad(_("must be more than zero"))
-    return delta
-
-
-def _duration_problem(raw: str) -> str:
-    if "." in raw or "," in raw:
-        return _("use whole hours and minutes, e.g. 1h30m instead of 1.5h")
-    if raw.isdigit():
-        return _("missing unit: write h for hours or m for minutes, e.g. 45m")
-    if _unknown_unit(raw):
-        return _units_problem()
-    return _("not a duration this program understands")
-
-
-def format_duration(seconds: int) -> str:
-    """Show a duration compactly: ``40s`` below a minute, ``45m`` below an hour,
-    ``1h05m`` / ``12h00m`` from an hour on (minutes always two digits).
-
-    Truncates: the seconds are dropped from a minute on (``59m59s`` is
-    ``59m``). Every result from ``1m`` on reads back with :func:`parse_duration`.
-    ``seconds`` must not be negative (``ValueError``: a programming error).
-    """
-    if seconds < 0:
-        raise ValueError(f"format_duration needs a non-negative number of seconds, not {seconds}")
-    if seconds < 60:
-        return f"{seconds}s"
-    hours, minutes = divmod(seconds // 60, 60)
-    if hours == 0:
-        return f"{minutes}m"
-    return f"{hours}h{minutes:02d}m"
-
-
-# ------------------------------------------------------------- dates and months
-
-
-def parse_date(text: str, *, today: date) -> date:
-    """Read a calendar date: ``DD.MM.YYYY`` (``D.M.YYYY`` too), ``DD.MM`` (this
-    year), ``YYYY-MM-DD``, ``today``/``сегодня``, ``yesterday``/``вчера``,
-    ``tomorrow``/``завтра``.
-
-    ``today`` is the caller's local date. Raises :class:`InvalidValue`.
-    """
-    raw = text.strip()
-    try:
-        return _date(_normal(raw), today)
-    except _Bad as bad:
-        raise InvalidValue(
-            _("invalid date '{raw}': {problem}").format(raw=raw, problem=bad.problem), hint=_(DATE_HINT)
-        ) from None
-
-
-def _date(raw: str, today: date) -> date:
-    if not raw:
-        raise _Bad(_("it is empty"))
-    word = raw.lower()
-    if word in _DAY_WORDS:
-        return today + timedelta(days=_DAY_WORDS[word])
-    if raw.startswith("--"):
-        raise _Bad(_("looks like an option, not a date"))
-    if match := _full(_ISO_DATE, raw):
-        year, month, day = match.groups()
-    elif match := _full(_DOTTED_DATE, raw):
-        day, month, year = match.groups()
-        year = year or str(today.year)
-    else:
-        raise _Bad(_("not a date this program understands"))
-    return _valid_date(int(year), int(month), int(day))
-
-
-def parse_month(text: str) -> tuple[int, int]:
-    """Read a calendar month written ``YYYY-MM`` or ``MM.YYYY`` (``M.YYYY`` too);
-    return ``(year, month)``.
-
-    Raises :class:`InvalidValue` for anything else (``2026-1``, ``2026-11-01``).
-    """
-    raw = text.strip()
-    try:
-        return _month(_normal(raw))
-    except _Bad as bad:
-        raise InvalidValue(
-            _("invalid month '{raw}': {problem}").format(raw=raw, problem=bad.problem), hint=_(MONTH_HINT)
-        ) from None
-
-
-def _month(raw: str) -> tuple[int, int]:
-    if match := _full(_MONTH, raw):
-        year, month = int(match.group(1)), int(match.group(2))
-    elif match := _full(_DOTTED_MONTH, raw):
-        month, year = int(match.group(1)), int(match.group(2))
-    else:
-        raise _Bad(_("expected YYYY-MM or MM.YYYY"))
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise _Bad(_("year must be {first}-{last}").format(first=FIRST_YEAR, last=LAST_YEAR))
-    if not 1 <= month <= 12:
-        raise _Bad(_("month must be 01-12"))
-    return year, month
