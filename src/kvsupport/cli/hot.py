@@ -59,19 +59,21 @@ def start(
     fmt: str,
 ) -> None:
     """``session start``."""
-    outcome = sessions.start(env, client, service, moment(env, at), info, allow_overlap=allow_overlap)
+    outcome = sessions.start(
+        env, client, service, moment(env, at, past=True), info, allow_overlap=allow_overlap
+    )
     finish(env, outcome, views.started(env, outcome), fmt)
 
 
 def stop(env: Env, *, at: str | None, note: str | None, fmt: str) -> None:
     """``session stop``."""
-    outcome = sessions.stop(env, moment(env, at), text_value("--note", note))
+    outcome = sessions.stop(env, moment(env, at, past=True), text_value("--note", note))
     finish(env, outcome, views.stopped(env, outcome), fmt)
 
 
 def resume(env: Env, session_id: int | None, *, at: str | None, fmt: str) -> None:
     """``session resume``."""
-    outcome = sessions.resume(env, session_id, moment(env, at))
+    outcome = sessions.resume(env, session_id, moment(env, at, past=True))
     finish(env, outcome, views.resumed(env, outcome), fmt)
 
 

@@ -29,6 +29,7 @@ from kvsupport.cli.options import (
 from kvsupport.cli.output import Column, print_json, print_rows, say
 from kvsupport.cli.parse import duration as parse_duration
 from kvsupport.cli.parse import moment, month, text_value
+from kvsupport.core.timeinput import add_elapsed
 from kvsupport.errors import InvalidValue
 from kvsupport.ops import sessions
 
@@ -146,8 +147,11 @@ def session_add(
     env = env_of(ctx)
     if (end is None) == (duration is None):
         raise InvalidValue("give exactly one of --end and --duration")
-    begin = moment(env, start)
-    finish_at = begin + parse_duration(duration) if duration is not None else moment(env, end)
+    begin = moment(env, start, past=True)
+    if duration is not None:
+        finish_at = add_elapsed(begin, parse_duration(duration), tz=env.tz)  # real time, across DST too
+    else:
+        finish_at = moment(env, end, after=begin)  # a bare HH:MM is on the start's date
     info = details(problem, phone, consent, backup_confirmed, note=note)
     outcome = sessions.add(env, client, service, begin, finish_at, info, allow_overlap=allow_overlap)
     assert outcome.charge is not None
@@ -274,8 +278,8 @@ def session_edit(
                 from kvsupport.core.requisites import check_phone
 
                 changes[key] = check_phone(value)
-    start_at = None if start is None else moment(env, start)
-    end_at = None if end is None else moment(env, end)
+    start_at = None if start is None else moment(env, start, past=True)
+    end_at = None if end is None else moment(env, end, past=True)
     if not changes and start_at is None and end_at is None and allow_overlap is None:
         raise InvalidValue("nothing to change", hint="see 'kvsupport session edit --help'")
     outcome = sessions.edit(

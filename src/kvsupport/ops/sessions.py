@@ -188,9 +188,16 @@ def stop(env: Env, at: datetime, note: str | None = None) -> Outcome:
             raise Refused("no session is running", hint="start one: kvsupport session start CLIENT SERVICE")
         last = running.segments[-1]
         if at <= last.start:
+            from kvsupport.i18n import _
+
+            # Times from the clock are whole minutes: a stop in the start's own minute lands here.
+            same_minute = _(
+                "it started this minute: stop it a minute later, or drop it with 'kvsupport session cancel'"
+            )
             raise InvalidValue(
                 f"stop {env.local(at):%Y-%m-%d %H:%M} is not after the start "
-                f"{env.local(last.start):%Y-%m-%d %H:%M}"
+                f"{env.local(last.start):%Y-%m-%d %H:%M}",
+                hint=same_minute if at == last.start else None,
             )
         segments = (*running.segments[:-1], Segment(last.start, at))
         session = running.with_changes(segments=segments, note=note or running.note)

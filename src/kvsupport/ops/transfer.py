@@ -161,16 +161,16 @@ def _records(text: str, fmt: str, source: str) -> Iterator[tuple[str, Any]]:
 
 
 def _segment(env: Env, item: Located) -> Segment:
-    from kvsupport.core.timeinput import parse_duration, parse_moment
+    from kvsupport.core.timeinput import add_elapsed, parse_duration, parse_moment
 
     row = item.row
     start = parse_moment(row.start, now=env.now, tz=env.tz)
     if (row.end is None) == (row.duration is None):
         raise InvalidValue("give end or duration (one of them)")
     end = (
-        start + parse_duration(row.duration)
+        add_elapsed(start, parse_duration(row.duration), tz=env.tz)  # real time, across DST too
         if row.duration
-        else parse_moment(row.end or "", now=env.now, tz=env.tz)
+        else parse_moment(row.end or "", now=env.now, tz=env.tz, after=start)  # HH:MM: the start's date
     )
     if end <= start:
         raise InvalidValue("end is not after start")
