@@ -455,3 +455,70 @@ def test_system_zone_of_a_copied_localtime_file_is_none(tmp_path: Path) -> None:
     localtime = tmp_path / "localtime"
     localtime.write_bytes(b"TZif")
     assert system_zone({}, localtime=str(localtime)) is None
+
+
+# ------------------------------------------- too long to be true (issue 9, section D)
+
+
+def test_a_10000_hour_duration_is_refused_and_nothing_is_stored(
+    run: Runner, romashka: str, ledger_dir: Path
+) -> None:
+    before = snapshot(ledger_dir)
+    result = run("session", "add", romashka, "line", "--start", "01.01.2025 10:00", "--duration", "10000h")
+    assert_refused(result, 2, "2025-01-01 10:00", "lasts 10000h00m, longer than the limit of 24 h")
+    assert "hint: pass --allow-long if it really lasted that long" in result.stderr
+    assert "kvsupport config set session.max_hours HOURS" in result.stderr
+    assert snapshot(ledger_dir) == before
+
+
+@pytest.mark.parametrize(("duration", "code"), [("24h", 0), ("24h01m", 2), ("1 ч", 0)])
+def test_the_default_limit_is_24_hours(run: Runner, romashka: str, duration: str, code: int) -> None:
+    result = run("session", "add", romashka, "line", "--start", "01.11.2026 08:00", "--duration", duration)
+    assert result.code == code, result.stderr
+
+
+def test_allow_long_stores_a_long_session(run: Runner, romashka: str) -> None:
+    args = ("--start", "01.11.2026 08:00", "--end", "02.11.2026 10:00", "--allow-long", "--format", "json")
+    result = run("session", "add", romashka, "line", *args)
+    assert result.code == 0, result.stderr
+    assert result.json()["minutes"] == 26 * 60
+
+
+def test_the_limit_is_a_config_key(run: Runner, romashka: str) -> None:
+    assert run("config", "set", "session.max_hours", "2").code == 0
+    refused = run("session", "add", romashka, "line", "--start", "01.11.2026 08:00", "--duration", "2h01m")
+    assert_refused(refused, 2, "longer than the limit of 2 h")
+    assert (
+        run("session", "add", romashka, "line", "--start", "01.11.2026 08:00", "--duration", "2h").code == 0
+    )
+
+
+@pytest.mark.parametrize("value", ["0", "1.5", "8785", "many"])
+def test_a_bad_limit_is_refused(run: Runner, value: str) -> None:
+    result = run("config", "set", "session.max_hours", value)
+    assert result.code == 2
+    assert "session.max_hours" in result.first_error
+
+
+def test_an_edit_that_makes_a_segment_too_long_is_refused(run: Runner, romashka: str) -> None:
+    assert (
+        run("session", "add", romashka, "line", "--start", "01.11.2026 08:00", "--duration", "1h").code == 0
+    )
+    refused = run("session", "edit", "1", "--end", "03.11.2026 09:00")
+    assert_refused(refused, 2, "longer than the limit of 24 h")
+    assert run("session", "edit", "1", "--end", "03.11.2026 09:00", "--allow-long").code == 0
+    assert run("session", "edit", "1", "--note", "забыл остановить").code == 0  # an allowed one stays allowed
+
+
+def test_an_import_row_too_long_is_refused_naming_its_line(run: Runner, romashka: str) -> None:
+    text = (
+        "client,service,start,duration\n"
+        "romashka,line,2026-11-02 10:00,1h\n"
+        "romashka,line,2026-11-03 10:00,100h\n"
+    )
+    result = run("import", "-", stdin=text)
+    assert result.code == 2
+    assert result.first_error.startswith("error: stdin: line 3: ")
+    assert "lasts 100h00m, longer than the limit of 24 h" in result.first_error
+    assert run("session", "list", "--all", "--format", "json").json() == []
+    assert run("import", "-", "--allow-long", stdin=text).code == 0

@@ -50,6 +50,9 @@ BackupOpt = Annotated[
 OrderOpt = Annotated[int | None, typer.Option("--order", help="Start the scheduled order N.")]
 NoteOpt = Annotated[str | None, typer.Option(help="A note for the record.", callback=check_text)]
 OverlapOpt = Annotated[bool, typer.Option("--allow-overlap", help="Allow overlapping another session.")]
+LongOpt = Annotated[
+    bool, typer.Option("--allow-long", help="Allow a segment longer than session.max_hours (default 24).")
+]
 
 
 @app.command("start")
@@ -130,14 +133,17 @@ def session_add(
     client: Annotated[str, typer.Argument(help="Client code.")],
     service: Annotated[str, typer.Argument(help="Service key.")],
     start: Annotated[str, typer.Option(help="Start time.", show_default=False, callback=check_moment)],
-    end: Annotated[str | None, typer.Option(help="End time.", callback=check_moment)] = None,
-    duration: Annotated[str | None, typer.Option(help="Or a duration: 1h30m, 45m.")] = None,
+    end: Annotated[
+        str | None, typer.Option(help="End time (a bare HH:MM: on the start's date).", callback=check_moment)
+    ] = None,
+    duration: Annotated[str | None, typer.Option(help="Or a duration: 1h30m, 45m, 1 ч 30 мин, 1:30.")] = None,
     problem: ProblemOpt = None,
     phone: PhoneOpt = None,
     consent: ConsentOpt = None,
     backup_confirmed: BackupOpt = False,
     note: NoteOpt = None,
     allow_overlap: OverlapOpt = False,
+    allow_long: LongOpt = False,
     fmt: ItemFormatOpt = ItemFormat.text,
 ) -> None:
     """Log a past session with --end or --duration.
@@ -153,7 +159,9 @@ def session_add(
     else:
         finish_at = moment(env, end, after=begin)  # a bare HH:MM is on the start's date
     info = details(problem, phone, consent, backup_confirmed, note=note)
-    outcome = sessions.add(env, client, service, begin, finish_at, info, allow_overlap=allow_overlap)
+    outcome = sessions.add(
+        env, client, service, begin, finish_at, info, allow_overlap=allow_overlap, allow_long=allow_long
+    )
     assert outcome.charge is not None
     message = f"added session {outcome.session.id}: {views.charge_line(outcome.charge)}"
     finish(env, outcome, message, fmt.value)
@@ -250,6 +258,7 @@ def session_edit(
             show_default=False,
         ),
     ] = None,
+    allow_long: LongOpt = False,
     fmt: ItemFormatOpt = ItemFormat.text,
 ) -> None:
     """Fix a session that is not on an invoice.
@@ -283,7 +292,13 @@ def session_edit(
     if not changes and start_at is None and end_at is None and allow_overlap is None:
         raise InvalidValue("nothing to change", hint="see 'kvsupport session edit --help'")
     outcome = sessions.edit(
-        env, session_id, changes, start_at=start_at, end_at=end_at, allow_overlap=allow_overlap
+        env,
+        session_id,
+        changes,
+        start_at=start_at,
+        end_at=end_at,
+        allow_overlap=allow_overlap,
+        allow_long=allow_long,
     )
     tail = f": {views.charge_line(outcome.charge)}" if outcome.charge else ""
     finish(env, outcome, f"edited session {session_id}{tail}", fmt.value)

@@ -115,6 +115,31 @@ def _not_future(env: Env, moment: datetime, what: str) -> None:
         )
 
 
+def check_length(env: Env, start: datetime, end: datetime, *, allow_long: bool) -> None:
+    """Refuse a segment longer than the config's ``session.max_hours`` (default 24) unless
+    ``allow_long``: ``--duration 10000h`` is a typo, not 416 days of billable work."""
+    limit = env.config.get("session.max_hours")
+    assert isinstance(limit, int)
+    from kvsupport.core.timeinput import elapsed, format_duration
+
+    length = elapsed(start, end)
+    if allow_long or length <= timedelta(hours=limit):
+        return
+    from kvsupport.i18n import _
+
+    raise InvalidValue(
+        _("{span} lasts {length}, longer than the limit of {limit} h").format(
+            span=span_text(env, start, end, dated=True),
+            length=format_duration(int(length.total_seconds())),
+            limit=limit,
+        ),
+        hint=_(
+            "pass --allow-long if it really lasted that long, or raise the limit: "
+            "kvsupport config set session.max_hours HOURS"
+        ),
+    )
+
+
 def _take_order(ledger: Ledger, order_id: int, client: str | None, service: str | None) -> Order:
     for order in ledger.orders():
         if order.id == order_id:
@@ -304,11 +329,13 @@ def add(
     details: Details,
     *,
     allow_overlap: bool = False,
+    allow_long: bool = False,
 ) -> Outcome:
     """Log a past session."""
     if end_at <= start_at:
         raise InvalidValue("the end must be after the start")
     _not_future(env, end_at, "end")
+    check_length(env, start_at, end_at, allow_long=allow_long)
     with open_ledger(env.ledger_path, write=True) as ledger:
         draft = Session(
             id=0,
@@ -332,6 +359,7 @@ def edit(
     start_at: datetime | None = None,
     end_at: datetime | None = None,
     allow_overlap: bool | None = None,
+    allow_long: bool = False,
 ) -> Outcome:
     """Change a session that is not on an invoice."""
     with open_ledger(env.ledger_path, write=True) as ledger:
@@ -353,6 +381,11 @@ def edit(
                     f"a segment must end after it starts: {span_text(env, seg.start, seg.end, dated=True)}",
                     hint="give --start and --end as YYYY-MM-DD HH:MM for another day",
                 )
+        last = len(segments) - 1
+        for index, seg in enumerate(segments):  # only what this edit changes: an allowed long one stays
+            changed = (index == 0 and start_at is not None) or (index == last and end_at is not None)
+            if changed and seg.end is not None:
+                check_length(env, seg.start, seg.end, allow_long=allow_long)
         if allow_overlap is not None:
             changes["allow_overlap"] = allow_overlap
         edited = session.with_changes(segments=tuple(segments), **changes)

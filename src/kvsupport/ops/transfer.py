@@ -160,7 +160,7 @@ def _records(text: str, fmt: str, source: str) -> Iterator[tuple[str, Any]]:
         yield f"{source}: line {reader.line_num}", raw
 
 
-def _segment(env: Env, item: Located) -> Segment:
+def _segment(env: Env, item: Located, allow_long: bool) -> Segment:
     from kvsupport.core.timeinput import add_elapsed, parse_duration, parse_moment
 
     row = item.row
@@ -176,16 +176,21 @@ def _segment(env: Env, item: Located) -> Segment:
         raise InvalidValue("end is not after start")
     if end > env.now:
         raise InvalidValue("end is in the future")
+    from kvsupport.ops.sessions import check_length
+
+    check_length(env, start, end, allow_long=allow_long)
     return Segment(start, end)
 
 
-def build_sessions(env: Env, ledger: Ledger, rows: list[Located]) -> tuple[list[Session], list[str]]:
+def build_sessions(
+    env: Env, ledger: Ledger, rows: list[Located], *, allow_long: bool = False
+) -> tuple[list[Session], list[str]]:
     """Sessions from rows (segments joined by ``id``), checked against the ledger."""
     problems: list[str] = []
     groups: dict[str, list[tuple[Located, Segment]]] = {}
     for n, item in enumerate(rows):
         try:
-            segment = _segment(env, item)
+            segment = _segment(env, item, allow_long)
         except KvsupportError as exc:
             problems.append(f"{item.where}: {exc.message}")
             continue
@@ -277,7 +282,9 @@ def _label(env: Env, new: list[Session], name: str) -> str:
     return f"stored {name}"
 
 
-def import_sessions(env: Env, read: Callable[[], str], fmt: str, source: str) -> int:
+def import_sessions(
+    env: Env, read: Callable[[], str], fmt: str, source: str, *, allow_long: bool = False
+) -> int:
     """Store every session of the text that ``read`` returns, or none: each problem is
     reported with its line. Returns how many were stored.
 
@@ -286,7 +293,7 @@ def import_sessions(env: Env, read: Callable[[], str], fmt: str, source: str) ->
     """
     rows, problems = read_rows(read(), fmt, source)
     with open_ledger(env.ledger_path, write=True) as ledger:
-        sessions, more = build_sessions(env, ledger, rows)
+        sessions, more = build_sessions(env, ledger, rows, allow_long=allow_long)
         del rows
         problems += more
         if problems:
