@@ -33,7 +33,7 @@ def _number_format(value: object) -> str:
         parsed = list(string.Formatter().parse(text))
     except ValueError as exc:
         raise InvalidValue(f"bad format {text!r} ({exc}); {usage}") from None
-    for _, name, spec, conversion in parsed:
+    for _literal, name, spec, conversion in parsed:
         if name is None:
             continue
         if name not in ("year", "seq") or conversion is not None or not _NUMBER_SPEC.fullmatch(spec or ""):
@@ -50,6 +50,16 @@ def _due_days(value: object) -> int:
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 365:
         raise InvalidValue("must be a whole number of days, 0-365")
+    return value
+
+
+def _max_hours(value: object) -> int:
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 8784:
+        from kvsupport.i18n import _
+
+        raise InvalidValue(_("must be a whole number of hours, 1-8784"))
     return value
 
 
@@ -101,6 +111,7 @@ KEYS: dict[str, Callable[[object], object]] = {
     "consultant.name": _text,
     "invoice.number_format": _number_format,
     "invoice.due_days": _due_days,
+    "session.max_hours": _max_hours,
     "timezone": _timezone,
     "documents.language": _language,
 }
@@ -108,6 +119,7 @@ KEYS: dict[str, Callable[[object], object]] = {
 DEFAULTS: dict[str, object] = {
     "invoice.number_format": "{year}-{seq:04d}",
     "invoice.due_days": 5,
+    "session.max_hours": 24,
     "documents.language": "ru",
 }
 
