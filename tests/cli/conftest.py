@@ -10,11 +10,34 @@ subprocess. The autouse fixture of ``tests/conftest.py`` has already pointed
 from __future__ import annotations
 
 import os
-import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cli_testkit import EnvExtra, Result, Runner, invoke
+from cli_testkit import STAGING, EnvExtra, Result, Runner, install_ledger, invoke
+
+import pgkit
+
+
+@pytest.fixture(autouse=True, params=["file", "postgres"])
+def ledger_backend(request: pytest.FixtureRequest, isolated_files: Path) -> Iterator[str]:
+    """Every CLI test runs on a file ledger and on a PostgreSQL one (a fresh schema of a
+    real server, ``tests/pgkit.py``): the same command lines must give the same results.
+    Tests of a file ledger's own files are marked ``file_ledger`` and run on files only."""
+    if request.param == "file":
+        yield "file"
+        return
+    if request.node.get_closest_marker("file_ledger"):
+        pytest.skip("a test of the file ledger's own files")
+    staging = os.environ["KVSUPPORT_LEDGER"]  # where prepared file ledgers are copied first
+    with pgkit.fresh_ledger() as url:
+        os.environ["KVSUPPORT_LEDGER"] = url
+        os.environ[STAGING] = staging
+        try:
+            yield "postgres"
+        finally:
+            os.environ["KVSUPPORT_LEDGER"] = staging
+            os.environ.pop(STAGING, None)
 
 
 @pytest.fixture
@@ -78,8 +101,9 @@ def moscow(isolated_files: Path, moscow_config_bytes: bytes) -> Path:
 
 @pytest.fixture
 def ledger_dir(isolated_files: Path) -> Path:
-    """The directory of this test's ledger (``KVSUPPORT_LEDGER``)."""
-    return Path(os.environ["KVSUPPORT_LEDGER"]).parent
+    """The directory of this test's file ledger (``KVSUPPORT_LEDGER``; on PostgreSQL, where
+    a prepared ledger is put before :func:`install_ledger` copies it into the database)."""
+    return Path(os.environ.get(STAGING) or os.environ["KVSUPPORT_LEDGER"]).parent
 
 
 ROMASHKA = (
@@ -137,12 +161,12 @@ def romashka(moscow: Path, ledger_dir: Path, romashka_ledger: Path) -> str:
 
     The ledger is a copy of one ``kvsupport client add`` made once per test run.
     """
-    shutil.copytree(romashka_ledger, ledger_dir, dirs_exist_ok=True)
+    install_ledger(romashka_ledger, ledger_dir)
     return "romashka"
 
 
 @pytest.fixture
 def one_session(moscow: Path, ledger_dir: Path, one_session_ledger: Path) -> int:
     """Moscow time, ``romashka`` and a stopped session (copied, see ``one_session_ledger``); its id."""
-    shutil.copytree(one_session_ledger, ledger_dir, dirs_exist_ok=True)
+    install_ledger(one_session_ledger, ledger_dir)
     return 1

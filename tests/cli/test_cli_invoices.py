@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_testkit import Result, Runner, assert_refused, snapshot
+from cli_testkit import Result, Runner, assert_refused, install_ledger, snapshot
 
 # ``build_ledger`` is a plain function of tests/cli/conftest.py (the helper that
 # builds ``romashka_ledger``); pytest has imported that conftest as ``conftest``.
@@ -150,14 +150,14 @@ def supplier(isolated_files: Path, supplier_config_bytes: bytes) -> Path:
 @pytest.fixture
 def october(supplier: Path, ledger_dir: Path, october_ledger: Path) -> Path:
     """A copy of ``october_ledger`` as this test's ledger; its directory."""
-    shutil.copytree(october_ledger, ledger_dir, dirs_exist_ok=True)
+    install_ledger(october_ledger, ledger_dir)
     return ledger_dir
 
 
 @pytest.fixture
 def october_issued(supplier: Path, ledger_dir: Path, october_issued_ledger: Path) -> Path:
     """A copy of ``october_issued_ledger`` (2026-0001…0003 issued) as this test's ledger."""
-    shutil.copytree(october_issued_ledger, ledger_dir, dirs_exist_ok=True)
+    install_ledger(october_issued_ledger, ledger_dir)
     return ledger_dir
 
 

@@ -67,7 +67,7 @@ def issue(
     number_format = str(env.config.get("invoice.number_format"))
     supplier = env.config.supplier()
     result = Issued(period)
-    with env.store(write=not dry_run) as store:
+    with env.store(write=True, rehearse=dry_run) as store:
         sessions = select(env, store, month=(year, month), client=client)
         result.running = [s for s in sessions if s.is_running]
         for code, group in _by_client(invoiceable(sessions, period, env.tz)).items():
