@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
-from decimal import Decimal
 
 import pytest
 from doc_sample import line_with, make_invoice
@@ -40,7 +39,7 @@ def test_invoice_title_and_period() -> None:
 
 def test_act_title_statement_and_two_signature_blocks() -> None:
     doc = document(INVOICE, act=True)
-    assert doc.title == "Акт № 2026-0001 от 30 ноября 2026 г."
+    assert doc.title == "Акт об оказании услуг № 2026-0001 от 30 ноября 2026 г."
     assert doc.statement == (
         "Вышеперечисленные услуги выполнены полностью и в срок. "
         "Заказчик претензий по объёму, качеству и срокам оказания услуг не имеет."
@@ -53,11 +52,11 @@ def test_act_title_statement_and_two_signature_blocks() -> None:
     assert labels == ["ИНН/КПП", "ОГРН", "Адрес", "Банк", "БИК", "к/с", "р/с"]
 
 
-def test_invoice_signatures_name_director_and_consultant() -> None:
+def test_invoice_signatures_name_director_and_chief_accountant() -> None:
     (block,) = document(INVOICE, act=False).signatures
-    assert [(s.role, s.name) for s in block.signatures] == [
+    assert [(s.role, _plain(s.name)) for s in block.signatures] == [
         ("Руководитель", "Петров П. П."),
-        ("Исполнитель", "Иванов И. И."),
+        ("Главный бухгалтер", "Сидорова А. В."),
     ]
 
 
@@ -107,17 +106,12 @@ def test_totals_without_vat() -> None:
     doc = document(INVOICE, act=False)
     assert doc.totals == (
         Field("Итого:", f"6{NBSP}621,67"),
-        Field("Без НДС", ""),
+        Field("Без налога (НДС)", ""),
         Field("Всего к оплате:", f"6{NBSP}621,67"),
     )
     assert doc.summary == f"Всего наименований 3, на сумму 6{NBSP}621,67 руб."
     assert doc.words == "Шесть тысяч шестьсот двадцать один рубль 67 копеек"
-    assert [f.label for f in document(INVOICE, act=True).totals] == ["Итого:", "Без НДС"]
-
-
-def test_vat_included() -> None:
-    doc = document(INVOICE.with_changes(vat_mode="included", vat_amount=Decimal("216.67")), act=False)
-    assert doc.totals[1] == Field("В том числе НДС:", "216,67")
+    assert [f.label for f in document(INVOICE, act=True).totals] == ["Итого:", "Без налога (НДС)"]
 
 
 def test_words_are_capitalised() -> None:

@@ -48,7 +48,7 @@ def test_invoice_text_is_extractable(tmp_path: Path) -> None:
         "1 321,67",
         "₽/ч",
         "Шесть тысяч шестьсот двадцать один рубль 67 копеек",
-        "Без НДС",
+        "Без налога (НДС)",
         "Всего наименований 3, на сумму 6 621,67 руб.",
         "Оплатить не позднее 05.12.2026",
         "ТСЖ «Берёзка»",
@@ -60,7 +60,7 @@ def test_invoice_text_is_extractable(tmp_path: Path) -> None:
 
 def test_act_text_is_extractable(tmp_path: Path) -> None:
     text = _text(render_pdf(document(INVOICE, act=True)), tmp_path)
-    assert "Акт № 2026-0001 от 30 ноября 2026 г." in text
+    assert "Акт об оказании услуг № 2026-0001 от 30 ноября 2026 г." in text
     assert "Заказчик претензий по объёму, качеству и срокам оказания услуг не имеет." in text
     assert text.count("М.П.") == 2
 

@@ -40,6 +40,8 @@ def checked_fields(values: dict[str, object]) -> dict[str, object]:
             value = checks[key](value)
         if isinstance(value, str) and key == "name" and not value.strip():
             raise InvalidValue("the name must not be empty")
+        if isinstance(value, str) and key in ("signatory", "contract"):
+            value = " ".join(value.split())
         out[key] = value
     inn = out.get("inn")
     if isinstance(out.get("kpp"), str) and isinstance(inn, str) and len(inn) == 12:
@@ -54,7 +56,7 @@ def add(env: Env, code: str, values: dict[str, object]) -> Client:
     with open_ledger(env.ledger_path, write=True) as ledger:
         if code in ledger.clients():
             raise Refused(f"client '{code}' exists", hint=f"change it with 'kvsupport client edit {code}'")
-        client = Client(code=code, **values)  # type: ignore[arg-type]
+        client = kind_check(Client(code=code, **values))  # type: ignore[arg-type]
         ledger.put_client(client)
         return client
 
@@ -63,11 +65,11 @@ def edit(env: Env, code: str, values: dict[str, object]) -> Client:
     """Change some fields of a client (``""`` clears an optional one)."""
     if not values:
         raise InvalidValue("nothing to change", hint="see 'kvsupport client edit --help'")
-    cleared = {k: None for k, v in values.items() if v == "" and k != "name"}
+    cleared = {k: None for k, v in values.items() if v == "" and k not in ("name", "kind")}
     values = checked_fields({k: v for k, v in values.items() if k not in cleared})
     with open_ledger(env.ledger_path, write=True) as ledger:
         client = ledger.client(code).with_changes(**values, **cleared)
-        merged = merged_kpp_check(client)
+        merged = kind_check(merged_kpp_check(client))
         ledger.put_client(merged)
         return merged
 
@@ -76,6 +78,18 @@ def merged_kpp_check(client: Client) -> Client:
     """Refuse a KPP beside a 12-digit INN after an edit."""
     if client.kpp and client.inn and len(client.inn) == 12:
         raise InvalidValue("a KPP belongs to an organisation; a 12-digit INN has none")
+    return client
+
+
+def kind_check(client: Client) -> Client:
+    """Refuse requisites that do not fit the client's kind (an entrepreneur: a 12-digit
+    INN, no KPP, a 15-digit OGRNIP)."""
+    from kvsupport.core.requisites import kind_problems
+
+    problems = kind_problems(client.kind, client.inn, client.kpp, client.ogrn)
+    if problems:
+        field, message = problems[0]
+        raise InvalidValue(f"--{field}: {message}")
     return client
 
 
