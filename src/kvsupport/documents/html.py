@@ -38,6 +38,7 @@ h1 { font-size: 14pt; margin: 6mm 0 0; }
 .items { margin-top: 3mm }
 .items th, .items td { border: 1px solid #000; padding: 1mm 1.5mm }
 .items th { background: #eee; text-align: center; font-weight: bold; white-space: nowrap }
+.items th.w { white-space: normal }
 .items td.c { text-align: center; white-space: nowrap }
 .items tr { break-inside: avoid }
 .num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums }
@@ -48,8 +49,8 @@ h1 { font-size: 14pt; margin: 6mm 0 0; }
 .due { margin: 2mm 0 0; font-weight: bold }
 .replaces { margin: 1mm 0 0; font-weight: bold }
 .basis { margin: 0 0 2mm }
-.parties td.code { width: 38mm; padding: 0 0 0 4mm; text-align: center }
-.parties svg.qr { width: 34mm; height: 34mm; display: block; margin: 0 auto }
+.parties td.code { width: 36mm; padding: 0 0 0 4mm; text-align: center }
+.parties svg.qr { width: 32mm; height: 32mm; display: block; margin: 0 auto }
 .parties .caption { font-size: 6.5pt; color: #444; margin: 0; line-height: 1.2 }
 .statement { margin: 4mm 0 0 }
 .signs { margin-top: 5mm; border-top: 2px solid #000; padding-top: 4mm }
@@ -57,7 +58,7 @@ h1 { font-size: 14pt; margin: 6mm 0 0; }
 .signs p { margin: 0 0 4mm }
 .signs .sign { white-space: nowrap }
 .signs .head { font-weight: bold; margin-bottom: 1mm }
-.line { display: inline-block; width: 25mm; border-bottom: 1px solid #000; margin: 0 1.5mm }
+.line { display: inline-block; width: 20mm; border-bottom: 1px solid #000; margin: 0 1.5mm }
 .blank { display: inline-block; min-width: 45mm; border-bottom: 1px solid #000 }
 .grid .blank { min-width: 28mm }
 .nameline { display: inline-block; min-width: 25mm; padding: 0 1mm; text-align: center }
@@ -170,7 +171,11 @@ def _items(doc: Document) -> str:
         else ("c", "", "c", "c", "num", "num")
     )
     cols = "".join(f'<col style="width:{w}">' for w in widths)
-    head = "".join(f"<th>{escape(h)}</th>" for h in doc.headers)
+    wrap = {5, 6} if doc.vat_columns else set()  # «Ставка НДС», «Сумма НДС» may take two lines
+    head = "".join(
+        f'<th class="w">{escape(h)}</th>' if i in wrap else f"<th>{escape(h)}</th>"
+        for i, h in enumerate(doc.headers)
+    )
     rows = "".join(
         "<tr>"
         + "".join(

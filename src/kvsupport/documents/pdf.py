@@ -251,7 +251,7 @@ def _items(pdf: FPDF, doc: Document) -> None:
         v_align="TOP",
         text_align=aligns,
         headings_style=_face(bold=True, fill=True),
-        padding=(0.8, 1.5),
+        padding=(0.8, 1.2),
         repeat_headings=1,
     ) as table:
         head = table.row()
@@ -265,7 +265,7 @@ def _item_widths(pdf: FPDF, doc: Document) -> tuple[float, ...]:
     """Narrow columns as wide as their widest text (headings in bold; a heading of two
     words, «Ставка НДС», may take two lines); the description takes the rest."""
     columns = list(zip(doc.headers, *(r.cells(doc.vat_columns) for r in doc.rows), strict=True))
-    money = {4, len(columns) - 1, *((6,) if doc.vat_columns else ())}
+    money = {4, len(columns) - 1}  # prices and sums: at least 18 mm, so the column looks even
     widths: list[float] = []
     for i, (heading, *cells) in enumerate(columns):
         if i == 1:
@@ -275,7 +275,7 @@ def _item_widths(pdf: FPDF, doc: Document) -> tuple[float, ...]:
         widest = max(pdf.get_string_width(word) for word in heading.split())
         _font(pdf, 9)
         widest = max([widest, *(pdf.get_string_width(text) for text in cells)])
-        widths.append(max(widest + 4, 20.0 if i in money else 8.0))
+        widths.append(max(widest + 3, 18.0 if i in money else 7.0))
     widths[1] = _WIDTH - sum(widths)
     return tuple(widths)
 
@@ -298,11 +298,14 @@ def _signature_lines(pdf: FPDF, block: SignatureBlock, width: float) -> list[tup
         lines.append((block.organisation, False))
     _font(pdf, 9)
     for sig in block.signatures:
-        sign = f"{_BLANK} / {sig.name or _NBSP * 24} /"
-        if pdf.get_string_width(f"{sig.role} {sign}") <= width:
-            lines.append((f"{sig.role} {sign}", False))
+        name = sig.name or _NBSP * 24
+        for blank in (_BLANK, _BLANK[:10]):  # a shorter line for the pen before a line of its own
+            line = f"{sig.role} {blank} / {name} /"
+            if pdf.get_string_width(line) <= width:
+                lines.append((line, False))
+                break
         else:
-            lines += [(sig.role, False), (sign, False)]
+            lines += [(sig.role, False), (f"{_BLANK} / {name} /", False)]
     if block.stamp:
         lines.append((block.stamp, False))
     return lines
