@@ -82,3 +82,46 @@ def test_fonts_ship_with_their_licence() -> None:
 def test_render_refuses_an_unknown_format() -> None:
     with pytest.raises(ValueError, match="unknown document format 'docx'"):
         render(INVOICE, fmt="docx")
+
+
+def _pages(pdf: bytes, tmp_path: Path) -> list[str]:
+    """The text of each page (``pdftotext`` puts a form feed between pages)."""
+    text = _text_raw(pdf, tmp_path)
+    return [" ".join(page.split()) for page in text.split("\f") if page.strip()]
+
+
+def _text_raw(pdf: bytes, tmp_path: Path) -> str:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)
+    return out.stdout.decode("utf-8").replace("\u00a0", " ")
+
+
+def test_pages_are_numbered_and_continuation_pages_say_whose_they_are(tmp_path: Path) -> None:
+    forty = INVOICE.with_changes(lines=INVOICE.lines[:2] * 20)
+    pages = _pages(render_pdf(document(forty, act=False)), tmp_path)
+    count = len(pages)
+    assert count >= 3
+    title = "Счёт на оплату № 2026-0001 от 30 ноября 2026 г."
+    for number, page in enumerate(pages, 1):
+        assert f"Страница {number} из {count}" in page
+        if number > 1:
+            assert page.startswith(title), page[:80]
+    with_rows = [page for page in pages if "единоразово" in page or "₽/ч)" in page]
+    assert len(with_rows) >= 2  # the table runs onto a second page…
+    for page in with_rows:
+        assert "Наименование работ, услуг" in page  # …and its header row repeats there
+
+
+def test_a_void_documents_continuation_pages_say_it_is_void(tmp_path: Path) -> None:
+    void = INVOICE.with_changes(lines=INVOICE.lines * 12, status="void", void_reason="дубль")
+    pages = _pages(render_pdf(document(void, act=True)), tmp_path)
+    assert len(pages) > 1
+    assert pages[1].startswith("Акт об оказании услуг № 2026-0001 от 30 ноября 2026 г. — АННУЛИРОВАН: дубль")
+
+
+def test_a_single_page_says_so(tmp_path: Path) -> None:
+    (page,) = _pages(render_pdf(document(INVOICE.with_changes(lines=INVOICE.lines[:1]), act=False)), tmp_path)
+    assert "Страница 1 из 1" in page
