@@ -25,7 +25,7 @@ ENTREPRENEUR = {
 ENTREPRENEUR_CLIENT = {
     "code": "petrov",
     "name": "ИП Петров Пётр Петрович",
-    "inn": "772012345675",
+    "inn": "772012345670",
     "ogrn": "304770000012345",
     "address": "г. Москва, ул. Тверская, д. 1",
     "kind": "entrepreneur",

@@ -203,7 +203,9 @@ def _rows(doc: Document, width: int) -> list[str]:
     return _table(widths, rows, aligns, header=headers, rules=True)
 
 
-def _signature_block(block: SignatureBlock) -> list[Line]:
+def _signature_block(block: SignatureBlock, width: int) -> list[Line]:
+    """One party's lines; a title too long to share a line of ``width`` with
+    «________________ / Петров П. П. /» gets a line of its own."""
     lines: list[Line] = []
     if block.heading:
         lines.append((block.heading, "bold"))
@@ -211,7 +213,11 @@ def _signature_block(block: SignatureBlock) -> list[Line]:
         lines.append((block.organisation, ""))
     for sig in block.signatures:  # «/ Петров П. П. /» stays on one line
         name = sig.name.replace(" ", "\u00a0") if sig.name else " " * 16
-        lines.append((f"{sig.role} {_BLANK} / {name} /", ""))
+        sign = f"{_BLANK} / {name} /"
+        if len(sig.role) + 1 + len(sign) <= width:
+            lines.append((f"{sig.role} {sign}", ""))
+        else:
+            lines += [(sig.role, ""), (sign, "")]
     if block.stamp:
         lines.append((block.stamp, ""))
     return lines
@@ -221,7 +227,8 @@ def _signatures(blocks: tuple[SignatureBlock, ...], width: int) -> list[Line]:
     """The blocks side by side, each in its share of the width."""
     column = (width - 4 * (len(blocks) - 1)) // len(blocks)
     wrapped = [
-        [(part, style) for text, style in _signature_block(b) for part in _wrap(text, column)] for b in blocks
+        [(part, style) for text, style in _signature_block(b, column) for part in _wrap(text, column)]
+        for b in blocks
     ]
     lines: list[Line] = []
     for parts in zip_longest(*wrapped, fillvalue=("", "")):
