@@ -223,7 +223,26 @@ def test_every_printed_string_is_text() -> None:
 def test_layout_imports_neither_rich_nor_fpdf() -> None:
     code = (
         "import sys, kvsupport.documents.layout\n"
-        "print(sorted(m for m in ('rich', 'fpdf') if m in sys.modules))"
+        "print(sorted(m for m in ('rich', 'fpdf', 'segno') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_no_drawing_library_until_something_is_drawn() -> None:
+    """Start-up time (MEASURED.md): fpdf2 and segno come only with a drawing; the payment
+    code's text is made without segno."""
+    code = (
+        "import sys, kvsupport.documents.layout, kvsupport.documents.payment, kvsupport.documents.qr\n"
+        "import kvsupport.cli.invoice, kvsupport.cli.config_cmd, kvsupport.cli.client\n"
+        "from kvsupport.core.models import Invoice\n"
+        "from decimal import Decimal\n"
+        "import datetime as dt\n"
+        "inv = Invoice('1', dt.date(2026, 11, 30), '2026-11', 'issued', {'code': 'x', 'name': 'X'},\n"
+        "    {'name': 'S', 'account': '1', 'bank': 'B', 'bik': '2', 'correspondent_account': '3'},\n"
+        "    (), Decimal('1.00'), 'none', Decimal('0.00'), 'один рубль 00 копеек')\n"
+        "assert kvsupport.documents.layout.document(inv, act=False).payment is not None\n"
+        "print(sorted(m for m in ('fpdf', 'segno') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

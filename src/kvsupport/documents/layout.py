@@ -5,10 +5,14 @@ returns a :class:`Document` in which every value is already formatted in the
 document's language (``ru`` or ``en``), so the text, HTML and PDF renderers
 place strings and decide nothing. Pure: no rich, no fpdf2, no files, no clock.
 
-Each table row is one service, quantity 1 «усл.», price = sum = the line's
+Each table row is one service, quantity 1 «усл. ед.», price = sum = the line's
 amount, so the printed arithmetic is exact and the rows add up to the total
-(SPEC §3.9). A requisite that is not on record prints as an empty
-:class:`Field` (a blank to fill in by hand), never as ``None``.
+(SPEC §3.9); with VAT, each row also shows its rate and the VAT it includes,
+and those add up to the VAT printed (§8.1). A requisite that is not on record
+prints as an empty :class:`Field` (a blank to fill in by hand), never as
+``None``. The supplier and the customer may be companies or individual
+entrepreneurs (``kind``): that decides «ОГРН»/«ОГРНИП», the КПП, who signs and
+the «М.П.».
 """
 
 from __future__ import annotations

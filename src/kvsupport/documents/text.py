@@ -72,7 +72,7 @@ def document_lines(doc: Document, width: int) -> list[Line]:
         lines += _styled(_bank(doc.bank, width))
     lines += _parties(doc.supplier, doc.customer, width)
     if doc.basis:
-        lines += _styled(_wrap(doc.basis, width))
+        lines += [("", ""), *_styled(_wrap(doc.basis, width))]
     lines += _styled(_rows(doc, width))
     lines += [(f"{field.label:>{width - 13}} {field.value or '—':>12}", "bold") for field in doc.totals]
     lines += _styled(_wrap(doc.summary, width))
