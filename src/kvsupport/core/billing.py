@@ -259,7 +259,11 @@ def build_invoice(
 ) -> Invoice:
     """An issued invoice over ``lines``; ``words`` is the total in words, ``due_on``
     the day to pay by (``None``: none printed), ``act_date`` the date of its act,
-    ``replaces`` the number of the voided invoice it replaces."""
+    ``replaces`` the number of the voided invoice it replaces. Each line gets the VAT
+    it includes (:func:`line_vat`), and the invoice their sum."""
+    lines = tuple(
+        line if line.vat_amount is not None else line._replace(vat_amount=line_vat(line)) for line in lines
+    )
     total = sum((line.amount for line in lines), ZERO)
     mode, vat = vat_included(lines)
     return Invoice(
