@@ -21,6 +21,12 @@ CORE_MODULES = [
     "kvsupport.core.words",
     "kvsupport.core.timeinput",
     "kvsupport.core.requisites",
+    "kvsupport.core.teamviewer",
+    "kvsupport.core.letters",
+    "kvsupport.core.mailtext",
+    "kvsupport.core.bankstatement",
+    "kvsupport.core.invoicerefs",
+    "kvsupport.core.payments",
 ]
 NOT_IN_CORE = ["typer", "rich", "click", "pydantic", "kvsupport.storage", "kvsupport.cli", "json"]
 NOT_ON_HOT_PATH = ["typer", "rich", "click", "pydantic"]

@@ -129,7 +129,7 @@ def with_vat(invoice: Invoice, rate: str = "22") -> Invoice:
 
     lines = tuple(line._replace(vat=rate, vat_amount=vat_in(line.amount, rate)) for line in invoice.lines)
     mode, vat = vat_included(lines)
-    return invoice.with_changes(lines=lines, vat_mode=mode, vat_amount=vat)
+    return invoice._replace(lines=lines, vat_mode=mode, vat_amount=vat)
 
 
 def line_with(line: InvoiceLine, **changes: object) -> InvoiceLine:

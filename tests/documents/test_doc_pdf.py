@@ -67,7 +67,7 @@ def test_act_text_is_extractable(tmp_path: Path) -> None:
 
 def test_long_and_missing_values_do_not_break_the_pdf(tmp_path: Path) -> None:
     long_name = "ТСЖ «" + "Очень длинное название " * 8 + "»"
-    inv = INVOICE.with_changes(supplier={}, client={"code": "x", "name": long_name}, lines=INVOICE.lines * 10)
+    inv = INVOICE._replace(supplier={}, client={"code": "x", "name": long_name}, lines=INVOICE.lines * 10)
     text = _text(render_pdf(document(inv, act=True, language="en")), tmp_path)
     assert "Очень длинное название" in text
     assert "None" not in text
@@ -100,7 +100,7 @@ def _text_raw(pdf: bytes, tmp_path: Path) -> str:
 
 
 def test_pages_are_numbered_and_continuation_pages_say_whose_they_are(tmp_path: Path) -> None:
-    forty = INVOICE.with_changes(lines=INVOICE.lines[:2] * 20)
+    forty = INVOICE._replace(lines=INVOICE.lines[:2] * 20)
     pages = _pages(render_pdf(document(forty, act=False)), tmp_path)
     count = len(pages)
     assert count >= 3
@@ -116,12 +116,12 @@ def test_pages_are_numbered_and_continuation_pages_say_whose_they_are(tmp_path: 
 
 
 def test_a_void_documents_continuation_pages_say_it_is_void(tmp_path: Path) -> None:
-    void = INVOICE.with_changes(lines=INVOICE.lines * 12, status="void", void_reason="дубль")
+    void = INVOICE._replace(lines=INVOICE.lines * 12, status="void", void_reason="дубль")
     pages = _pages(render_pdf(document(void, act=True)), tmp_path)
     assert len(pages) > 1
     assert pages[1].startswith("Акт об оказании услуг № 2026-0001 от 30 ноября 2026 г. — АННУЛИРОВАН: дубль")
 
 
 def test_a_single_page_says_so(tmp_path: Path) -> None:
-    (page,) = _pages(render_pdf(document(INVOICE.with_changes(lines=INVOICE.lines[:1]), act=False)), tmp_path)
+    (page,) = _pages(render_pdf(document(INVOICE._replace(lines=INVOICE.lines[:1]), act=False)), tmp_path)
     assert "Страница 1 из 1" in page

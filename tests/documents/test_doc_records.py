@@ -1,5 +1,6 @@
-"""The invoice's JSON (issue 13, items 3 and 9): the new keys, and records stored before
-them still read (a client without a kind, an invoice without VAT per line)."""
+"""The invoice's JSON (issue 13, items 3 and 9): the new keys of ``--format json``, and
+records stored before them still read (a client without a kind, an invoice without VAT
+per line)."""
 
 from __future__ import annotations
 
@@ -12,77 +13,79 @@ import pytest
 from doc_sample import make_invoice, with_vat
 
 from kvsupport.core.models import Client
+from kvsupport.core.records import INVOICE_SCHEMA, invoice_record
 from kvsupport.documents.layout import document
-from kvsupport.storage.codec import (
-    INVOICE_SCHEMA,
-    ShapeError,
-    decode_client,
-    decode_invoice,
-    encode_client,
-    encode_invoice,
-)
+from kvsupport.storage.codec import ShapeError, decode_client, decode_invoice, encode_client, encode_invoice
 
 INVOICE = make_invoice()
 
 
-def _schema_1(record: dict[str, Any]) -> dict[str, Any]:
-    """``record`` as kvsupport stored it before schema 2: none of the keys it added."""
-    old = {k: v for k, v in record.items() if k not in ("act_date", "replaces", "currency", "schema")}
-    added = ("unit_code", "price", "vat_rate", "vat_amount")
-    old["lines"] = [
-        {**{k: v for k, v in ln.items() if k not in added}, "unit": "усл."} for ln in record["lines"]
-    ]
+#: the keys of ``--format json`` before issue 13 (schema 1)
+OLD_INVOICE_KEYS = {
+    "number", "date", "period", "status", "client", "supplier", "lines", "total", "vat",
+    "total_in_words", "void_reason", "paid_on", "due_on",
+}  # fmt: skip
+OLD_LINE_KEYS = {
+    "kind", "session", "date", "title", "minutes", "billable_minutes", "quantity", "unit", "rate",
+    "amount", "tariff", "vat", "service", "fee_key", "segments",
+}  # fmt: skip
+
+
+def _stored_before(record: dict[str, Any]) -> dict[str, Any]:
+    """A stored invoice record as kvsupport kept it before issue 13: no act date, no
+    replaced invoice, no VAT per line."""
+    old = {k: v for k, v in record.items() if k not in ("act_date", "replaces")}
+    old["lines"] = [{k: v for k, v in ln.items() if k != "vat_amount"} for ln in record["lines"]]
     return old
 
 
 def test_the_invoice_gains_act_date_currency_and_schema() -> None:
-    record = encode_invoice(INVOICE.with_changes(replaces="2026-0000"))
+    record = invoice_record(INVOICE._replace(replaces="2026-0000"))
     assert (record["act_date"], record["currency"], record["schema"]) == ("2026-11-30", "RUB", INVOICE_SCHEMA)
     assert record["replaces"] == "2026-0000"
     assert INVOICE_SCHEMA == 2
 
 
 def test_each_line_carries_unit_price_and_vat() -> None:
-    record = encode_invoice(with_vat(INVOICE, "22"))
+    record = invoice_record(with_vat(INVOICE, "22"))
     for line in record["lines"]:
         assert (line["quantity"], line["unit"], line["unit_code"]) == (1, "усл. ед.", "876")
         assert Decimal(line["price"]) * line["quantity"] == Decimal(line["amount"])
         assert line["vat_rate"] == "22"
     assert [ln["vat_amount"] for ln in record["lines"]] == ["234.43", "238.33", "721.31"]
     assert record["vat"] == {"mode": "included", "amount": "1194.07"}
-    plain = encode_invoice(INVOICE)["lines"][0]
+    plain = invoice_record(INVOICE)["lines"][0]
     assert (plain["vat_rate"], plain["vat_amount"]) == (None, "0.00")
 
 
 def test_no_key_of_schema_1_is_renamed_or_dropped() -> None:
-    old_keys = set(_schema_1(encode_invoice(INVOICE)))
-    assert old_keys <= set(encode_invoice(INVOICE))
-    old_line_keys = set(_schema_1(encode_invoice(INVOICE))["lines"][0])
-    assert old_line_keys <= set(encode_invoice(INVOICE)["lines"][0])
+    record = invoice_record(INVOICE)
+    assert set(record) - OLD_INVOICE_KEYS == {"act_date", "replaces", "currency", "schema"}
+    assert set(record["lines"][0]) - OLD_LINE_KEYS == {"unit_code", "price", "vat_rate", "vat_amount"}
 
 
 def test_an_invoice_round_trips() -> None:
-    invoice = with_vat(INVOICE, "20").with_changes(replaces="2026-0000")
+    invoice = with_vat(INVOICE, "20")._replace(replaces="2026-0000")
     back = decode_invoice(json.loads(json.dumps(encode_invoice(invoice))), "invoices[0]")
     assert back == invoice
 
 
-def test_a_schema_1_invoice_still_reads() -> None:
-    back = decode_invoice(_schema_1(encode_invoice(INVOICE)), "invoices[0]")
+def test_an_invoice_stored_before_still_reads() -> None:
+    back = decode_invoice(_stored_before(encode_invoice(INVOICE)), "invoices[0]")
     assert (back.act_date, back.replaces) == (None, None)
     assert [line.vat_amount for line in back.lines] == [Decimal("0.00")] * 3
     assert document(back, act=True).title == "Акт об оказании услуг № 2026-0001 от 30 ноября 2026 г."
 
 
-def test_a_schema_1_invoice_with_vat_keeps_its_frozen_vat_and_the_lines_add_up_to_it() -> None:
-    """Before schema 2 the VAT was computed per rate: three lines of 1 000,01 at 20 %
+def test_an_old_invoice_with_vat_keeps_its_frozen_vat_and_the_lines_add_up_to_it() -> None:
+    """Before issue 13 the VAT was computed per rate: three lines of 1 000,01 at 20 %
     gave 3 000,03 × 20 / 120 = 500,00, where the lines rounded one by one give 500,01.
     The stored 500,00 is what was sent to the client: it stays, shared out over the lines."""
     line = INVOICE.lines[0]._replace(amount=Decimal("1000.01"), vat="20")
-    old = INVOICE.with_changes(
+    old = INVOICE._replace(
         lines=(line, line, line), total=Decimal("3000.03"), vat_mode="included", vat_amount=Decimal("500.00")
     )
-    record = _schema_1(encode_invoice(old))
+    record = _stored_before(encode_invoice(old))
     record["vat"] = {"mode": "included", "amount": "500.00"}
     back = decode_invoice(record, "invoices[0]")
     assert back.vat_amount == Decimal("500.00")

@@ -35,8 +35,28 @@ def fail(exc: KvsupportError) -> NoReturn:
 def guarded(run: Callable[[], object], *, click: bool = True) -> NoReturn:
     """Run a front end, translating every expected failure; exit with its code.
 
-    ``click=False`` (the fast path) keeps Typer unimported.
+    ``click=False`` (the fast path) keeps Typer unimported. Warnings that storage
+    queued after the result was decided (:mod:`kvsupport.notices`) are printed last,
+    however the command ends.
     """
+    try:
+        _run_then_exit(run, click)
+    finally:
+        _print_notices()
+
+
+def _print_notices() -> None:
+    from kvsupport.notices import drain
+
+    for message in drain():
+        try:
+            sys.stderr.write(f"warning: {message}\n")
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            return  # stderr is gone or full: the change itself is already decided
+
+
+def _run_then_exit(run: Callable[[], object], click: bool) -> NoReturn:
     try:
         result = run()
     except KvsupportError as exc:

@@ -22,11 +22,12 @@ from kvsupport.cli.output import Column, console, print_json, print_rows, say, s
 from kvsupport.cli.parse import day, month, text_value
 from kvsupport.core.models import Invoice
 from kvsupport.core.money import money_str
+from kvsupport.core.records import invoice_record
 from kvsupport.errors import InvalidValue, KvsupportError, Refused
 from kvsupport.i18n import _
 from kvsupport.ops import invoices
 from kvsupport.ops.env import Env
-from kvsupport.storage.codec import encode_invoice
+from kvsupport.storage.api import InvoiceSummary
 
 # No help= here: Typer would show it instead of the callback's docstring, which has the example.
 app = typer.Typer(add_completion=False)
@@ -50,7 +51,7 @@ def render_document(env: Env, invoice: Invoice, *, act: bool, fmt: str) -> bytes
     if fmt == "json":
         import json
 
-        return json.dumps(encode_invoice(invoice), ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(invoice_record(invoice), ensure_ascii=False, indent=2) + "\n"
     from kvsupport.documents.render import render
 
     return render(invoice, act=act, fmt=fmt, language=env.config.language)
@@ -222,7 +223,7 @@ def invoice_issue(
     for inv in result.invoices:
         warn_missing_requisites(inv)
     if fmt is ItemFormat.json:
-        print_json([encode_invoice(inv) for inv in result.invoices])
+        print_json([invoice_record(inv) for inv in result.invoices])
     elif result.invoices:
         out = console(piped_width=110)
         for inv in result.invoices:
@@ -279,14 +280,18 @@ def invoice_list(
     Example: kvsupport invoice list --unpaid --format csv
     """
     env = env_of(ctx)
-    found = invoices.listing(env, unpaid=unpaid, client=client)
     if fmt is ListFormat.json:
-        batches = ([with_client_code(r) for r in batch] for batch in found.records())
+        batches = (
+            [with_client_code(invoice_record(inv)) for inv in batch]
+            for batch in invoices.whole_invoices(env, unpaid=unpaid, client=client)
+        )
         stream_batches(batches, "json")
-    elif fmt is ListFormat.csv:
-        print_rows([_csv_row(row) for row in found.rows], "csv", COLUMNS, fields=CSV_FIELDS)
+        return
+    rows = [summary_row(row) for row in invoices.listing(env, unpaid=unpaid, client=client)]
+    if fmt is ListFormat.csv:
+        print_rows(rows, "csv", COLUMNS, fields=CSV_FIELDS)
     else:
-        print_rows(found.rows, "text", COLUMNS, empty="no invoices")
+        print_rows(rows, "text", COLUMNS, empty="no invoices")
 
 
 CSV_FIELDS = [
@@ -305,10 +310,21 @@ CSV_FIELDS = [
 """The CSV header of ``invoice list``, the same when nothing is listed."""
 
 
-def _csv_row(row: dict[str, Any]) -> dict[str, Any]:
-    """A flat CSV row: the VAT as two plain columns."""
-    vat = row.get("vat") or {}
-    return {**row, "vat_mode": vat.get("mode"), "vat_amount": vat.get("amount")}
+def summary_row(row: InvoiceSummary) -> dict[str, Any]:
+    """A listing row of an invoice's figures, as text and CSV show them."""
+    return {
+        "number": row.number,
+        "date": row.date.isoformat(),
+        "period": row.period,
+        "status": row.status,
+        "total": money_str(row.total),
+        "vat_mode": row.vat_mode,
+        "vat_amount": money_str(row.vat_amount),
+        "void_reason": row.void_reason,
+        "paid_on": row.paid_on.isoformat() if row.paid_on else None,
+        "client_code": row.client_code,
+        "client_name": row.client_name,
+    }
 
 
 NumberArg = Annotated[str, typer.Argument(metavar="NUMBER", help="Invoice number, e.g. 2026-0001.")]

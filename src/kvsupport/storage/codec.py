@@ -2,8 +2,9 @@
 
 Every decoder names the place of a problem (``sessions[12].segments[0].start:
 not a time with a UTC offset``), so a damaged ledger is reported precisely and
-never overwritten. The JSON written here is also the documented output shape
-of ``--format json`` (SPEC §5), so the two cannot drift apart.
+never overwritten. This is how records are kept — in the file ledger's parts
+and in the PostgreSQL ledger's ``record`` columns — not what ``--format json``
+prints: that is :mod:`kvsupport.core.records`, which may differ.
 """
 
 from __future__ import annotations
@@ -25,12 +26,8 @@ from kvsupport.core.models import (
     Session,
 )
 from kvsupport.core.money import money_str
-
-#: the version of the invoice record's shape (``schema`` in its JSON): 2 added the act's
-#: date, the replaced invoice, the currency, and per line the unit, price and VAT
-INVOICE_SCHEMA = 2
-#: ОКЕИ 876, «условная единица»: one service, quantity 1, price = sum (SPEC §3.9)
-UNIT, UNIT_CODE = "усл. ед.", "876"
+from kvsupport.errors import LedgerError
+from kvsupport.storage.api import InvoiceSummary
 
 
 class ShapeError(Exception):
@@ -158,6 +155,7 @@ def encode_session(s: Session) -> dict[str, Any]:
         "note": s.note,
         "invoice": s.invoice,
         "allow_overlap": s.allow_overlap,
+        "consultant": s.consultant,
     }
 
 
@@ -177,6 +175,7 @@ def decode_session(raw: object, where: str) -> Session:
         note=_opt_str(d, "note", where),
         invoice=_opt_str(d, "invoice", where),
         allow_overlap=_bool(d, "allow_overlap", where),
+        consultant=_opt_str(d, "consultant", where),
     )
 
 
@@ -277,14 +276,11 @@ def encode_line(line: InvoiceLine) -> dict[str, Any]:
         "minutes": line.minutes,
         "billable_minutes": line.billable_minutes,
         "quantity": 1,
-        "unit": UNIT,
-        "unit_code": UNIT_CODE,
-        "price": money_str(line.amount),
+        "unit": "усл.",
         "rate": money_str(line.rate),
         "amount": money_str(line.amount),
         "tariff": line.tariff,
         "vat": line.vat,
-        "vat_rate": None if line.vat == "none" else line.vat,
         "vat_amount": money_str(line_vat(line)),
         "service": line.service,
         "fee_key": line.fee_key,
@@ -335,8 +331,6 @@ def encode_invoice(inv: Invoice) -> dict[str, Any]:
         "due_on": inv.due_on.isoformat() if inv.due_on else None,
         "act_date": inv.act_date.isoformat() if inv.act_date else None,
         "replaces": inv.replaces,
-        "currency": "RUB",
-        "schema": INVOICE_SCHEMA,
     }
 
 
@@ -359,7 +353,7 @@ def decode_invoice(raw: object, where: str) -> Invoice:
         status=status,  # type: ignore[arg-type]
         client=dict(_obj(d.get("client"), f"{where}.client")),
         supplier=dict(_obj(d.get("supplier"), f"{where}.supplier")),
-        lines=with_line_vat(lines, vat_amount),  # a record of schema 1 keeps no VAT per line
+        lines=with_line_vat(lines, vat_amount),  # a record from before issue 13 keeps no VAT per line
         total=_money(d, "total", where),
         vat_mode=_str(vat, "mode", f"{where}.vat"),
         vat_amount=vat_amount,
@@ -370,3 +364,43 @@ def decode_invoice(raw: object, where: str) -> Invoice:
         act_date=_date(d, "act_date", where, optional=True),
         replaces=_opt_str(d, "replaces", where),
     )
+
+
+#: what an invoice's index row keeps of its record (the rest is read only to print it)
+_INDEXED = ("number", "date", "period", "status", "total", "vat", "paid_on", "void_reason", "due_on")
+
+
+def index_row(record: dict[str, Any]) -> dict[str, Any]:
+    """The top-level figures of an invoice's stored record (no lines, no requisites),
+    plus ``client_code`` and ``client_name``: what a listing or a report needs."""
+    row = {k: record.get(k) for k in _INDEXED}
+    client = record.get("client")
+    client = client if isinstance(client, dict) else {}
+    row["client_code"] = client.get("code")
+    row["client_name"] = client.get("name")
+    return row
+
+
+def decode_summary(row: dict[str, Any], where: str) -> InvoiceSummary:
+    """An index row as a value; a row that does not decode names its place."""
+    try:
+        vat = row.get("vat") or {}
+        return InvoiceSummary(
+            number=str(row["number"]),
+            date=date.fromisoformat(row["date"]),
+            period=str(row["period"]),
+            status=str(row["status"]),
+            total=Decimal(row["total"]),
+            vat_mode=str(vat.get("mode", "none")),
+            vat_amount=Decimal(vat.get("amount", "0.00")),
+            client_code=str(row.get("client_code")),
+            client_name=str(row.get("client_name") or ""),
+            paid_on=date.fromisoformat(row["paid_on"]) if row.get("paid_on") else None,
+            void_reason=row.get("void_reason"),
+            due_on=date.fromisoformat(row["due_on"]) if row.get("due_on") else None,
+        )
+    except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
+        raise LedgerError(
+            f"{where}: invoice {row.get('number')}: not a readable summary ({exc})",
+            hint="'kvsupport ledger check' names every problem",
+        ) from None
