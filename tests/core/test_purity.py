@@ -20,6 +20,7 @@ CORE_MODULES = [
     "kvsupport.core.tariffs",
     "kvsupport.core.words",
     "kvsupport.core.timeinput",
+    "kvsupport.core.timeparts",
     "kvsupport.core.requisites",
     "kvsupport.core.teamviewer",
     "kvsupport.core.letters",

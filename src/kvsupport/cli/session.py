@@ -29,6 +29,7 @@ from kvsupport.cli.options import (
 from kvsupport.cli.output import Column, print_json, print_rows, say
 from kvsupport.cli.parse import duration as parse_duration
 from kvsupport.cli.parse import moment, month, text_value
+from kvsupport.core.timeinput import add_elapsed
 from kvsupport.errors import InvalidValue
 from kvsupport.ops import sessions
 
@@ -49,6 +50,9 @@ BackupOpt = Annotated[
 OrderOpt = Annotated[int | None, typer.Option("--order", help="Start the scheduled order N.")]
 NoteOpt = Annotated[str | None, typer.Option(help="A note for the record.", callback=check_text)]
 OverlapOpt = Annotated[bool, typer.Option("--allow-overlap", help="Allow overlapping another session.")]
+LongOpt = Annotated[
+    bool, typer.Option("--allow-long", help="Allow a segment longer than session.max_hours (default 24).")
+]
 
 
 @app.command("start")
@@ -129,14 +133,17 @@ def session_add(
     client: Annotated[str, typer.Argument(help="Client code.")],
     service: Annotated[str, typer.Argument(help="Service key.")],
     start: Annotated[str, typer.Option(help="Start time.", show_default=False, callback=check_moment)],
-    end: Annotated[str | None, typer.Option(help="End time.", callback=check_moment)] = None,
-    duration: Annotated[str | None, typer.Option(help="Or a duration: 1h30m, 45m.")] = None,
+    end: Annotated[
+        str | None, typer.Option(help="End time (a bare HH:MM: on the start's date).", callback=check_moment)
+    ] = None,
+    duration: Annotated[str | None, typer.Option(help="Or a duration: 1h30m, 45m, 1 ч 30 мин, 1:30.")] = None,
     problem: ProblemOpt = None,
     phone: PhoneOpt = None,
     consent: ConsentOpt = None,
     backup_confirmed: BackupOpt = False,
     note: NoteOpt = None,
     allow_overlap: OverlapOpt = False,
+    allow_long: LongOpt = False,
     fmt: ItemFormatOpt = ItemFormat.text,
 ) -> None:
     """Log a past session with --end or --duration.
@@ -146,10 +153,15 @@ def session_add(
     env = env_of(ctx)
     if (end is None) == (duration is None):
         raise InvalidValue("give exactly one of --end and --duration")
-    begin = moment(env, start)
-    finish_at = begin + parse_duration(duration) if duration is not None else moment(env, end)
+    begin = moment(env, start, past=True)
+    if duration is not None:
+        finish_at = add_elapsed(begin, parse_duration(duration), tz=env.tz)  # real time, across DST too
+    else:
+        finish_at = moment(env, end, after=begin)  # a bare HH:MM is on the start's date
     info = details(problem, phone, consent, backup_confirmed, note=note)
-    outcome = sessions.add(env, client, service, begin, finish_at, info, allow_overlap=allow_overlap)
+    outcome = sessions.add(
+        env, client, service, begin, finish_at, info, allow_overlap=allow_overlap, allow_long=allow_long
+    )
     assert outcome.charge is not None
     message = f"added session {outcome.session.id}: {views.charge_line(outcome.charge)}"
     finish(env, outcome, message, fmt.value)
@@ -255,6 +267,7 @@ def session_edit(
             show_default=False,
         ),
     ] = None,
+    allow_long: LongOpt = False,
     fmt: ItemFormatOpt = ItemFormat.text,
 ) -> None:
     """Fix a session that is not on an invoice.
@@ -278,12 +291,12 @@ def session_edit(
         note=note,
         backup_confirmed=backup_confirmed,
         allow_overlap=allow_overlap,
-        start_at=None if start is None else moment(env, start),
-        end_at=None if end is None else moment(env, end),
+        start=start,
+        end=end,
     )
     if changes.is_empty():
         raise InvalidValue("nothing to change", hint="see 'kvsupport session edit --help'")
-    outcome = sessions.edit(env, session_id, changes)
+    outcome = sessions.edit(env, session_id, changes, allow_long=allow_long)
     tail = f": {views.charge_line(outcome.charge)}" if outcome.charge else ""
     finish(env, outcome, f"edited session {session_id}{tail}", fmt.value)
 

@@ -31,6 +31,9 @@ def import_sessions(
     ctx: typer.Context,
     file: Annotated[str, typer.Argument(metavar="FILE|-", help="A file, or - for stdin.")],
     fmt: FileFormat = None,
+    allow_long: Annotated[
+        bool, typer.Option("--allow-long", help="Accept segments longer than session.max_hours.")
+    ] = False,
 ) -> None:
     """Import sessions; every row is checked first and nothing is stored if one is bad.
 
@@ -52,14 +55,16 @@ def import_sessions(
         except (OSError, UnicodeDecodeError) as exc:
             raise InvalidValue(f"cannot read {file}: {getattr(exc, 'strerror', None) or exc}") from None
 
-    stored = transfer.import_sessions(env, read, chosen, source)
+    stored = transfer.import_sessions(env, read, chosen, source, allow_long=allow_long)
     say(env, f"imported {stored} session(s) from {source}")
 
 
 @export_app.command("export")
 def export_sessions(
     ctx: typer.Context,
-    month_: Annotated[str | None, typer.Option("--month", "-m", help="Only this month YYYY-MM.")] = None,
+    month_: Annotated[
+        str | None, typer.Option("--month", "-m", help="Only this month YYYY-MM or MM.YYYY.")
+    ] = None,
     client: ClientOpt = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="csv or json.")] = "csv",
 ) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from kvsupport.core.billing import Charge, charge_for, local_date, local_midnight
 from kvsupport.core.models import Client, Order, Segment, Session
 from kvsupport.core.rules import first_overlap, missing_requirements
 from kvsupport.errors import InvalidValue, NotFound, Refused
+from kvsupport.i18n import _
 from kvsupport.ops.env import Env
 from kvsupport.storage.api import Store
 
@@ -42,13 +43,15 @@ class Outcome(NamedTuple):
     client: Client | None = None
     warnings: list[str] = []  # noqa: RUF012 - never mutated, a new list is passed
     dropped_segment: bool = False
+    #: what the command read differently from the plain text, to echo (a date moved)
+    notes: list[str] = []  # noqa: RUF012 - never mutated, a new list is passed
 
 
 def check_rules(env: Env, store: Store, session: Session, *, allow_overlap: bool) -> list[str]:
     """Refuse a session that breaks SPEC §3.1, §3.6 or §6; return warnings."""
     client = store.client(session.client)
     on = local_date(session.started_at, env.tz)
-    _, service = env.tariffs.service_on(session.service, on)
+    _version, service = env.tariffs.service_on(session.service, on)
     missing = missing_requirements(service, session, client)
     if missing:
         raise Refused(
@@ -104,6 +107,53 @@ def _not_future(env: Env, moment: datetime, what: str) -> None:
         )
 
 
+def check_length(env: Env, start: datetime, end: datetime, *, allow_long: bool) -> None:
+    """Refuse a segment longer than the config's ``session.max_hours`` (default 24) unless
+    ``allow_long``: ``--duration 10000h`` is a typo, not 416 days of billable work."""
+    limit = env.config.get("session.max_hours")
+    assert isinstance(limit, int)
+    from kvsupport.core.timeinput import elapsed, format_duration
+
+    length = elapsed(start, end)
+    if allow_long or length <= timedelta(hours=limit):
+        return
+    raise InvalidValue(
+        _("{span} lasts {length}, longer than the limit of {limit} h").format(
+            span=span_text(env, start, end, dated=True),
+            length=format_duration(int(length.total_seconds())),
+            limit=limit,
+        ),
+        hint=_(
+            "pass --allow-long if it really lasted that long, or raise the limit: "
+            "kvsupport config set session.max_hours HOURS"
+        ),
+    )
+
+
+#: a time for a start, a stop, a resume or an edit: as typed, already read, or ``None``: now
+At = str | datetime | None
+
+
+def read_time(
+    env: Env, text: At, notes: list[str], *, on: date | None = None, after: datetime | None = None
+) -> datetime:
+    """A time the consultant typed for a start, a stop or an edit (``None``: now, read
+    again here, inside the unit of work, in whole minutes). A bare ``HH:MM`` takes the
+    date ``on``, or of ``after`` (the session it belongs to); when a rule moved the date,
+    ``notes`` says what was taken."""
+    from kvsupport.core.timeinput import current_minute, read_moment
+
+    if isinstance(text, datetime):
+        return text
+    if text is None:
+        return current_minute(env.tick(), tz=env.tz)
+    read = read_moment(text, now=env.now, tz=env.tz, on=on, after=after, past=True)
+    if read.shifted:
+        shown = f"{env.local(read.at):%Y-%m-%d %H:%M}"
+        notes.append(_("'{typed}' is taken as {moment}").format(typed=text.strip(), moment=shown))
+    return read.at
+
+
 def _take_order(store: Store, order_id: int, client: str | None, service: str | None) -> Order:
     for order in store.orders():
         if order.id == order_id:
@@ -122,17 +172,17 @@ def start(
     env: Env,
     client: str | None,
     service: str | None,
-    at: datetime | None,
+    at: At,
     details: Details,
     *,
     allow_overlap: bool = False,
 ) -> Outcome:
-    """Begin a session at ``at`` (``None``: now, read once the ledger is ours); one runs
-    at a time per consultant."""
-    if at is not None:
-        _not_future(env, at, "start")
+    """Begin a session at the time typed as ``at`` (``None``: now, read once the ledger is
+    ours); one runs at a time per consultant."""
+    notes: list[str] = []
     with env.store(write=True) as store:
-        at = at or _now(env)
+        begin = read_time(env, at, notes)
+        _not_future(env, begin, "start")
         running = store.running(env.consultant)
         if running is not None:
             raise Refused(
@@ -153,7 +203,7 @@ def start(
             id=0,
             client=client,
             service=service,
-            segments=(Segment(at),),
+            segments=(Segment(begin),),
             allow_overlap=allow_overlap,
             consultant=env.consultant,
             **details._asdict(),
@@ -164,38 +214,37 @@ def start(
         if order is not None:
             store.put_order(order._replace(status="done", session=session.id))
         so_far = charge_for(session, env.tariffs, env.tz, env.now)
-        return Outcome(session, so_far, store.client(client), warnings)
+        return Outcome(session, so_far, store.client(client), warnings, notes=notes)
 
 
-def _now(env: Env) -> datetime:
-    """Now in local time, in whole minutes (what a consultant reads off a clock): a stop
-    a moment after ``--at -61m`` is 61 minutes worked and 61 billed."""
-    return env.local(env.tick()).replace(second=0, microsecond=0)
-
-
-def stop(env: Env, at: datetime | None, note: str | None = None) -> Outcome:
-    """End the consultant's running session at ``at`` (``None``: now); a note adds to the
-    session's note."""
-    if at is not None:
-        _not_future(env, at, "stop")
+def stop(env: Env, at: At, note: str | None = None) -> Outcome:
+    """End the consultant's running session at the time typed as ``at`` (``None``: now;
+    a bare ``HH:MM`` on the session's date); a note adds to the session's note."""
+    notes: list[str] = []
     with env.store(write=True) as store:
-        at = at or _now(env)
         running = store.running(env.consultant)
         if running is None:
             raise Refused("no session is running", hint="start one: kvsupport session start CLIENT SERVICE")
         last = running.segments[-1]
-        if at < last.start:
-            raise InvalidValue(
-                f"stop {env.local(at):%Y-%m-%d %H:%M} is before the start "
-                f"{env.local(last.start):%Y-%m-%d %H:%M}"
+        at_time = read_time(env, at, notes, after=last.start)
+        _not_future(env, at_time, "stop")
+        if at_time <= last.start:
+            # Times from the clock are whole minutes: a stop in the start's own minute lands here.
+            same_minute = _(
+                "it started this minute: stop it a minute later, or drop it with 'kvsupport session cancel'"
             )
-        segments = (*running.segments[:-1], Segment(last.start, at))
+            raise InvalidValue(
+                f"stop {env.local(at_time):%Y-%m-%d %H:%M} is not after the start "
+                f"{env.local(last.start):%Y-%m-%d %H:%M}",
+                hint=same_minute if at_time == last.start else None,
+            )
+        segments = (*running.segments[:-1], Segment(last.start, at_time))
         session = running._replace(segments=segments, note=_added(running.note, note))
         store.put_session(session)
         warnings = []
-        if at - last.start > LONG_SESSION:
+        if at_time - last.start > LONG_SESSION:
             warnings.append(
-                f"this segment lasted {_hours(at - last.start)}: if you forgot to stop, fix it "
+                f"this segment lasted {_hours(at_time - last.start)}: if you forgot to stop, fix it "
                 f"with 'kvsupport session edit {session.id} --end T'"
             )
         charge = charge_for(session, env.tariffs, env.tz)
@@ -204,7 +253,7 @@ def stop(env: Env, at: datetime | None, note: str | None = None) -> Outcome:
                 f"session {session.id} lasted {charge.worked_seconds} s and is billed "
                 f"{charge.billable_minutes} min; if it was a slip: kvsupport session delete {session.id}"
             )
-        return Outcome(session, charge, store.client(session.client), warnings)
+        return Outcome(session, charge, store.client(session.client), warnings, notes=notes)
 
 
 def _added(note: str | None, more: str | None) -> str | None:
@@ -222,12 +271,11 @@ def _hours(delta: timedelta) -> str:
     return f"{minutes // 60}h{minutes % 60:02d}m"
 
 
-def resume(env: Env, session_id: int | None, at: datetime | None) -> Outcome:
-    """Continue a stopped session after a dropped link: a new segment, one minimum."""
-    if at is not None:
-        _not_future(env, at, "resume")
+def resume(env: Env, session_id: int | None, at: At) -> Outcome:
+    """Continue a stopped session after a dropped link: a new segment, one minimum. A bare
+    ``HH:MM`` in ``at`` is on the date the session last ended."""
+    notes: list[str] = []
     with env.store(write=True) as store:
-        at = at or _now(env)
         running = store.running(env.consultant)
         if running is not None:
             raise Refused(f"session {running.id} is running", hint="stop it first: kvsupport session stop")
@@ -241,18 +289,20 @@ def resume(env: Env, session_id: int | None, at: datetime | None) -> Outcome:
         end = session.ended_at
         if end is None:
             raise Refused(f"session {session.id} is running already")
-        if at < end:
+        at_time = read_time(env, at, notes, after=end)
+        _not_future(env, at_time, "resume")
+        if at_time < end:
             raise InvalidValue(
-                f"resume {env.local(at):%H:%M} is before the session's last end {env.local(end):%H:%M}"
+                f"resume {env.local(at_time):%H:%M} is before the session's last end {env.local(end):%H:%M}"
             )
-        resumed = session._replace(segments=(*session.segments, Segment(at)))
+        resumed = session._replace(segments=(*session.segments, Segment(at_time)))
         if not session.allow_overlap:
-            other = first_overlap(resumed, store.sessions_touching(at, None))
+            other = first_overlap(resumed, store.sessions_touching(at_time, None))
             if other is not None:
                 raise Refused(f"overlaps session {other.id} ({other.client}, {other.service})")
         store.put_session(resumed)
         so_far = charge_for(resumed, env.tariffs, env.tz, env.now)
-        return Outcome(resumed, so_far, store.client(resumed.client))
+        return Outcome(resumed, so_far, store.client(resumed.client), notes=notes)
 
 
 def cancel(env: Env) -> Outcome:
@@ -308,11 +358,13 @@ def add(
     details: Details,
     *,
     allow_overlap: bool = False,
+    allow_long: bool = False,
 ) -> Outcome:
     """Log a past session."""
     if end_at <= start_at:
         raise InvalidValue("the end must be after the start")
     _not_future(env, end_at, "end")
+    check_length(env, start_at, end_at, allow_long=allow_long)
     with env.store(write=True) as store:
         draft = Session(
             id=0,
@@ -340,8 +392,8 @@ class Changes(NamedTuple):
     note: str | None = None
     backup_confirmed: bool | None = None
     allow_overlap: bool | None = None
-    start_at: datetime | None = None
-    end_at: datetime | None = None
+    start: At = None  # as typed: a bare HH:MM is on the session's date
+    end: At = None  # as typed: a bare HH:MM is on the last segment's date
 
     def is_empty(self) -> bool:
         """True when nothing would change."""
@@ -354,26 +406,37 @@ def _text_change(old: str | None, new: str | None) -> str | None:
     return new if new.strip() else None
 
 
-def edit(env: Env, session_id: int, changes: Changes) -> Outcome:
+def edit(env: Env, session_id: int, changes: Changes, *, allow_long: bool = False) -> Outcome:
     """Change a session that is not on an invoice."""
+    notes: list[str] = []
     with env.store(write=True) as store:
         session = store.session(session_id)
         _editable(session, "edited")
         segments = list(session.segments)
-        if changes.start_at is not None:
-            _not_future(env, changes.start_at, "start")
-            segments[0] = Segment(changes.start_at, segments[0].end)
-        if changes.end_at is not None:
+        if changes.start is not None:
+            on = local_date(session.started_at, env.tz)
+            start_at = read_time(env, changes.start, notes, on=on)
+            _not_future(env, start_at, "start")
+            segments[0] = Segment(start_at, segments[0].end)
+        if changes.end is not None:
             if segments[-1].end is None:
                 raise Refused(f"session {session.id} is running: stop it with --at instead")
-            _not_future(env, changes.end_at, "end")
-            segments[-1] = Segment(segments[-1].start, changes.end_at)
+            end_at = read_time(env, changes.end, notes, after=segments[-1].start)
+            _not_future(env, end_at, "end")
+            segments[-1] = Segment(segments[-1].start, end_at)
         for seg in segments:
             if seg.end is not None and seg.end <= seg.start:
                 raise InvalidValue(
                     f"a segment must end after it starts: {span_text(env, seg.start, seg.end, dated=True)}",
                     hint="give --start and --end as YYYY-MM-DD HH:MM for another day",
                 )
+        last = len(segments) - 1
+        for index, seg in enumerate(segments):  # only what this edit changes: an allowed long one stays
+            changed = (index == 0 and changes.start is not None) or (
+                index == last and changes.end is not None
+            )
+            if changed and seg.end is not None:
+                check_length(env, seg.start, seg.end, allow_long=allow_long)
         edited = session._replace(
             segments=tuple(segments),
             client=changes.client or session.client,
@@ -390,7 +453,7 @@ def edit(env: Env, session_id: int, changes: Changes) -> Outcome:
         warnings = check_rules(env, store, edited, allow_overlap=edited.allow_overlap)
         store.put_session(edited)
         charge = None if edited.is_running else charge_for(edited, env.tariffs, env.tz)
-        return Outcome(edited, charge, store.client(edited.client), warnings)
+        return Outcome(edited, charge, store.client(edited.client), warnings, notes=notes)
 
 
 def _editable(session: Session, verb: str) -> None:

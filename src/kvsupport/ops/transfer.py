@@ -151,32 +151,37 @@ def _records(text: str, fmt: str, source: str) -> Iterator[tuple[str, Any]]:
         yield f"{source}: line {reader.line_num}", raw
 
 
-def _segment(env: Env, item: Located) -> Segment:
-    from kvsupport.core.timeinput import parse_duration, parse_moment
+def _segment(env: Env, item: Located, allow_long: bool) -> Segment:
+    from kvsupport.core.timeinput import add_elapsed, parse_duration, parse_moment
 
     row = item.row
     start = parse_moment(row.start, now=env.now, tz=env.tz)
     if (row.end is None) == (row.duration is None):
         raise InvalidValue("give end or duration (one of them)")
     end = (
-        start + parse_duration(row.duration)
+        add_elapsed(start, parse_duration(row.duration), tz=env.tz)  # real time, across DST too
         if row.duration
-        else parse_moment(row.end or "", now=env.now, tz=env.tz)
+        else parse_moment(row.end or "", now=env.now, tz=env.tz, after=start)  # HH:MM: the start's date
     )
     if end <= start:
         raise InvalidValue("end is not after start")
     if end > env.now:
         raise InvalidValue("end is in the future")
+    from kvsupport.ops.sessions import check_length
+
+    check_length(env, start, end, allow_long=allow_long)
     return Segment(start, end)
 
 
-def build_sessions(env: Env, store: Store, rows: list[Located]) -> tuple[list[Session], list[str]]:
+def build_sessions(
+    env: Env, store: Store, rows: list[Located], *, allow_long: bool = False
+) -> tuple[list[Session], list[str]]:
     """Sessions from rows (segments joined by ``id``), checked against the ledger."""
     problems: list[str] = []
     groups: dict[str, list[tuple[Located, Segment]]] = {}
     for n, item in enumerate(rows):
         try:
-            segment = _segment(env, item)
+            segment = _segment(env, item, allow_long)
         except KvsupportError as exc:
             problems.append(f"{item.where}: {exc.message}")
             continue
@@ -256,7 +261,9 @@ def _label(env: Env, new: list[Session], name: str) -> str:
     return f"stored {name}"
 
 
-def import_sessions(env: Env, read: Callable[[], str], fmt: str, source: str) -> int:
+def import_sessions(
+    env: Env, read: Callable[[], str], fmt: str, source: str, *, allow_long: bool = False
+) -> int:
     """Store every session of the text that ``read`` returns, or none: each problem is
     reported with its line. Returns how many were stored.
 
@@ -265,7 +272,7 @@ def import_sessions(env: Env, read: Callable[[], str], fmt: str, source: str) ->
     """
     rows, problems = read_rows(read(), fmt, source)
     with env.store(write=True) as store:
-        sessions, more = build_sessions(env, store, rows)
+        sessions, more = build_sessions(env, store, rows, allow_long=allow_long)
         del rows
         problems += more
         if problems:

@@ -54,6 +54,16 @@ def _due_days(value: object) -> int:
     return value
 
 
+def _max_hours(value: object) -> int:
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 8784:
+        from kvsupport.i18n import _
+
+        raise InvalidValue(_("must be a whole number of hours, 1-8784"))
+    return value
+
+
 def _timezone(value: object) -> str:
     text = _text(value)
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -125,6 +135,7 @@ KEYS: dict[str, Callable[[object], object]] = {
     "consultant.name": _text,
     "invoice.number_format": _number_format,
     "invoice.due_days": _due_days,
+    "session.max_hours": _max_hours,
     "timezone": _timezone,
     "documents.language": _language,
 }
@@ -133,6 +144,7 @@ DEFAULTS: dict[str, object] = {
     "supplier.kind": "company",
     "invoice.number_format": "{year}-{seq:04d}",
     "invoice.due_days": 5,
+    "session.max_hours": 24,
     "documents.language": "ru",
 }
 
