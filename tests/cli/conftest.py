@@ -70,13 +70,25 @@ def run_process(isolated_files: Path) -> Runner:
     return runner
 
 
+MINIMAL_SUPPLIER = (
+    "supplier.name",
+    "ООО «Бонус»",
+    "supplier.inn",
+    "7707083893",
+    "supplier.account",
+    "40702810938000012345",
+)
+
+
 @pytest.fixture(scope="session")
 def moscow_config_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    """A config file written by ``kvsupport config set timezone Europe/Moscow`` (once)."""
+    """A config file written by ``kvsupport config set timezone Europe/Moscow …`` (once),
+    with the least of the supplier's requisites that an invoice is issued with: its name,
+    INN and account (issue 12: without them ``kvsupport invoice`` refuses)."""
     where = tmp_path_factory.mktemp("moscow")
     config = where / "config.toml"
     result = invoke(
-        ("config", "set", "timezone", "Europe/Moscow"),
+        ("config", "set", "timezone", "Europe/Moscow", *MINIMAL_SUPPLIER),
         env_extra={
             "KVSUPPORT_CONFIG": str(config),
             "KVSUPPORT_LEDGER": str(where / "ledger.json"),
@@ -92,7 +104,8 @@ def moscow_config_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
 
 @pytest.fixture
 def moscow(isolated_files: Path, moscow_config_bytes: bytes) -> Path:
-    """This test's config file, with ``timezone = "Europe/Moscow"``."""
+    """This test's config file, with ``timezone = "Europe/Moscow"`` (and see
+    :func:`moscow_config_bytes`)."""
     config = Path(os.environ["KVSUPPORT_CONFIG"])
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_bytes(moscow_config_bytes)

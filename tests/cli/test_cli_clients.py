@@ -53,6 +53,9 @@ FULL_RECORD: dict[str, object] = {
     "license_until": "2027-06-30",
     "fee_paid": True,
     "fees_charged": {},
+    "kind": "company",
+    "signatory": None,
+    "contract": None,
     "license_ended": False,
 }
 BARE_RECORD: dict[str, object] = {
@@ -68,6 +71,9 @@ BARE_RECORD: dict[str, object] = {
     "license_until": None,
     "fee_paid": False,
     "fees_charged": {},
+    "kind": "company",
+    "signatory": None,
+    "contract": None,
     "license_ended": False,
 }
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import tzinfo
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from kvsupport.errors import ConfigError, InvalidValue
+from kvsupport.i18n import _
 
 
 def _text(value: object) -> str:
@@ -90,6 +91,25 @@ def _requisite(name: str) -> Callable[[object], str]:
     return check
 
 
+def _kind(value: object) -> str:
+    from kvsupport.core.models import PARTY_KINDS
+
+    if value not in PARTY_KINDS:
+        raise InvalidValue(_("must be company or entrepreneur (an individual entrepreneur, ИП)"))
+    return str(value)
+
+
+def _yes_no(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("yes", "true", "1", "да"):
+        return True
+    if text in ("no", "false", "0", "нет"):
+        return False
+    raise InvalidValue(_("must be yes or no"))
+
+
 def _account_digits(value: object) -> str:
     text = _text(value).replace(" ", "")
     if len(text) != 20 or not text.isdigit():
@@ -108,6 +128,10 @@ KEYS: dict[str, Callable[[object], object]] = {
     "supplier.correspondent_account": _account_digits,
     "supplier.account": _account_digits,
     "supplier.director": _text,
+    "supplier.kind": _kind,
+    "supplier.director_title": _text,
+    "supplier.accountant": _text,
+    "supplier.stamp": _yes_no,
     "consultant.name": _text,
     "invoice.number_format": _number_format,
     "invoice.due_days": _due_days,
@@ -117,6 +141,7 @@ KEYS: dict[str, Callable[[object], object]] = {
 }
 
 DEFAULTS: dict[str, object] = {
+    "supplier.kind": "company",
     "invoice.number_format": "{year}-{seq:04d}",
     "invoice.due_days": 5,
     "session.max_hours": 24,
@@ -159,7 +184,7 @@ class Config(NamedTuple):
         out: dict[str, object] = {}
         for key in KEYS:
             if key.startswith("supplier."):
-                out[key.split(".", 1)[1]] = self.values.get(key)
+                out[key.split(".", 1)[1]] = self.get(key)
         out["consultant"] = self.values.get("consultant.name")
         return out
 
@@ -176,10 +201,19 @@ def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, object]:
 
 
 def cross_check(values: dict[str, object]) -> list[str]:
-    """Problems between keys: accounts' control keys against the BIK."""
+    """Problems between keys: accounts' control keys against the BIK; the INN, KPP and
+    OGRN against the supplier's kind (an entrepreneur has no KPP)."""
     from kvsupport.core import requisites
 
-    problems = []
+    problems = [
+        f"supplier.{field}: {message}"
+        for field, message in requisites.kind_problems(
+            str(values.get("supplier.kind", "company")),
+            values.get("supplier.inn"),
+            values.get("supplier.kpp"),
+            values.get("supplier.ogrn"),
+        )
+    ]
     bik = values.get("supplier.bik")
     if isinstance(bik, str):
         for key, check in (
@@ -226,17 +260,35 @@ def load_config(path: Path) -> Config:
 
 def set_value(config: Config, key: str, value: str) -> Config:
     """A config with ``key`` set to ``value`` (checked), written to its file."""
-    check = KEYS.get(key)
-    if check is None:
-        raise InvalidValue(f"unknown config key '{key}'", hint=f"known keys: {', '.join(KEYS)}")
-    try:
-        checked = check(value)
-    except InvalidValue as exc:
-        raise InvalidValue(f"{key}: {exc.message}", hint=exc.hint) from None
-    values = {**config.values, key: checked}
+    return set_values(config, [(key, value)])
+
+
+def set_values(config: Config, pairs: Sequence[tuple[str, str]]) -> Config:
+    """A config with every ``(key, value)`` of ``pairs`` set (``""`` removes the key),
+    checked together and written once: a bank change (BIK, account and correspondent
+    account) passes only as a whole, and a refusal writes nothing."""
+    values = dict(config.values)
+    seen: set[str] = set()
+    for key, value in pairs:
+        check = KEYS.get(key)
+        if check is None:
+            raise InvalidValue(f"unknown config key '{key}'", hint=f"known keys: {', '.join(KEYS)}")
+        if key in seen:
+            raise InvalidValue(_("{key} is given twice").format(key=key))
+        seen.add(key)
+        if value == "":
+            values.pop(key, None)
+            continue
+        try:
+            values[key] = check(value)
+        except InvalidValue as exc:
+            raise InvalidValue(f"{key}: {exc.message}", hint=exc.hint) from None
     problems = cross_check(values)
     if problems:
-        raise InvalidValue(problems[0])
+        hint = None
+        if len(pairs) == 1 and len(problems) == 1:
+            hint = _("set related keys in one command: kvsupport config set KEY VALUE KEY VALUE …")
+        raise InvalidValue(problems[0], hint=hint)
     save_config(config.path, values)
     return Config(config.path, values)
 
