@@ -121,6 +121,7 @@ def test_demo_leaves_the_users_ledger_alone(
     assert run("session", "list", "--all", "--format", "json").stdout == "[]\n"
 
 
+@pytest.mark.file_ledger
 def test_demo_creates_no_ledger_where_none_was(
     run: Runner, isolated_files: Path, tmpdir_env: dict[str, str]
 ) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_testkit import Result, Runner, assert_refused, snapshot
+from cli_testkit import Result, Runner, assert_refused, install_ledger, snapshot
 
 from conftest import ROMASHKA, build_ledger
 
@@ -113,10 +113,9 @@ def config(isolated_files: Path, supplier_bytes: bytes) -> Path:
 
 
 @pytest.fixture
-def october(config: Path, october_ledger: Path) -> list[Path]:
+def october(config: Path, october_ledger: Path, ledger_dir: Path) -> list[Path]:
     """This test's ledger (a copy of ``october_ledger``) and config: what a refusal must leave."""
-    ledger_dir = Path(os.environ["KVSUPPORT_LEDGER"]).parent
-    shutil.copytree(october_ledger, ledger_dir, dirs_exist_ok=True)
+    install_ledger(october_ledger, ledger_dir)
     return [ledger_dir, config]
 
 
