@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -19,6 +18,7 @@ import pytest
 from cli_testkit import Result, Runner, assert_refused, install_ledger, snapshot
 
 from conftest import ROMASHKA, build_ledger
+from toolkit import need
 
 SUPPLIER = {
     "timezone": "Europe/Moscow",
@@ -289,8 +289,8 @@ def test_without_bank_requisites_no_code_and_a_warning(
 def test_the_code_on_the_printed_pdf_pays_this_invoice(
     run: Runner, october: list[Path], tmp_path: Path
 ) -> None:
-    if shutil.which("pdftoppm") is None or shutil.which("zbarimg") is None:
-        pytest.skip("pdftoppm (poppler-utils) or zbarimg (zbar-tools) is not installed")
+    need("pdftoppm", package="poppler-utils")
+    need("zbarimg", package="zbar-tools")
     issue(run)
     pdf = tmp_path / "invoice.pdf"
     ok(run("invoice", "show", "2026-0001", "--format", "pdf", "-o", str(pdf)))

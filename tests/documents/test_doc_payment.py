@@ -4,7 +4,6 @@ of the code drawn in the PDF, read back as a bank app would."""
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from decimal import Decimal
@@ -19,6 +18,7 @@ from kvsupport.documents.layout import document
 from kvsupport.documents.payment import fields, missing_requisites, payload, purpose
 from kvsupport.documents.pdf import render_pdf
 from kvsupport.documents.qr import svg_document
+from toolkit import need
 
 INVOICE = make_invoice()
 
@@ -150,8 +150,8 @@ def test_the_pdf_draws_the_code_as_vectors_not_an_image() -> None:
 
 def _decode(pdf: bytes, tmp_path: Path) -> str:
     """The QR code on the PDF's first page, as ``zbarimg`` reads it from a 200 dpi scan."""
-    if shutil.which("pdftoppm") is None or shutil.which("zbarimg") is None:
-        pytest.skip("pdftoppm (poppler-utils) or zbarimg (zbar-tools) is not installed")
+    need("pdftoppm", package="poppler-utils")
+    need("zbarimg", package="zbar-tools")
     (tmp_path / "invoice.pdf").write_bytes(pdf)
     subprocess.run(
         [

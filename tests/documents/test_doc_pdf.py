@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -12,14 +11,14 @@ from doc_sample import make_invoice
 from kvsupport.documents.layout import document
 from kvsupport.documents.pdf import FONTS, render_pdf
 from kvsupport.documents.render import render
+from toolkit import need
 
 INVOICE = make_invoice()
 
 
 def _text(pdf: bytes, tmp_path: Path) -> str:
     """The PDF's text as ``pdftotext`` extracts it, no-break spaces made plain."""
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+    need("pdftotext", package="poppler-utils")
     path = tmp_path / "doc.pdf"
     path.write_bytes(pdf)
     out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)
@@ -91,8 +90,7 @@ def _pages(pdf: bytes, tmp_path: Path) -> list[str]:
 
 
 def _text_raw(pdf: bytes, tmp_path: Path) -> str:
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+    need("pdftotext", package="poppler-utils")
     path = tmp_path / "doc.pdf"
     path.write_bytes(pdf)
     out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)

@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 from kvsupport.errors import Refused
 from kvsupport.ops.env import Env
-from kvsupport.storage import is_database, open_store
+from kvsupport.storage import initialise, is_database, open_store
 from kvsupport.storage.api import BackupInfo, Backups, Counts, Store
 
 
@@ -28,17 +28,7 @@ def check(env: Env) -> Checked:
 def init(env: Env) -> list[str]:
     """Create the ledger if it is not there (a database: its schema, or the steps of it
     this kvsupport adds); what was done, for the confirmation."""
-    location = env.ledger_location
-    if is_database(location):
-        from kvsupport.storage.postgres.store import initialised
-
-        with initialised(location) as applied:
-            return applied
-    with env.store(write=True) as store:
-        if store.is_empty():
-            store.set_counters(store.counters())  # a change, so the file is written
-            return [store.location]
-        return []
+    return initialise(env.ledger_location)
 
 
 def copy(env: Env, source: str, target: str) -> Counts:
@@ -51,10 +41,7 @@ def copy(env: Env, source: str, target: str) -> Counts:
     if source == target:
         raise Refused("the source and the destination are the same ledger")
     if is_database(target):
-        from kvsupport.storage.postgres.store import initialised
-
-        with initialised(target):
-            pass
+        initialise(target)
     with open_store(source, long_read=True) as src, open_store(target, write=True) as dst:
         if not dst.is_empty():
             raise Refused(

@@ -22,6 +22,21 @@ def is_database(location: str) -> bool:
     return location.startswith(DATABASE_SCHEMES)
 
 
+def initialise(location: str) -> list[str]:
+    """Create the ledger at ``location`` if it is not there: in a database its schema (or
+    the steps of it this kvsupport adds), a file ledger's first file; what was done."""
+    if is_database(location):
+        from kvsupport.storage.postgres.store import initialised
+
+        with initialised(location) as applied:
+            return applied
+    with open_store(location, write=True) as store:
+        if store.is_empty():
+            store.set_counters(store.counters())  # a change, so the file is written
+            return [store.location]
+        return []
+
+
 @contextmanager
 def open_store(
     location: str,
