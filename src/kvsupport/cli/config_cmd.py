@@ -46,10 +46,10 @@ def config_set(
     """
     env = env_of(ctx)
     if value == "":
-        unset_value(env.config, key)
+        unset_value(env.config_path, key)
         say(env, f"removed {key} from {env.config_path}")
         return
-    config = set_value(env.config, key, value)
+    config = set_value(env.config_path, key, value)
     say(env, f"{key} = {config.get(key)} ({env.config_path})")
 
 
