@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from kvsupport.core.spreadsheet import QUOTE, TRIGGERS, formula_safe
 from kvsupport.ops.env import Env
 
 Column = tuple[str, str, str]  # key, header, justify ("left" | "right")
@@ -84,9 +85,7 @@ def stream_batches(
         if header is None:
             header = list(fields or batch[0])
             out.write(_csv_text([header]))
-        out.write(
-            _csv_text([v if type(v) is str else _csv_cell(v) for v in map(row.get, header)] for row in batch)
-        )
+        out.write(_csv_text([_csv_cell(v) for v in map(row.get, header)] for row in batch))
     if header is None and fields:
         out.write(_csv_text([list(fields)]))  # nothing to list: the header alone
 
@@ -205,11 +204,18 @@ def add_column(table: Any, header: str, justify: str, *, fold: bool = False) -> 
 
 
 def _csv_cell(value: Any) -> Any:
+    """A CSV cell: text a spreadsheet will not run as a formula (OWASP, see
+    :mod:`kvsupport.core.spreadsheet`), lists and records as JSON, yes/no."""
+    if type(value) is str:
+        return formula_safe(value) if value[:1] in _CAREFUL else value
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, bool):
         return "yes" if value else "no"
     return "" if value is None else value
+
+
+_CAREFUL = frozenset({*TRIGGERS, QUOTE})  # a cell that starts otherwise is safe as it is
 
 
 def _text_cell(value: Any) -> str:

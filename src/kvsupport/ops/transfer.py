@@ -21,7 +21,9 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from kvsupport.core.billing import local_date
 from kvsupport.core.models import Segment, Session
+from kvsupport.core.spreadsheet import from_formula_safe
 from kvsupport.errors import InvalidValue, KvsupportError, Problems
+from kvsupport.i18n import _
 from kvsupport.ops.env import Env
 from kvsupport.ops.sessions import missing_requirements, month_bounds
 from kvsupport.storage.ledger import Ledger, open_ledger, read_snapshot
@@ -139,25 +141,53 @@ def _records(text: str, fmt: str, source: str) -> Iterator[tuple[str, Any]]:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InvalidValue(f"{source}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
+        except RecursionError:
+            raise InvalidValue(_("{source}: invalid JSON: nested too deeply").format(source=source)) from None
         if not isinstance(data, list):
             raise InvalidValue(f"{source}: expected a JSON array of session rows")
         for i, item in enumerate(data, 1):
             yield f"{source}: item {i}", item
         return
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames:
-        raise InvalidValue(f"{source}: empty CSV (the first line names the columns)")
-    unknown = [c for c in reader.fieldnames if c not in (*COLUMNS, "duration")]
-    if unknown:
+    reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text))
+    try:
+        if not reader.fieldnames:
+            raise InvalidValue(f"{source}: empty CSV (the first line names the columns)")
+        unknown = [c for c in reader.fieldnames if c not in _KNOWN]
+        if unknown:
+            raise InvalidValue(
+                f"{source}: line 1: unknown column {unknown[0]!r}",
+                hint=f"columns: {', '.join(COLUMNS)}, duration",
+            )
+        for raw in reader:
+            if None in raw:
+                yield f"{source}: line {reader.line_num}", _TOO_MANY_CELLS
+                continue
+            # the quote ``export`` put before a cell a spreadsheet would run as a formula
+            yield f"{source}: line {reader.line_num}", {k: from_formula_safe(v) for k, v in raw.items()}
+    except csv.Error as exc:
+        line = reader.line_num + (0 if text.endswith("\n") else 1)
         raise InvalidValue(
-            f"{source}: line 1: unknown column {unknown[0]!r}",
-            hint=f"columns: {', '.join(COLUMNS)}, duration",
-        )
-    for raw in reader:
-        if None in raw:
-            yield f"{source}: line {reader.line_num}", _TOO_MANY_CELLS
-            continue
-        yield f"{source}: line {reader.line_num}", raw
+            _("{source}: line {line}: not readable as CSV: {reason}").format(
+                source=source, line=max(line, 1), reason=exc
+            ),
+            hint=_("nothing was imported"),
+        ) from None
+
+
+_KNOWN = frozenset((*COLUMNS, "duration"))
+
+
+def _delimiter(text: str) -> str:
+    """``;`` when the header reads as known columns only with it (Russian Excel saves
+    «CSV» with semicolons, as the decimal comma takes the comma), else ``,``."""
+    first = text.split("\n", 1)[0]
+    if ";" not in first:
+        return ","
+    by_comma = next(csv.reader([first]), [])
+    by_semicolon = next(csv.reader([first], delimiter=";"), [])
+    if set(by_comma) <= _KNOWN or not set(by_semicolon) <= _KNOWN:
+        return ","
+    return ";"
 
 
 def _segment(env: Env, item: Located) -> Segment:
