@@ -165,10 +165,9 @@ def _records(text: str, fmt: str, source: str) -> Iterator[tuple[str, Any]]:
             # the quote ``export`` put before a cell a spreadsheet would run as a formula
             yield f"{source}: line {reader.line_num}", {k: from_formula_safe(v) for k, v in raw.items()}
     except csv.Error as exc:
-        line = reader.line_num + (0 if text.endswith("\n") else 1)
-        raise InvalidValue(
+        raise InvalidValue(  # the csv reader's own count: DictReader's is one row behind
             _("{source}: line {line}: not readable as CSV: {reason}").format(
-                source=source, line=max(line, 1), reason=exc
+                source=source, line=reader.reader.line_num, reason=exc
             ),
             hint=_("nothing was imported"),
         ) from None
