@@ -21,6 +21,8 @@ CORE_MODULES = [
     "kvsupport.core.words",
     "kvsupport.core.timeinput",
     "kvsupport.core.requisites",
+    "kvsupport.core.spreadsheet",
+    "kvsupport.core.text",
 ]
 NOT_IN_CORE = ["typer", "rich", "click", "pydantic", "kvsupport.storage", "kvsupport.cli", "json"]
 NOT_ON_HOT_PATH = ["typer", "rich", "click", "pydantic"]

@@ -10,23 +10,24 @@ import sys
 from collections.abc import Callable
 from typing import NoReturn
 
+from kvsupport.core.text import printable
 from kvsupport.errors import KvsupportError, Problems
 
 
 def report(message: str, hint: str | None = None) -> None:
     """Print one error (and its hint) to stderr."""
-    sys.stderr.write(f"error: {message}\n")
+    sys.stderr.write(f"error: {printable(message)}\n")
     if hint:
-        sys.stderr.write(f"hint: {hint}\n")
+        sys.stderr.write(f"hint: {printable(hint)}\n")
 
 
 def fail(exc: KvsupportError) -> NoReturn:
     """Report a domain error and exit with its code."""
     if isinstance(exc, Problems):
         for problem in exc.problems:
-            sys.stderr.write(f"error: {problem}\n")
+            sys.stderr.write(f"error: {printable(problem)}\n")
         if exc.hint:
-            sys.stderr.write(f"hint: {exc.hint}\n")
+            sys.stderr.write(f"hint: {printable(exc.hint)}\n")
     else:
         report(exc.message, exc.hint)
     sys.exit(exc.exit_code)

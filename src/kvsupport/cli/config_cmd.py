@@ -8,6 +8,7 @@ import typer
 
 from kvsupport.cli.options import ItemFormat, ItemFormatOpt, env_of
 from kvsupport.cli.output import print_json, say
+from kvsupport.core.text import printable
 from kvsupport.storage.config import DEFAULTS, KEYS, set_value, unset_value
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Supplier requisites and settings.")
@@ -31,7 +32,7 @@ def config_show(ctx: typer.Context, fmt: ItemFormatOpt = ItemFormat.text) -> Non
     for key, value in values.items():
         note = "  (default)" if key not in config.values and key in DEFAULTS else ""
         shown = "" if value is None else value
-        print(f"{key:32} {shown}{note}")
+        print(printable(f"{key:32} {shown}{note}"))
 
 
 @app.command("set")

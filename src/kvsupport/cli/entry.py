@@ -8,10 +8,16 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     """Run kvsupport with ``argv`` (default: the process's arguments); exits."""
-    from kvsupport.cli._errors import guarded
+    from kvsupport.cli._errors import fail, guarded
+    from kvsupport.cli.parse import refuse_control_characters
+    from kvsupport.errors import KvsupportError
 
     _closed_streams_read_and_write_nothing()
     args = sys.argv[1:] if argv is None else argv
+    try:
+        refuse_control_characters(args)  # typed text, for every command, before any is parsed
+    except KvsupportError as exc:
+        fail(exc)
     if not os.environ.get("KVSUPPORT_NO_FAST_PATH"):
         from kvsupport.cli.fast import parse
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from kvsupport.cli import views
 from kvsupport.cli.output import print_json, say, warn
 from kvsupport.cli.parse import moment, text_value
+from kvsupport.core.text import printable
 from kvsupport.ops import sessions
 from kvsupport.ops.env import Env
 from kvsupport.ops.sessions import Details, Outcome
@@ -90,4 +91,4 @@ def status(env: Env, *, fmt: str) -> None:
     if fmt == "json":
         print_json(views.status_record(env, current))
     else:
-        print("\n".join(views.status_lines(env, current)))
+        print(printable("\n".join(views.status_lines(env, current))))

@@ -53,9 +53,11 @@ def render_document(env: Env, invoice: Invoice, *, act: bool, fmt: str) -> bytes
 
 
 def _document(env: Env, invoice: Invoice, act: bool) -> Any:
+    """The document's view model for the terminal, with no control characters in it."""
+    from kvsupport.core.text import printable_fields
     from kvsupport.documents.layout import document
 
-    return document(invoice, act=act, language=env.config.language)
+    return printable_fields(document(invoice, act=act, language=env.config.language))
 
 
 def print_document(env: Env, invoice: Invoice, *, act: bool, out: Any = None) -> None:

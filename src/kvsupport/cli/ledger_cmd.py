@@ -9,6 +9,7 @@ import typer
 
 from kvsupport.cli.options import FormatOpt, ListFormat, env_of
 from kvsupport.cli.output import Column, print_rows, say
+from kvsupport.core.text import printable
 from kvsupport.errors import NotFound
 from kvsupport.storage.ledger import open_ledger
 from kvsupport.storage.ledger_files import LedgerFiles, list_backups
@@ -41,7 +42,7 @@ def ledger_check(ctx: typer.Context) -> None:
         problems = ledger.check()
         counts = ledger.counts()
     for problem in problems[:SHOWN_PROBLEMS]:
-        sys.stderr.write(f"error: {problem}\n")
+        sys.stderr.write(f"error: {printable(problem)}\n")
     if len(problems) > SHOWN_PROBLEMS:
         sys.stderr.write(f"hint: {len(problems) - SHOWN_PROBLEMS} more problems not shown\n")
     if problems:

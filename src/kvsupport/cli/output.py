@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from kvsupport.core.spreadsheet import QUOTE, TRIGGERS, formula_safe
+from kvsupport.core.text import printable
 from kvsupport.ops.env import Env
 
 Column = tuple[str, str, str]  # key, header, justify ("left" | "right")
@@ -21,12 +23,12 @@ Column = tuple[str, str, str]  # key, header, justify ("left" | "right")
 def say(env: Env, message: str) -> None:
     """A confirmation on stderr (silenced by ``--quiet``)."""
     if not env.quiet:
-        sys.stderr.write(message + "\n")
+        sys.stderr.write(printable(message) + "\n")
 
 
 def warn(message: str) -> None:
     """A warning on stderr."""
-    sys.stderr.write(f"warning: {message}\n")
+    sys.stderr.write(f"warning: {printable(message)}\n")
 
 
 def print_json(data: Any) -> None:
@@ -40,7 +42,7 @@ def print_json(data: Any) -> None:
         stream_rows(data, "json")
         return
     if not isinstance(data, dict) or not data:
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
         return
     fields = []
     for key, value in data.items():
@@ -49,7 +51,18 @@ def print_json(data: Any) -> None:
         else:  # JSON text has no raw newline inside a string: re-indenting is safe
             text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
         fields.append(f"  {json.dumps(key, ensure_ascii=False)}: {text}")
-    sys.stdout.write("{\n" + ",\n".join(fields) + "\n}\n")
+    sys.stdout.write(json_text("{\n" + ",\n".join(fields) + "\n}\n"))
+
+
+_C1 = re.compile("[\x7f-\x9f]")
+
+
+def json_text(text: str) -> str:
+    """JSON text with DEL and the C1 controls escaped (``json`` escapes only U+0000-U+001F;
+    a terminal may obey a raw U+009B): the same JSON, nothing raw for a terminal to run."""
+    if _C1.search(text) is None:
+        return text
+    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def stream_rows(rows: Iterable[dict[str, Any]], fmt: str, fields: Sequence[str] | None = None) -> None:
@@ -74,7 +87,7 @@ def stream_batches(
         sep = "[\n  "
         for batch in batches:
             if batch:
-                out.write(sep + _json_items(batch))
+                out.write(sep + json_text(_json_items(batch)))
                 sep = ",\n  "
         out.write("[]\n" if sep.startswith("[") else "\n]\n")
         return
@@ -104,7 +117,7 @@ def _csv_text(rows: Iterable[list[Any]]) -> str:
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL).writerows(rows)
         text = buffer.getvalue()
-    return text
+    return printable(text)  # cells keep their newlines and tabs, lose other control characters
 
 
 _BATCH = 1000
@@ -167,7 +180,7 @@ def print_rows(
         stream_rows(rows, fmt, fields or (list(rows[0]) if rows else [c[0] for c in columns]))
         return
     if not rows:
-        sys.stderr.write(empty + "\n")
+        sys.stderr.write(printable(empty) + "\n")
         return
     from rich.table import Table
 
@@ -225,4 +238,4 @@ def _text_cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "yes" if value else ""
-    return escape(str(value))
+    return escape(printable(str(value)))

@@ -29,6 +29,7 @@ from kvsupport.cli.options import (
 from kvsupport.cli.output import Column, print_json, print_rows, say
 from kvsupport.cli.parse import duration as parse_duration
 from kvsupport.cli.parse import moment, month, text_value
+from kvsupport.core.text import printable
 from kvsupport.errors import InvalidValue
 from kvsupport.ops import sessions
 
@@ -211,7 +212,7 @@ def session_show(
         record["explanation"] = views.explain_record(charge)
         print_json(record)
     else:
-        print("\n".join(views.explain_lines(env, session, charge)))
+        print(printable("\n".join(views.explain_lines(env, session, charge))))
 
 
 @app.command("edit")

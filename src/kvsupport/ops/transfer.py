@@ -15,13 +15,14 @@ import io
 import json
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from kvsupport.core.billing import local_date
 from kvsupport.core.models import Segment, Session
 from kvsupport.core.spreadsheet import from_formula_safe
+from kvsupport.core.text import control_character
 from kvsupport.errors import InvalidValue, KvsupportError, Problems
 from kvsupport.i18n import _
 from kvsupport.ops.env import Env
@@ -42,6 +43,7 @@ COLUMNS = [
     "allow_overlap",
 ]
 MAX_REPORTED = 50
+T = TypeVar("T")
 
 
 class Row(BaseModel):
@@ -67,6 +69,17 @@ class Row(BaseModel):
     def _blank_is_none(cls, value: object) -> object:
         return None if value == "" else value
 
+    @field_validator("client", "service", "start", "end", "duration", "phone", "consent", "id")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        return _typed(value, multiline=False)
+
+    @field_validator("problem", "note", mode="before")
+    @classmethod
+    def _lines(cls, value: object) -> object:
+        # Excel and Windows end the lines inside a cell with CRLF: kept as newlines
+        return _typed(value.replace("\r\n", "\n"), multiline=True) if isinstance(value, str) else value
+
     @field_validator("id", mode="before")
     @classmethod
     def _id_as_text(cls, value: object) -> object:
@@ -88,6 +101,15 @@ class Row(BaseModel):
                 return False
             raise ValueError("use yes or no")
         return value
+
+
+def _typed(value: T, *, multiline: bool) -> T:
+    """Refuse a control character in an imported value, as on the command line."""
+    if isinstance(value, str):
+        found = control_character(value, multiline=multiline)
+        if found is not None:
+            raise ValueError(_("a control character ({char}) is not allowed").format(char=found))
+    return value
 
 
 _TOO_MANY_CELLS = object()  # a CSV row longer than its header
@@ -131,7 +153,9 @@ def read_rows(text: str, fmt: str, source: str) -> tuple[list[Located], list[str
         except ValidationError as exc:
             for err in exc.errors():
                 field = ".".join(str(p) for p in err["loc"]) or "row"
-                problems.append(f"{where}: {field}: {err['msg'].lower()}")
+                ours = err["type"] == "value_error"  # a ValueError of a validator here: its words
+                message = str(err["ctx"]["error"]) if ours else err["msg"].lower()
+                problems.append(f"{where}: {field}: {message}")
     return rows, problems
 
 

@@ -22,6 +22,11 @@ from kvsupport.i18n import _
 def _text(value: object) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidValue("must be non-empty text")
+    from kvsupport.core.text import control_character
+
+    found = control_character(value.strip())
+    if found is not None:
+        raise InvalidValue(_("a control character ({char}) is not allowed").format(char=found))
     return value.strip()
 
 
