@@ -12,22 +12,29 @@ from typing import NoReturn
 
 from kvsupport.core.text import printable
 from kvsupport.errors import KvsupportError, Problems
+from kvsupport.i18n import _
+
+
+def to_stderr(text: str) -> None:
+    """Write ``text`` to stderr; a stderr that cannot take it (``2>/dev/full``, a closed
+    pipe) loses the message, never the command's outcome or its exit code."""
+    try:
+        sys.stderr.write(text)
+        sys.stderr.flush()
+    except OSError:
+        pass
 
 
 def report(message: str, hint: str | None = None) -> None:
     """Print one error (and its hint) to stderr."""
-    sys.stderr.write(f"error: {printable(message)}\n")
-    if hint:
-        sys.stderr.write(f"hint: {printable(hint)}\n")
+    to_stderr(f"error: {printable(message)}\n" + (f"hint: {printable(hint)}\n" if hint else ""))
 
 
 def fail(exc: KvsupportError) -> NoReturn:
     """Report a domain error and exit with its code."""
     if isinstance(exc, Problems):
-        for problem in exc.problems:
-            sys.stderr.write(f"error: {printable(problem)}\n")
-        if exc.hint:
-            sys.stderr.write(f"hint: {printable(exc.hint)}\n")
+        lines = "".join(f"error: {printable(problem)}\n" for problem in exc.problems)
+        to_stderr(lines + (f"hint: {printable(exc.hint)}\n" if exc.hint else ""))
     else:
         report(exc.message, exc.hint)
     sys.exit(exc.exit_code)
@@ -36,18 +43,24 @@ def fail(exc: KvsupportError) -> NoReturn:
 def guarded(run: Callable[[], object], *, click: bool = True) -> NoReturn:
     """Run a front end, translating every expected failure; exit with its code.
 
-    ``click=False`` (the fast path) keeps Typer unimported.
+    ``click=False`` (the fast path) keeps Typer unimported. Output that cannot be
+    written (``> /dev/full``, a full disk) is one ``error:`` line and exit 1; it is
+    flushed here, before the exit, so that it cannot fail after the exit code is set.
     """
     try:
         result = run()
+        sys.stdout.flush()
     except KvsupportError as exc:
         fail(exc)
     except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
+        to_stderr("interrupted\n")
         sys.exit(130)
     except BrokenPipeError:
         _quiet_stdout()
         sys.exit(1)
+    except OSError as exc:
+        _quiet_stdout()
+        _os_error(exc)
     except Exception as exc:
         if click:
             _click_error(exc)
@@ -55,12 +68,30 @@ def guarded(run: Callable[[], object], *, click: bool = True) -> NoReturn:
     sys.exit(result if isinstance(result, int) else 0)
 
 
+def _os_error(exc: OSError) -> NoReturn:
+    """An operating-system failure no layer below turned into a message: the output
+    (no file name) or a file (named). Exit 1."""
+    reason = exc.strerror or str(exc)
+    if exc.filename is None:
+        report(
+            _("cannot write the output: {reason}").format(reason=reason),
+            _("what the command stored is stored; only what it printed was lost"),
+        )
+    else:
+        report(_("{path}: {reason}").format(path=exc.filename, reason=reason))
+    sys.exit(1)
+
+
 def _quiet_stdout() -> None:
-    """After a closed pipe (``| head``), drop what is left instead of a traceback."""
+    """After a closed pipe (``| head``) or a full disk, drop what is left instead of a
+    traceback when Python flushes stdout at exit."""
     import os
 
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _click_error(exc: Exception) -> None:
@@ -82,5 +113,5 @@ def _click_error(exc: Exception) -> None:
         report(exc.format_message(), hint)
         sys.exit(exc.exit_code)
     if isinstance(exc, typer.Abort):
-        sys.stderr.write("interrupted\n")
+        to_stderr("interrupted\n")
         sys.exit(130)

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from kvsupport.cli._errors import to_stderr
 from kvsupport.core.spreadsheet import QUOTE, TRIGGERS, formula_safe
 from kvsupport.core.text import printable
 from kvsupport.ops.env import Env
@@ -21,14 +22,15 @@ Column = tuple[str, str, str]  # key, header, justify ("left" | "right")
 
 
 def say(env: Env, message: str) -> None:
-    """A confirmation on stderr (silenced by ``--quiet``)."""
+    """A confirmation on stderr (silenced by ``--quiet``). A stderr that cannot take it
+    (``2>/dev/full``) loses the line, not the command: the change is stored already."""
     if not env.quiet:
-        sys.stderr.write(printable(message) + "\n")
+        to_stderr(printable(message) + "\n")
 
 
 def warn(message: str) -> None:
-    """A warning on stderr."""
-    sys.stderr.write(f"warning: {printable(message)}\n")
+    """A warning on stderr (lost, like :func:`say`, when stderr cannot take it)."""
+    to_stderr(f"warning: {printable(message)}\n")
 
 
 def print_json(data: Any) -> None:
