@@ -35,7 +35,9 @@ def config_show(ctx: typer.Context, fmt: ItemFormatOpt = ItemFormat.text) -> Non
         print(printable(f"{key:32} {shown}{note}"))
 
 
-@app.command("set")
+# A value may start with "-" (``config set invoice.due_days -1`` must say why -1 is wrong,
+# not "No such option: -1"): unknown options reach the command as its VALUE.
+@app.command("set", context_settings={"ignore_unknown_options": True})
 def config_set(
     ctx: typer.Context,
     key: KeyArg,

@@ -64,9 +64,9 @@ def start(
     finish(env, outcome, views.started(env, outcome), fmt)
 
 
-def stop(env: Env, *, at: str | None, note: str | None, fmt: str) -> None:
+def stop(env: Env, *, at: str | None, note: str | None, fmt: str, allow_long: bool = False) -> None:
     """``session stop``."""
-    outcome = sessions.stop(env, moment(env, at), text_value("--note", note))
+    outcome = sessions.stop(env, moment(env, at), text_value("--note", note), allow_long=allow_long)
     finish(env, outcome, views.stopped(env, outcome), fmt)
 
 

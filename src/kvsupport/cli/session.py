@@ -50,6 +50,10 @@ BackupOpt = Annotated[
 OrderOpt = Annotated[int | None, typer.Option("--order", help="Start the scheduled order N.")]
 NoteOpt = Annotated[str | None, typer.Option(help="A note for the record.", callback=check_text)]
 OverlapOpt = Annotated[bool, typer.Option("--allow-overlap", help="Allow overlapping another session.")]
+LongOpt = Annotated[
+    bool,
+    typer.Option("--allow-long", help="Allow a session longer than config session.max_hours (24 h)."),
+]
 
 
 @app.command("start")
@@ -81,13 +85,17 @@ def session_start(
 
 @app.command("stop")
 def session_stop(
-    ctx: typer.Context, at: AtOpt = None, note: NoteOpt = None, fmt: ItemFormatOpt = ItemFormat.text
+    ctx: typer.Context,
+    at: AtOpt = None,
+    note: NoteOpt = None,
+    allow_long: LongOpt = False,
+    fmt: ItemFormatOpt = ItemFormat.text,
 ) -> None:
     """Stop the running session and show its charge.
 
     Example: kvsupport session stop --at 11:05 --note "пересчитали пени"
     """
-    hot.stop(env_of(ctx), at=at, note=note, fmt=fmt.value)
+    hot.stop(env_of(ctx), at=at, note=note, fmt=fmt.value, allow_long=allow_long)
 
 
 @app.command("resume")
@@ -138,6 +146,7 @@ def session_add(
     backup_confirmed: BackupOpt = False,
     note: NoteOpt = None,
     allow_overlap: OverlapOpt = False,
+    allow_long: LongOpt = False,
     fmt: ItemFormatOpt = ItemFormat.text,
 ) -> None:
     """Log a past session with --end or --duration.
@@ -150,7 +159,9 @@ def session_add(
     begin = moment(env, start)
     finish_at = begin + parse_duration(duration) if duration is not None else moment(env, end)
     info = details(problem, phone, consent, backup_confirmed, note=note)
-    outcome = sessions.add(env, client, service, begin, finish_at, info, allow_overlap=allow_overlap)
+    outcome = sessions.add(
+        env, client, service, begin, finish_at, info, allow_overlap=allow_overlap, allow_long=allow_long
+    )
     assert outcome.charge is not None
     message = f"added session {outcome.session.id}: {views.charge_line(outcome.charge)}"
     finish(env, outcome, message, fmt.value)
@@ -247,6 +258,7 @@ def session_edit(
             show_default=False,
         ),
     ] = None,
+    allow_long: LongOpt = False,
     fmt: ItemFormatOpt = ItemFormat.text,
 ) -> None:
     """Fix a session that is not on an invoice.
@@ -280,7 +292,13 @@ def session_edit(
     if not changes and start_at is None and end_at is None and allow_overlap is None:
         raise InvalidValue("nothing to change", hint="see 'kvsupport session edit --help'")
     outcome = sessions.edit(
-        env, session_id, changes, start_at=start_at, end_at=end_at, allow_overlap=allow_overlap
+        env,
+        session_id,
+        changes,
+        start_at=start_at,
+        end_at=end_at,
+        allow_overlap=allow_overlap,
+        allow_long=allow_long,
     )
     tail = f": {views.charge_line(outcome.charge)}" if outcome.charge else ""
     finish(env, outcome, f"edited session {session_id}{tail}", fmt.value)

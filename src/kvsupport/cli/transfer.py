@@ -30,6 +30,10 @@ def import_sessions(
     ctx: typer.Context,
     file: Annotated[str, typer.Argument(metavar="FILE|-", help="A file, or - for stdin.")],
     fmt: FileFormat = None,
+    allow_long: Annotated[
+        bool,
+        typer.Option("--allow-long", help="Allow sessions longer than config session.max_hours (24 h)."),
+    ] = False,
 ) -> None:
     """Import sessions; every row is checked first and nothing is stored if one is bad.
 
@@ -65,7 +69,7 @@ def import_sessions(
         except NotUtf8 as exc:
             raise InvalidValue(f"{source}: {exc.message}", hint=exc.hint) from None
 
-    stored = transfer.import_sessions(env, read, chosen, source)
+    stored = transfer.import_sessions(env, read, chosen, source, allow_long=allow_long)
     say(env, f"imported {stored} session(s) from {source}")
 
 

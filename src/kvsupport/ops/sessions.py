@@ -8,6 +8,7 @@ from typing import NamedTuple
 from kvsupport.core.billing import Charge, charge_for, local_date, local_midnight
 from kvsupport.core.models import Client, Order, Segment, Service, Session
 from kvsupport.errors import InvalidValue, Refused
+from kvsupport.i18n import _
 from kvsupport.ops.env import Env
 from kvsupport.storage.ledger import Ledger, open_ledger
 
@@ -45,20 +46,47 @@ class Outcome(NamedTuple):
 
 def missing_requirements(service: Service, session: Session, client: Client) -> list[str]:
     """What ``service.requires`` lacks for ``session`` (the client's phone counts)."""
-    have = {
-        "problem": bool(session.problem),
-        "phone": bool(session.phone or client.phone),
-        "consent": bool(session.consent),
+    have = {  # text of spaces alone says nothing: it is not on record
+        "problem": bool(session.problem and session.problem.strip()),
+        "phone": bool((session.phone or client.phone or "").strip()),
+        "consent": bool(session.consent and session.consent.strip()),
         "backup_confirmed": session.backup_confirmed,
     }
     return [item for item in service.requires if not have.get(item, False)]
+
+
+def length_problem(env: Env, session: Session) -> str | None:
+    """Why ``session`` is implausibly long (worked time over config ``session.max_hours``,
+    default 24: a mistyped ``--duration 10000h`` would bill 13 million), or ``None``."""
+    limit = int(str(env.config.get("session.max_hours")))
+    worked = sum((seg.end - seg.start for seg in session.segments if seg.end is not None), timedelta())
+    if worked <= timedelta(hours=limit):
+        return None
+    return _("would last {worked}, longer than {limit} h (config session.max_hours)").format(
+        worked=_hours(worked), limit=limit
+    )
+
+
+def check_length(env: Env, session: Session, *, allow_long: bool) -> None:
+    """Refuse a session longer than the limit unless ``allow_long`` (see :func:`length_problem`)."""
+    problem = None if allow_long else length_problem(env, session)
+    if problem is not None:
+        raise Refused(
+            (_("session {id} {problem}") if session.id else _("the session {problem}")).format(
+                id=session.id, problem=problem
+            ),
+            hint=_(
+                "check the times; if it really lasted that long, pass --allow-long "
+                "(or raise the limit: kvsupport config set session.max_hours N)"
+            ),
+        )
 
 
 def check_rules(env: Env, ledger: Ledger, session: Session, *, allow_overlap: bool) -> list[str]:
     """Refuse a session that breaks SPEC §3.1, §3.6 or §6; return warnings."""
     client = ledger.client(session.client)
     on = local_date(session.started_at, env.tz)
-    _, service = env.tariffs.service_on(session.service, on)
+    _version, service = env.tariffs.service_on(session.service, on)
     missing = missing_requirements(service, session, client)
     if missing:
         raise Refused(
@@ -179,8 +207,8 @@ def start(
         return Outcome(session, so_far, ledger.client(client), warnings)
 
 
-def stop(env: Env, at: datetime, note: str | None = None) -> Outcome:
-    """End the running session at ``at``."""
+def stop(env: Env, at: datetime, note: str | None = None, *, allow_long: bool = False) -> Outcome:
+    """End the running session at ``at`` (refused over the length limit unless ``allow_long``)."""
     _not_future(env, at, "stop")
     with open_ledger(env.ledger_path, write=True) as ledger:
         running = ledger.running()
@@ -194,6 +222,7 @@ def stop(env: Env, at: datetime, note: str | None = None) -> Outcome:
             )
         segments = (*running.segments[:-1], Segment(last.start, at))
         session = running.with_changes(segments=segments, note=note or running.note)
+        check_length(env, session, allow_long=allow_long)
         ledger.put_session(session)
         warnings = []
         if at - last.start > LONG_SESSION:
@@ -297,8 +326,9 @@ def add(
     details: Details,
     *,
     allow_overlap: bool = False,
+    allow_long: bool = False,
 ) -> Outcome:
-    """Log a past session."""
+    """Log a past session (refused over the length limit unless ``allow_long``)."""
     if end_at <= start_at:
         raise InvalidValue("the end must be after the start")
     _not_future(env, end_at, "end")
@@ -311,6 +341,7 @@ def add(
             allow_overlap=allow_overlap,
             **details._asdict(),
         )
+        check_length(env, draft, allow_long=allow_long)
         warnings = check_rules(env, ledger, draft, allow_overlap=allow_overlap)
         session = draft.with_changes(id=ledger.new_session_id())
         ledger.put_session(session)
@@ -325,8 +356,10 @@ def edit(
     start_at: datetime | None = None,
     end_at: datetime | None = None,
     allow_overlap: bool | None = None,
+    allow_long: bool = False,
 ) -> Outcome:
-    """Change a session that is not on an invoice."""
+    """Change a session that is not on an invoice (new times: within the length limit
+    unless ``allow_long``)."""
     with open_ledger(env.ledger_path, write=True) as ledger:
         session = ledger.session(session_id)
         _editable(session, "edited")
@@ -349,6 +382,8 @@ def edit(
         if allow_overlap is not None:
             changes["allow_overlap"] = allow_overlap
         edited = session.with_changes(segments=tuple(segments), **changes)
+        if start_at is not None or end_at is not None:
+            check_length(env, edited, allow_long=allow_long)
         if "client" in changes:
             ledger.client(edited.client)
         warnings = check_rules(env, ledger, edited, allow_overlap=edited.allow_overlap)

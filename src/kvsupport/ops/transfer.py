@@ -26,7 +26,7 @@ from kvsupport.core.text import control_character
 from kvsupport.errors import InvalidValue, KvsupportError, Problems
 from kvsupport.i18n import _
 from kvsupport.ops.env import Env
-from kvsupport.ops.sessions import missing_requirements, month_bounds
+from kvsupport.ops.sessions import length_problem, missing_requirements, month_bounds
 from kvsupport.storage.ledger import Ledger, open_ledger, read_snapshot
 
 COLUMNS = [
@@ -232,8 +232,11 @@ def _segment(env: Env, item: Located) -> Segment:
     return Segment(start, end)
 
 
-def build_sessions(env: Env, ledger: Ledger, rows: list[Located]) -> tuple[list[Session], list[str]]:
-    """Sessions from rows (segments joined by ``id``), checked against the ledger."""
+def build_sessions(
+    env: Env, ledger: Ledger, rows: list[Located], *, allow_long: bool = False
+) -> tuple[list[Session], list[str]]:
+    """Sessions from rows (segments joined by ``id``), checked against the ledger; one over
+    the length limit (config ``session.max_hours``) is a problem unless ``allow_long``."""
     problems: list[str] = []
     groups: dict[str, list[tuple[Located, Segment]]] = {}
     for n, item in enumerate(rows):
@@ -265,7 +268,7 @@ def build_sessions(env: Env, ledger: Ledger, rows: list[Located]) -> tuple[list[
             note=row.note,
             allow_overlap=row.allow_overlap,
         )
-        problem = _rule_problem(env, ledger, session)
+        problem = _rule_problem(env, ledger, session, allow_long=allow_long)
         if problem:
             problems.append(f"{first.where}: {problem}")
         else:
@@ -275,12 +278,16 @@ def build_sessions(env: Env, ledger: Ledger, rows: list[Located]) -> tuple[list[
     return sessions, problems
 
 
-def _rule_problem(env: Env, ledger: Ledger, session: Session) -> str | None:
+def _rule_problem(env: Env, ledger: Ledger, session: Session, *, allow_long: bool = False) -> str | None:
+    if not allow_long:
+        too_long = length_problem(env, session)
+        if too_long is not None:
+            return _("the session {problem}; import --allow-long takes it").format(problem=too_long)
     client = ledger.clients().get(session.client)
     if client is None:
         return f"unknown client '{session.client}'"
     try:
-        _, service = env.tariffs.service_on(session.service, local_date(session.started_at, env.tz))
+        _version, service = env.tariffs.service_on(session.service, local_date(session.started_at, env.tz))
     except KvsupportError as exc:
         return exc.message
     missing = missing_requirements(service, session, client)
@@ -330,7 +337,9 @@ def _label(env: Env, new: list[Session], name: str) -> str:
     return f"stored {name}"
 
 
-def import_sessions(env: Env, read: Callable[[], str], fmt: str, source: str) -> int:
+def import_sessions(
+    env: Env, read: Callable[[], str], fmt: str, source: str, *, allow_long: bool = False
+) -> int:
     """Store every session of the text that ``read`` returns, or none: each problem is
     reported with its line. Returns how many were stored.
 
@@ -339,7 +348,7 @@ def import_sessions(env: Env, read: Callable[[], str], fmt: str, source: str) ->
     """
     rows, problems = read_rows(read(), fmt, source)
     with open_ledger(env.ledger_path, write=True) as ledger:
-        sessions, more = build_sessions(env, ledger, rows)
+        sessions, more = build_sessions(env, ledger, rows, allow_long=allow_long)
         del rows
         problems += more
         if problems:

@@ -60,6 +60,14 @@ def _due_days(value: object) -> int:
     return value
 
 
+def _max_hours(value: object) -> int:
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 8760:
+        raise InvalidValue(_("must be a whole number of hours, 1-8760"))
+    return value
+
+
 def _timezone(value: object) -> str:
     text = _text(value)
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -108,6 +116,7 @@ KEYS: dict[str, Callable[[object], object]] = {
     "consultant.name": _text,
     "invoice.number_format": _number_format,
     "invoice.due_days": _due_days,
+    "session.max_hours": _max_hours,
     "timezone": _timezone,
     "documents.language": _language,
 }
@@ -115,6 +124,7 @@ KEYS: dict[str, Callable[[object], object]] = {
 DEFAULTS: dict[str, object] = {
     "invoice.number_format": "{year}-{seq:04d}",
     "invoice.due_days": 5,
+    "session.max_hours": 24,
     "documents.language": "ru",
 }
 
