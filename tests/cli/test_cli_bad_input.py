@@ -55,7 +55,11 @@ def test_editing_times_is_held_to_the_limit(run: Runner, romashka: str) -> None:
 
 
 def test_import_of_a_too_long_session_names_the_line(run: Runner, romashka: str) -> None:
-    text = "client,service,start,duration\nromashka,line,2026-10-01 10:00,15m\nromashka,line,2025-01-01 10:00,10000h\n"
+    text = (
+        "client,service,start,duration\n"
+        "romashka,line,2026-10-01 10:00,15m\n"
+        "romashka,line,2025-01-01 10:00,10000h\n"
+    )
     result = run("import", "-", "--format", "csv", stdin=text)
     assert_refused(result, 2, "stdin: line 3", "longer than 24 h")
     assert stored(run) == []
@@ -119,5 +123,6 @@ def test_no_message_says_a_int(run: Runner, romashka: str, ledger_dir: Path) -> 
     part.write_text(broken, "utf-8")
     result = run("client", "show", "romashka")
     assert result.code == 1
-    assert " a int" not in result.stderr and " a str" not in result.stderr
+    assert " a int" not in result.stderr
+    assert " a str" not in result.stderr
     assert "must be text" in result.stderr
