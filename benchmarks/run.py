@@ -71,7 +71,7 @@ def generate(directory: Path, size: int) -> Path:
     from kvsupport.ops import invoices
     from kvsupport.ops.env import Env
     from kvsupport.storage.config import save_config
-    from kvsupport.storage.ledger import open_ledger
+    from kvsupport.storage.jsonfiles.store import open_ledger
 
     rng = random.Random(size)
     ledger_path = directory / "ledger.json"
@@ -120,7 +120,7 @@ def generate(directory: Path, size: int) -> Path:
     with open_ledger(ledger_path, write=True) as ledger:
         for n, invoice in enumerate(ledger.invoices()):
             if n % UNPAID_EVERY and invoice.date < last:
-                ledger.put_invoice(invoice.with_changes(status="paid", paid_on=invoice.date + timedelta(14)))
+                ledger.put_invoice(invoice._replace(status="paid", paid_on=invoice.date + timedelta(14)))
     return directory
 
 
@@ -259,7 +259,7 @@ def bench_import(rows: int, runs: int, work: Path) -> Timing:
     csv_file = work / "sessions.csv"
     csv_file.write_text(csv_text, "utf-8")
     target = work / "import-target"
-    from kvsupport.storage.ledger import open_ledger
+    from kvsupport.storage.jsonfiles.store import open_ledger
 
     def fresh() -> None:
         shutil.rmtree(target, ignore_errors=True)
@@ -270,7 +270,7 @@ def bench_import(rows: int, runs: int, work: Path) -> Timing:
             open_ledger(target / "ledger.json", write=True) as dst,
         ):
             for client in src.clients().values():
-                dst.put_client(client.with_changes(fees_charged={}))
+                dst.put_client(client._replace(fees_charged={}))
 
     wall, rss, base = [], [], []
     for _ in range(runs):

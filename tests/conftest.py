@@ -8,6 +8,14 @@ from pathlib import Path
 import pytest
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The ``process`` marker: a test of what only a real process shows (``-m 'not process'`` skips them)."""
+    config.addinivalue_line(
+        "markers",
+        "process: runs kvsupport in real processes: the installed script, a terminal, signals, crashes",
+    )
+
+
 @pytest.fixture(autouse=True)
 def isolated_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point ``KVSUPPORT_*`` and the platform's user directories into ``tmp_path``."""

@@ -1,4 +1,4 @@
-"""Helpers for the CLI tests: run the installed console script, read its streams and files."""
+"""Helpers for the CLI tests: run kvsupport (in this process, or the installed script), read its output."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
+
+from in_process import run_main
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 MONEY = re.compile(r"\d+\.\d{2}")
@@ -28,6 +30,8 @@ class Result:
     code: int
     stdout: str
     stderr: str
+    #: stdout as written (a PDF, or a ``\r`` that ``stdout`` reads as a line end)
+    stdout_bytes: bytes = field(default=b"", repr=False, compare=False)
 
     def json(self) -> Any:
         """stdout parsed as JSON."""
@@ -48,7 +52,7 @@ class Runner(Protocol):
     """The ``run`` fixtures: ``run("session", "status", env_extra={...}, stdin="...")``."""
 
     def __call__(self, *args: str, env_extra: EnvExtra | None = None, stdin: str | None = None) -> Result:
-        """Run the console script with ``args``."""
+        """Run kvsupport with ``args``."""
         ...
 
 
@@ -63,18 +67,45 @@ def console_script() -> str:
     return found
 
 
+#: Set to 1 to run every CLI test through a subprocess of the installed script.
+SUBPROCESS_ENV = "KVSUPPORT_TEST_SUBPROCESS"
+
+
+def subprocess_mode() -> bool:
+    """Whether ``KVSUPPORT_TEST_SUBPROCESS=1`` sends every run to a real process."""
+    return os.environ.get(SUBPROCESS_ENV, "") not in ("", "0")
+
+
 def invoke(
     args: tuple[str, ...],
     *,
     fast: bool = True,
     env_extra: EnvExtra | None = None,
     stdin: str | None = None,
+    process: bool = False,
 ) -> Result:
-    """Run ``kvsupport ARGS`` in a subprocess with this process's environment.
+    """Run ``kvsupport ARGS`` with this process's environment; what it did.
 
-    ``fast=False`` sets ``KVSUPPORT_NO_FAST_PATH=1`` (the Typer app serves every
-    command). A ``None`` in ``env_extra`` removes that variable.
+    In this process (``kvsupport.cli.entry.main``, see ``in_process``) unless
+    ``process=True`` or ``KVSUPPORT_TEST_SUBPROCESS=1``: then the installed console
+    script runs in a subprocess. ``fast=False`` sets ``KVSUPPORT_NO_FAST_PATH=1``
+    (the Typer app serves every command). A ``None`` in ``env_extra`` removes that
+    variable.
     """
+    if process or subprocess_mode():
+        return invoke_process(args, fast=fast, env_extra=env_extra, stdin=stdin)
+    code, out, err = run_main(args, fast=fast, env_extra=env_extra, stdin=stdin, prog=console_script())
+    return Result(code, as_text(out), as_text(err), out)
+
+
+def invoke_process(
+    args: tuple[str, ...],
+    *,
+    fast: bool = True,
+    env_extra: EnvExtra | None = None,
+    stdin: str | None = None,
+) -> Result:
+    """Run the installed ``kvsupport ARGS`` in a subprocess (see :func:`invoke`)."""
     env = dict(os.environ)
     env.pop("KVSUPPORT_NO_FAST_PATH", None)
     if not fast:
@@ -86,15 +117,19 @@ def invoke(
             env[key] = value
     done = subprocess.run(
         [console_script(), *args],
-        input=stdin if stdin is not None else "",
+        input=(stdin or "").encode("utf-8"),
         capture_output=True,
-        text=True,
-        encoding="utf-8",
         env=env,
         timeout=60,
         check=False,
     )
-    return Result(done.returncode, done.stdout, done.stderr)
+    return Result(done.returncode, as_text(done.stdout), as_text(done.stderr), done.stdout)
+
+
+def as_text(data: bytes) -> str:
+    """Output bytes as text, read as ``subprocess.run(text=True)`` reads a pipe: UTF-8,
+    any line end as ``\\n`` (bytes that are not UTF-8, a PDF, become U+FFFD)."""
+    return data.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def now_local() -> datetime:

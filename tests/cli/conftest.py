@@ -1,7 +1,10 @@
-"""Fixtures of the CLI tests: the installed console script, run in a subprocess.
+"""Fixtures of the CLI tests: kvsupport run in this process, or the installed script in a subprocess.
 
-The autouse fixture of ``tests/conftest.py`` has already pointed ``KVSUPPORT_*``
-into ``tmp_path``; every run here inherits that environment.
+``run`` and ``run_typer`` call ``kvsupport.cli.entry.main`` in the test process
+(``in_process``); ``run_process`` starts the installed console script, for what
+only a process shows. ``KVSUPPORT_TEST_SUBPROCESS=1`` sends every run to a
+subprocess. The autouse fixture of ``tests/conftest.py`` has already pointed
+``KVSUPPORT_*`` into ``tmp_path``; every run here inherits that environment.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from cli_testkit import EnvExtra, Result, Runner, invoke
 
 @pytest.fixture
 def run(isolated_files: Path) -> Runner:
-    """``run(*args, env_extra=None, stdin=None) -> Result``: the console script as installed."""
+    """``run(*args, env_extra=None, stdin=None) -> Result``: kvsupport as the console script runs it."""
 
     def runner(*args: str, env_extra: EnvExtra | None = None, stdin: str | None = None) -> Result:
         return invoke(args, fast=True, env_extra=env_extra, stdin=stdin)
@@ -30,6 +33,16 @@ def run_typer(isolated_files: Path) -> Runner:
 
     def runner(*args: str, env_extra: EnvExtra | None = None, stdin: str | None = None) -> Result:
         return invoke(args, fast=False, env_extra=env_extra, stdin=stdin)
+
+    return runner
+
+
+@pytest.fixture
+def run_process(isolated_files: Path) -> Runner:
+    """Like ``run``, always through a subprocess of the installed console script."""
+
+    def runner(*args: str, env_extra: EnvExtra | None = None, stdin: str | None = None) -> Result:
+        return invoke(args, fast=True, env_extra=env_extra, stdin=stdin, process=True)
 
     return runner
 

@@ -278,6 +278,7 @@ def on_a_terminal(argv: tuple[str, ...], env_extra: dict[str, str | None]) -> tu
     return process.wait(timeout=60), output
 
 
+@pytest.mark.process
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [(("client", "--help"), 0), (("report", "--by", "service"), 0), (("client", "show", "nobody"), 1)],

@@ -118,6 +118,7 @@ def test_fast_path_and_typer_agree(run: Runner, romashka: str, ledger_dir: Path,
     assert normalise(after_fast.stdout) == normalise(after_slow.stdout)
 
 
+@pytest.mark.process
 def test_fast_path_really_answers_without_typer(run: Runner, romashka: str) -> None:
     """A call the fast path takes never imports Typer (else the parity above proves little)."""
     code = (

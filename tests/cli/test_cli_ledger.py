@@ -33,9 +33,11 @@ def test_ledger_check_counts_what_it_read(run: Runner, romashka: str) -> None:
 
 
 def test_ledger_check_shows_the_first_problems_of_many(run: Runner, romashka: str, ledger_dir: Path) -> None:
-    for day in range(1, 61):
-        start = f"2026-10-{(day - 1) // 2 + 1:02d} {10 + day % 2}:00"
-        assert run("session", "add", romashka, "line", "--start", start, "--duration", "5m").code == 0
+    starts = [f"2026-10-{(n - 1) // 2 + 1:02d} {10 + n % 2}:00" for n in range(1, 61)]
+    rows = "".join(f"{romashka},line,{start},5m\n" for start in starts)  # one run, not 60 session adds
+    imported = run("import", "-", stdin="client,service,start,duration\n" + rows)
+    assert imported.code == 0, imported.stderr
+    assert run("session", "list", "--all", "--format", "json").json()[-1]["id"] == 60
     manifest_path = ledger_dir / "ledger.json"
     manifest = json.loads(manifest_path.read_text("utf-8"))
     manifest["clients"] = {}  # every session's client is now unknown
@@ -52,7 +54,7 @@ def test_ledger_check_names_a_damaged_part_and_changes_nothing(
     added = run("session", "add", romashka, "line", "--start", "2026-10-05 10:00", "--duration", "5m")
     assert added.code == 0
     manifest = json.loads((ledger_dir / "ledger.json").read_text("utf-8"))
-    part = ledger_dir / "ledger.parts" / manifest["parts"]["sessions/2026-10"]["file"]
+    part = ledger_dir / "ledger.json.d" / "parts" / manifest["parts"]["sessions/2026-10"]["file"]
     doc = json.loads(part.read_text("utf-8"))
     doc["records"][0]["segments"][0]["start"] = "yesterday"
     part.write_text(json.dumps(doc), "utf-8")
@@ -74,13 +76,13 @@ def test_ledger_check_finds_an_invoice_whose_lines_do_not_add_up(
     assert run("session", "add", romashka, "backup", *start, *CONSENT).code == 0
     assert run("invoice", "--month", "2026-10", "--date", "2026-11-01").code == 0
     manifest = json.loads((ledger_dir / "ledger.json").read_text("utf-8"))
-    part = ledger_dir / "ledger.parts" / manifest["parts"]["invoices/2026-10"]["file"]
+    part = ledger_dir / "ledger.json.d" / "parts" / manifest["parts"]["invoices/2026-10"]["file"]
     doc = json.loads(part.read_text("utf-8"))
     doc["records"][0]["total"] = "1.00"
     part.write_text(json.dumps(doc), "utf-8")
     result = run("ledger", "check")
     assert result.code == 1
-    index = ledger_dir / "ledger.parts" / manifest["parts"]["index/invoices"]["file"]
+    index = ledger_dir / "ledger.json.d" / "parts" / manifest["parts"]["index/invoices"]["file"]
     assert result.error_lines == [
         f"error: {index}: invoice 2026-0001: out of step with invoices/2026-10",  # it says 1300.00
         "error: invoices/2026-10: invoice 2026-0001: total 1.00 but its lines add to 1300.00",

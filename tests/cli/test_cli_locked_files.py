@@ -128,22 +128,26 @@ def test_tariff_new_where_the_directory_cannot_be_made(tmp_path: Path, run: Runn
     assert_refused(result, 1, "cannot create the directory")
 
 
-def test_config_set_on_a_full_disk_is_one_error_and_keeps_the_old_file(run: Runner, enospc: EnvExtra) -> None:
+def test_config_set_on_a_full_disk_is_one_error_and_keeps_the_old_file(
+    run: Runner, run_process: Runner, enospc: EnvExtra
+) -> None:
     config = Path(os.environ["KVSUPPORT_CONFIG"])
     assert run("config", "set", "supplier.name", "ООО «Бонус»").code == 0
     before = config.read_bytes()
-    result = run("config", "set", "supplier.address", "Москва", env_extra=enospc)
+    result = run_process("config", "set", "supplier.address", "Москва", env_extra=enospc)
     assert_refused(result, 1, "cannot write", "No space left on device")
     assert config.read_bytes() == before
     assert [p.name for p in config.parent.iterdir() if ".tmp-" in p.name] == []
 
 
 def test_tariff_new_on_a_full_disk_is_one_error_and_keeps_the_old_file(
-    tmp_path: Path, run: Runner, enospc: EnvExtra
+    tmp_path: Path, run_process: Runner, enospc: EnvExtra
 ) -> None:
     tariffs = tmp_path / "prices.toml"
     shutil.copyfile(PACKAGED_TARIFFS, tariffs)
     before = tariffs.read_bytes()
-    result = run("--tariffs", str(tariffs), "tariff", "new", "--effective", "2027-01-01", env_extra=enospc)
+    result = run_process(
+        "--tariffs", str(tariffs), "tariff", "new", "--effective", "2027-01-01", env_extra=enospc
+    )
     assert_refused(result, 1, "cannot write", "No space left on device")
     assert tariffs.read_bytes() == before

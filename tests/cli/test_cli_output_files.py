@@ -14,7 +14,7 @@ import pytest
 from cli_testkit import EnvExtra, Runner, assert_refused, console_script, snapshot
 
 from conftest import ROMASHKA, build_ledger
-from kvsupport.storage.ledger_files import LedgerFiles
+from kvsupport.storage.jsonfiles.files import LedgerFiles
 
 ISSUE = ("invoice", "--month", "2026-10", "--date", "2026-11-02")
 BACKUP = ("--problem", "не считает пени", "--consent", "письмо от 01.10.2026")
@@ -65,13 +65,13 @@ def test_show_to_a_file_replaces_it_and_makes_it_owner_only(
 
 
 def test_a_failed_write_keeps_the_good_file_whole(
-    run: Runner, issued: Path, tmp_path: Path, enospc: EnvExtra
+    run: Runner, run_process: Runner, issued: Path, tmp_path: Path, enospc: EnvExtra
 ) -> None:
     (tmp_path / "out").mkdir()
     out = tmp_path / "out" / "invoice.pdf"
     assert run("invoice", "show", "2026-0001", "--format", "pdf", "-o", str(out)).code == 0
     good = out.read_bytes()
-    result = run("invoice", "show", "2026-0001", "--format", "json", "-o", str(out), env_extra=enospc)
+    result = run_process("invoice", "show", "2026-0001", "--format", "json", "-o", str(out), env_extra=enospc)
     assert_refused(result, 1, "cannot write", str(out), "No space left on device")
     assert out.read_bytes() == good  # not truncated, not half-written
     assert [p.name for p in out.parent.iterdir()] == ["invoice.pdf"]  # no temp file left

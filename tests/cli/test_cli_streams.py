@@ -110,6 +110,7 @@ def test_no_ansi_escapes_in_a_pipe(run: Runner, romashka: str, argv: tuple[str, 
     assert "\x1b" not in result.stderr
 
 
+@pytest.mark.process
 @pytest.mark.parametrize(
     ("redirect", "argv", "code", "stderr"),
     [

@@ -398,7 +398,7 @@ def test_invoiceable_takes_finished_unbilled_sessions_of_the_month_oldest_first(
     jan = datetime(2026, 1, 10, 9, 0, tzinfo=MSK)
     late = make_session("backup", minutes(60), start=jan + timedelta(days=5), sid=1)
     early = make_session("backup", minutes(60), start=jan, sid=2)
-    billed = make_session("backup", minutes(60), start=jan, sid=3).with_changes(invoice="2026-0001")
+    billed = make_session("backup", minutes(60), start=jan, sid=3)._replace(invoice="2026-0001")
     running = make_session("backup", minutes(60), start=jan + timedelta(days=6), sid=4, running=True)
     other_month = make_session("backup", minutes(60), start=jan + timedelta(days=30), sid=5)
     chosen = invoiceable([late, early, billed, running, other_month], "2026-01", MSK)

@@ -28,7 +28,7 @@ def _many_lines() -> Invoice:
         amount = (Decimal("1300.00") * minutes / 60).quantize(Decimal("0.01"))
         lines.append(line_with(template, minutes=minutes, billable_minutes=minutes, amount=amount))
     total = sum((line.amount for line in lines), Decimal("0.00"))
-    return base.with_changes(lines=tuple(lines), total=total, total_in_words=amount_in_words(total))
+    return base._replace(lines=tuple(lines), total=total, total_in_words=amount_in_words(total))
 
 
 @pytest.mark.parametrize("language", ["ru", "en"])

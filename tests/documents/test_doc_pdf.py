@@ -67,7 +67,7 @@ def test_act_text_is_extractable(tmp_path: Path) -> None:
 
 def test_long_and_missing_values_do_not_break_the_pdf(tmp_path: Path) -> None:
     long_name = "ТСЖ «" + "Очень длинное название " * 8 + "»"
-    inv = INVOICE.with_changes(supplier={}, client={"code": "x", "name": long_name}, lines=INVOICE.lines * 10)
+    inv = INVOICE._replace(supplier={}, client={"code": "x", "name": long_name}, lines=INVOICE.lines * 10)
     text = _text(render_pdf(document(inv, act=True, language="en")), tmp_path)
     assert "Очень длинное название" in text
     assert "None" not in text

@@ -25,7 +25,7 @@ def test_void_act_in_english() -> None:
     assert "Contractor" in text
     assert "L.S." in text
     void = io.StringIO()
-    voided = INVOICE.with_changes(status="void", void_reason="дубль")
+    voided = INVOICE._replace(status="void", void_reason="дубль")
     render_text(document(voided, act=True), Console(width=100, color_system=None, file=void))
     assert "АННУЛИРОВАН: дубль" in void.getvalue()
 

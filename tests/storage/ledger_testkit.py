@@ -10,9 +10,10 @@ from pathlib import Path
 
 from kvsupport.core.models import Client, Segment, Session
 from kvsupport.ops.env import Env
+from kvsupport.storage.api import Store
 from kvsupport.storage.atomic import TMP_MARK
-from kvsupport.storage.ledger import open_ledger
-from kvsupport.storage.ledger_files import LedgerFiles
+from kvsupport.storage.jsonfiles.files import LedgerFiles
+from kvsupport.storage.jsonfiles.store import open_ledger
 
 MSK = timezone(timedelta(hours=3))
 #: The clock of every operation run from the tests: after every session they log.
@@ -62,6 +63,11 @@ def seed_ledger(path: Path | None = None) -> LedgerFiles:
         ):
             ledger.put_session(session(ledger.new_session_id(), client, start))
     return LedgerFiles(path)
+
+
+def all_sessions(store: Store) -> list[Session]:
+    """Every session of ``store``, oldest first."""
+    return [s for batch in store.session_batches() for s in batch]
 
 
 def snapshot(directory: Path) -> dict[str, bytes]:

@@ -6,13 +6,13 @@ import json
 from typing import Any
 
 import pytest
-from ledger_testkit import files, kvsupport_cli, ledger_path, msk, part_files, session
+from ledger_testkit import all_sessions, files, kvsupport_cli, ledger_path, msk, part_files, session
 
 from kvsupport.core.models import Client
 from kvsupport.errors import LedgerError
-from kvsupport.storage import parts as parts_module
-from kvsupport.storage.ledger import KEEP_BACKUPS, open_ledger
-from kvsupport.storage.ledger_files import Backup, list_backups
+from kvsupport.storage.jsonfiles import parts as parts_module
+from kvsupport.storage.jsonfiles.files import Backup, list_backups
+from kvsupport.storage.jsonfiles.store import KEEP_BACKUPS, open_ledger
 
 State = tuple[list[str], list[tuple[int, str]]]
 
@@ -21,7 +21,7 @@ def _state() -> State:
     """Clients and sessions as a comparable value."""
     with open_ledger(ledger_path()) as ledger:
         assert ledger.check() == []
-        return list(ledger.clients()), [(s.id, s.started_at.isoformat()) for s in ledger.sessions()]
+        return list(ledger.clients()), [(s.id, s.started_at.isoformat()) for s in all_sessions(ledger)]
 
 
 def _change(i: int) -> None:
@@ -55,16 +55,16 @@ def _restore(backup: Backup) -> None:
         ledger.replace_with_backup(backup)
 
 
-def test_each_change_leaves_a_backup_of_the_state_before_it() -> None:
+def test_each_change_leaves_a_backup_of_the_state_it_made() -> None:
     states = _history(6)
     backups = list_backups(files())
-    # the first change had nothing to back up
-    assert [b.generation for b in backups] == [5, 4, 3, 2, 1]
+    # the newest backup is the current state: losing the manifest loses no change
+    assert [b.generation for b in backups] == [6, 5, 4, 3, 2, 1]
     for backup in backups:
         assert _manifest(backup.path)["generation"] == backup.generation
         assert backup.size == backup.path.stat().st_size
-    newest = _manifest(backups[0].path)
-    assert list(newest["clients"]) == states[5][0]
+        assert list(_manifest(backup.path)["clients"]) == states[backup.generation][0]
+    assert backups[0].path.read_bytes() == files().main.read_bytes()
 
 
 def test_only_keep_backups_are_kept_and_retired_parts_live_as_long_as_a_backup_needs_them() -> None:
@@ -72,7 +72,7 @@ def test_only_keep_backups_are_kept_and_retired_parts_live_as_long_as_a_backup_n
     states = _history(changes)
     backups = list_backups(files())
     assert len(backups) == KEEP_BACKUPS
-    assert [b.generation for b in backups] == list(range(changes - 1, changes - 1 - KEEP_BACKUPS, -1))
+    assert [b.generation for b in backups] == list(range(changes, changes - KEEP_BACKUPS, -1))
     # exactly the parts that the manifest or a kept backup refers to are on disk: none missing, none leaked
     referenced = {e["file"] for e in _manifest(files().main)["parts"].values()}
     for backup in backups:
@@ -82,8 +82,9 @@ def test_only_keep_backups_are_kept_and_retired_parts_live_as_long_as_a_backup_n
     oldest = backups[-1]
     _restore(oldest)
     assert _state() == states[oldest.generation]
-    # the state before the restore is now the newest backup: the restore can be undone
-    undo = list_backups(files())[0]
+    # the state before the restore is still in the backups: the restore can be undone
+    newest, undo = list_backups(files())[:2]
+    assert newest.generation == changes + 1
     assert undo.generation == changes
     _restore(undo)
     assert _state() == states[changes]
@@ -95,9 +96,9 @@ def test_restore_then_carry_on_keeps_every_kept_backup_restorable(monkeypatch: p
     monkeypatch.setattr(parts_module, "KEEP_BACKUPS", 4)
     states = _history(10)
     oldest = list_backups(files())[-1]
-    assert oldest.generation == 6
+    assert oldest.generation == 7
     _restore(oldest)
-    assert _state() == states[6]
+    assert _state() == states[7]
     for i in range(10, 16):
         _change(i)
     backups = list_backups(files())
@@ -107,7 +108,7 @@ def test_restore_then_carry_on_keeps_every_kept_backup_restorable(monkeypatch: p
     for backup in backups:
         referenced |= {e["file"] for e in _manifest(backup.path)["parts"].values()}
     assert part_files(files()) == referenced
-    assert _state()[0] == [*states[6][0], "c10", "c12", "c14"]
+    assert _state()[0] == [*states[7][0], "c10", "c12", "c14"]
 
 
 def test_restoring_a_backup_whose_part_is_gone_is_refused_and_changes_nothing() -> None:
@@ -121,6 +122,7 @@ def test_restoring_a_backup_whose_part_is_gone_is_refused_and_changes_nothing() 
     assert files().main.read_bytes() == manifest
 
 
+@pytest.mark.process
 @pytest.mark.slow
 def test_cli_lists_and_restores_backups() -> None:
     states = _history(4)
@@ -129,7 +131,8 @@ def test_cli_lists_and_restores_backups() -> None:
     assert listed.stderr == ""
     rows = json.loads(listed.stdout)
     assert [r["name"] for r in rows] == [b.name for b in list_backups(files())]
-    assert [r["generation"] for r in rows] == [3, 2, 1]
+    assert [r["generation"] for r in rows] == [4, 3, 2, 1]
+    assert [r["current"] for r in rows] == [True, False, False, False]
     assert {"name", "taken_at", "generation", "bytes", "path"} <= set(rows[0])
 
     target = rows[-1]["name"]  # generation 1
@@ -140,7 +143,8 @@ def test_cli_lists_and_restores_backups() -> None:
     assert _state() == states[1]
 
     undo = kvsupport_cli("ledger", "backups", "--format", "json")
-    newest = json.loads(undo.stdout)[0]
+    current, newest = json.loads(undo.stdout)[:2]
+    assert (current["generation"], current["current"]) == (5, True)
     assert newest["generation"] == 4
     again = kvsupport_cli("ledger", "restore", newest["path"])  # a path works as well as a name
     assert again.returncode == 0, again.stderr

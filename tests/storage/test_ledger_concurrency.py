@@ -7,10 +7,10 @@ import subprocess
 import time
 
 import pytest
-from ledger_testkit import files, ledger_path, python
+from ledger_testkit import all_sessions, files, ledger_path, python
 
 from kvsupport.core.models import Client
-from kvsupport.storage.ledger import FORMAT, open_ledger
+from kvsupport.storage.jsonfiles.store import FORMAT, open_ledger
 
 WRITES = 30
 
@@ -26,7 +26,7 @@ now = datetime(2031, 1, 1, tzinfo=timezone.utc)
 base = datetime(2025, 1, 1, 9, tzinfo=timezone(timedelta(hours=3)))
 for i in range(count):
     if kind == "client":
-        clients.add(Env(now=now), f"w{worker}-{i}", {"name": f"Клиент {worker}/{i}"})
+        clients.add(Env(now=now), f"w{worker}-{i}", clients.ClientFields(name=f"Клиент {worker}/{i}"))
     else:
         # interleaved days: every worker writes into the same monthly parts
         start = base + timedelta(days=i, hours=worker)
@@ -35,6 +35,7 @@ for i in range(count):
 """
 
 
+@pytest.mark.process
 @pytest.mark.slow
 def test_six_processes_lose_no_write_and_readers_never_see_a_broken_ledger() -> None:
     with open_ledger(ledger_path(), write=True) as ledger:
@@ -61,7 +62,7 @@ def test_six_processes_lose_no_write_and_readers_never_see_a_broken_ledger() -> 
             # a reader through the ledger sees a whole state, never going backwards
             with open_ledger(ledger_path()) as ledger:
                 assert ledger.check() == []
-                state = (ledger.generation, len(ledger.clients()), len(ledger.sessions()))
+                state = (ledger.generation, len(ledger.clients()), len(all_sessions(ledger)))
             assert all(now >= before for now, before in zip(state, last, strict=True)), (state, last)
             last = state
             reads += 1
@@ -77,7 +78,7 @@ def test_six_processes_lose_no_write_and_readers_never_see_a_broken_ledger() -> 
     with open_ledger(ledger_path()) as ledger:
         assert ledger.check() == []
         clients = ledger.clients()
-        stored = ledger.sessions()
+        stored = all_sessions(ledger)
         generation = ledger.generation
     assert set(clients) == {"base"} | {f"w{w}-{i}" for w in range(3) for i in range(WRITES)}
     assert sorted(s.note or "" for s in stored) == sorted(

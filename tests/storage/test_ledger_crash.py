@@ -10,10 +10,10 @@ import subprocess
 import time
 
 import pytest
-from ledger_testkit import files, ledger_path, python
+from ledger_testkit import all_sessions, files, ledger_path, python
 
-from kvsupport.storage.ledger import open_ledger
-from kvsupport.storage.ledger_files import list_backups
+from kvsupport.storage.jsonfiles.files import list_backups
+from kvsupport.storage.jsonfiles.store import open_ledger
 
 KILLS = 25
 MAX_DELAY = 0.060
@@ -25,7 +25,7 @@ import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from kvsupport.core.models import Client, Segment, Session
-from kvsupport.storage.ledger import open_ledger
+from kvsupport.storage.jsonfiles.store import open_ledger
 
 path = Path(sys.argv[1])
 base = datetime(2024, 1, 1, 10, tzinfo=timezone(timedelta(hours=3)))
@@ -49,7 +49,7 @@ def _assert_whole(reported: set[int], seed: int) -> None:
     json.loads(ledger_path().read_bytes())  # whole JSON for jq too
     with open_ledger(ledger_path()) as ledger:
         assert ledger.check() == [], f"seed {seed}"
-        stored = [s.id for s in ledger.sessions()]
+        stored = [s.id for s in all_sessions(ledger)]
         clients = ledger.clients()
         generation = ledger.generation
     # a commit holds the counter, the client and the session together: ids are 1..n exactly
@@ -65,6 +65,7 @@ def _assert_whole(reported: set[int], seed: int) -> None:
             assert (files().parts / entry["file"]).exists(), f"seed {seed}: {backup.name}"
 
 
+@pytest.mark.process
 @pytest.mark.slow
 def test_kill_9_at_random_moments_loses_nothing() -> None:
     seed = int.from_bytes(os.urandom(4), "big")

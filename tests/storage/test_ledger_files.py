@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from ledger_testkit import (
+    all_sessions,
     env,
     files,
     ledger_path,
@@ -25,7 +26,7 @@ from kvsupport.core.models import Client
 from kvsupport.errors import LedgerError
 from kvsupport.ops import sessions as session_ops
 from kvsupport.storage import atomic
-from kvsupport.storage.ledger import open_ledger
+from kvsupport.storage.jsonfiles.store import open_ledger
 
 ROMASHKA = Client(code="romashka", name="ООО «Ромашка»")
 
@@ -113,10 +114,10 @@ def test_disk_full_while_writing_changes_nothing(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(atomic, "_write_all", full.real)
     with open_ledger(ledger_path()) as ledger:
         assert ledger.check() == []
-        assert [s.id for s in ledger.sessions()] == [1, 2, 3]
+        assert [s.id for s in all_sessions(ledger)] == [1, 2, 3]
     _add_march_session()  # the next try works, with the next id
     with open_ledger(ledger_path()) as ledger:
-        assert [s.id for s in ledger.sessions()] == [1, 2, 4, 3]
+        assert [s.id for s in all_sessions(ledger)] == [1, 2, 4, 3]
 
 
 # fsync of: 1 the new part, 2 the parts directory, 3 the backup, 4 the manifest's temp file
@@ -157,7 +158,7 @@ def test_an_exception_inside_the_block_writes_nothing() -> None:
     ledger_files = seed_ledger()
     before = snapshot(ledger_files.main.parent)
     with pytest.raises(RuntimeError, match="boom"):
-        _put_client(ROMASHKA.with_changes(code="другой"), then_fail=True)
+        _put_client(ROMASHKA._replace(code="другой"), then_fail=True)
     assert snapshot(ledger_files.main.parent) == before
 
 
@@ -173,9 +174,9 @@ def test_a_read_only_ledger_reads_and_refuses_changes(monkeypatch: pytest.Monkey
 
     monkeypatch.setattr(os, "open", read_only_fs)  # as on a read-only mount (root ignores chmod)
     with open_ledger(ledger_path()) as ledger:
-        assert [s.id for s in ledger.sessions()] == [1, 2, 3]
+        assert [s.id for s in all_sessions(ledger)] == [1, 2, 3]
     with pytest.raises(LedgerError) as caught:
-        _put_client(ROMASHKA.with_changes(code="другой"))
+        _put_client(ROMASHKA._replace(code="другой"))
     assert caught.value.message == f"{ledger_files.main}: cannot write here: {os.strerror(errno.EROFS)}"
     assert str(caught.value.hint).startswith("nothing was changed")
     monkeypatch.setattr(os, "open", real_open)
@@ -189,7 +190,9 @@ def test_a_failure_after_the_commit_point_does_not_fail_the_change(monkeypatch: 
         raise NotADirectoryError(errno.ENOTDIR, "Not a directory")
 
     with monkeypatch.context() as patched:
-        patched.setattr("kvsupport.storage.parts.list_backups", broken)  # the sweep after the rename
-        _put_client(ROMASHKA.with_changes(code="другой"))
+        patched.setattr(
+            "kvsupport.storage.jsonfiles.parts.list_backups", broken
+        )  # the sweep after the rename
+        _put_client(ROMASHKA._replace(code="другой"))
     with open_ledger(ledger_path()) as ledger:
         assert "другой" in ledger.clients()

@@ -8,12 +8,12 @@ import time
 from pathlib import Path
 
 import pytest
-from ledger_testkit import files, ledger_path, listing, msk, part_files, seed_ledger, session
+from ledger_testkit import all_sessions, files, ledger_path, listing, msk, part_files, seed_ledger, session
 
 from kvsupport.core.models import Client
-from kvsupport.storage import parts as parts_module
-from kvsupport.storage.ledger import open_ledger
-from kvsupport.storage.ledger_files import LedgerFiles, list_backups
+from kvsupport.storage.jsonfiles import parts as parts_module
+from kvsupport.storage.jsonfiles.files import LedgerFiles, list_backups
+from kvsupport.storage.jsonfiles.store import open_ledger
 
 
 def _age(path: Path, seconds: float) -> None:
@@ -46,7 +46,7 @@ def test_leftovers_do_not_break_loading() -> None:
     _leave_crash_debris(ledger_files, age=0)
     with open_ledger(ledger_path()) as ledger:
         assert ledger.check() == []
-        assert len(ledger.sessions()) == 3
+        assert len(all_sessions(ledger)) == 3
     assert all(".tmp-" not in b.name for b in list_backups(ledger_files))
     _write("after")
     with open_ledger(ledger_path()) as ledger:

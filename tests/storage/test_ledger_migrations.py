@@ -11,12 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ledger_testkit import FIXTURES, env, files, ledger_path, msk
+from ledger_testkit import FIXTURES, all_sessions, env, files, ledger_path, msk, snapshot
 
 from kvsupport.core.models import Client, Order, Segment, Session
 from kvsupport.ops import sessions as session_ops
-from kvsupport.storage import codec, migrations
-from kvsupport.storage.ledger import open_ledger
+from kvsupport.storage import codec
+from kvsupport.storage.jsonfiles import migrations
+from kvsupport.storage.jsonfiles.files import SHARED_LAYOUT, LedgerFiles
+from kvsupport.storage.jsonfiles.store import open_ledger
 
 V1 = FIXTURES / "ledger-v1"
 
@@ -52,7 +54,7 @@ def test_format_1_fixture_opens_and_reads_back() -> None:
         )
         assert clients["тсж-лесная"] == Client(code="тсж-лесная", name="ТСЖ «Лесная»", fee_paid=True)
 
-        sessions = ledger.sessions()
+        sessions = all_sessions(ledger)
         assert [s.id for s in sessions] == [1, 2, 3, 4, 5]
         assert sessions[0].invoice == "2025-0001"
         assert sessions[0].consent == "письмо от 03.03.2025"
@@ -64,11 +66,11 @@ def test_format_1_fixture_opens_and_reads_back() -> None:
         assert sessions[2].backup_confirmed
         assert sessions[2].allow_overlap
         assert sessions[3].order == 1
-        running = ledger.running()
+        running = ledger.running(None)
         assert running is not None
         assert (running.id, running.client) == (5, "тсж-лесная")
         assert running.segments[-1] == Segment(msk(2025, 4, 2, 11, 30))
-        assert ledger.last_stopped_id() == 4
+        assert ledger.last_stopped_id(None) == 4
         assert ledger.session_months() == ["2025-03", "2025-04"]
 
         assert ledger.orders() == [
@@ -98,14 +100,17 @@ def test_format_1_fixture_is_in_the_shape_the_code_writes_today(tmp_path: Path) 
         assert codec.encode_client(codec.decode_client(row, code)) == row
     for row in manifest["orders"]:
         assert codec.encode_order(codec.decode_order(row, "orders")) == row
-    assert codec.encode_session(codec.decode_session(manifest["running"], "running")) == manifest["running"]
+    # format 3 added who worked a session: a record without it reads as nobody's
+    added = {"consultant": None}
+    running = manifest["running"]
+    assert codec.encode_session(codec.decode_session(running, "running")) == running | added
     for entry in manifest["parts"].values():
         part = _json(V1 / "ledger.parts" / entry["file"])
         assert part["version"] == 1
         assert len(part["records"]) == entry["count"]
         for row in part["records"]:
             if part["kind"] == "sessions":
-                assert codec.encode_session(codec.decode_session(row, entry["file"])) == row
+                assert codec.encode_session(codec.decode_session(row, entry["file"])) == row | added
             else:
                 assert codec.encode_invoice(codec.decode_invoice(row, entry["file"])) == row
 
@@ -119,13 +124,15 @@ def test_format_1_fixture_is_in_the_shape_the_code_writes_today(tmp_path: Path) 
     written = _json(fresh)
     assert list(written) == list(manifest)
     assert set(written["parts"]["sessions/2025-03"]) == set(manifest["parts"]["sessions/2025-03"])
-    part = _json(fresh.parent / "ledger.parts" / written["parts"]["sessions/2025-03"]["file"])
+    part = _json(LedgerFiles(fresh).parts / written["parts"]["sessions/2025-03"]["file"])
     assert list(part) == list(_json(V1 / "ledger.parts" / manifest["parts"]["sessions/2025-03"]["file"]))
 
 
 def test_format_1_fixture_takes_new_changes() -> None:
     _install(V1)
-    old_parts = {p.name for p in files().parts.iterdir()}
+    shared = files()._replace(layout=SHARED_LAYOUT)
+    old_files = snapshot(shared.parts) | snapshot(shared.backups)
+    old_parts = {p.name for p in shared.parts.iterdir()}
     outcome = session_ops.stop(env(), msk(2025, 4, 2, 11, 50))
     assert outcome.session.id == 5
     added = session_ops.add(
@@ -134,12 +141,16 @@ def test_format_1_fixture_takes_new_changes() -> None:
     assert added.session.id == 6  # the counter carried on
     with open_ledger(ledger_path()) as ledger:
         assert ledger.check() == []
-        assert [s.id for s in ledger.sessions()] == [1, 2, 3, 4, 5, 6]
-        assert ledger.running() is None
+        assert [s.id for s in all_sessions(ledger)] == [1, 2, 3, 4, 5, 6]
+        assert ledger.running(None) is None
         assert ledger.generation == 9
         assert list(ledger.clients()) == ["romashka", "тсж-лесная"]
+    # format 2: the companions moved into a directory of the ledger's own; the old shared
+    # ones are left exactly as they were (another ledger of the same stem may use them)
     assert old_parts <= {p.name for p in files().parts.iterdir()}  # backups still need them
+    assert snapshot(shared.parts) | snapshot(shared.backups) == old_files
     assert _json(files().main)["version"] == migrations.CURRENT_VERSION
+    assert files().home.is_dir()
 
 
 def _step(label: str, trail: list[str]) -> Callable[[dict[str, Any]], dict[str, Any]]:
@@ -173,7 +184,8 @@ def test_migrate_manifest_applies_registered_steps_in_order(monkeypatch: pytest.
     assert partly["steps"] == ["second"]
     # up to date: nothing runs
     trail.clear()
-    assert migrations.migrate_manifest(dict(original)) == original
+    up_to_date = {**original, "version": current}
+    assert migrations.migrate_manifest(dict(up_to_date)) == up_to_date
     assert trail == []
     # parts have their own registry: a manifest step is not a part step
     with pytest.raises(KeyError):

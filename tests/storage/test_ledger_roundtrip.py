@@ -7,14 +7,24 @@ from datetime import UTC, date, timedelta, timezone
 from decimal import Decimal
 
 import pytest
-from ledger_testkit import env, files, ledger_path, listing, msk, part_files, seed_ledger, session
+from ledger_testkit import (
+    all_sessions,
+    env,
+    files,
+    ledger_path,
+    listing,
+    msk,
+    part_files,
+    seed_ledger,
+    session,
+)
 
 from kvsupport.core.billing import build_invoice
 from kvsupport.core.models import Client, Invoice, InvoiceLine, Order, Segment, Session
 from kvsupport.errors import LedgerError
 from kvsupport.ops import sessions as session_ops
 from kvsupport.storage import codec
-from kvsupport.storage.ledger import open_ledger, read_snapshot
+from kvsupport.storage.jsonfiles.store import open_ledger, read_snapshot
 
 
 def _invoice(number: str, period: str, issued: date) -> Invoice:
@@ -120,8 +130,8 @@ def test_sessions_round_trip_multi_segment_running_and_cyrillic() -> None:
         ledger.put_session(running)
     with open_ledger(ledger_path()) as ledger:
         assert ledger.session(stored.id) == stored
-        assert ledger.running() == running
-        assert ledger.sessions() == [stored, running]
+        assert ledger.running(None) == running
+        assert all_sessions(ledger) == [stored, running]
         back = ledger.session(stored.id)
     # equal datetimes may differ in offset: the stored text must keep each one
     assert codec.encode_session(back) == codec.encode_session(stored)
@@ -138,7 +148,7 @@ def test_orders_round_trip() -> None:
         ledger.put_order(first)
     with open_ledger(ledger_path(), write=True) as ledger:
         assert ledger.orders() == [first, second]
-        cancelled = first.with_changes(status="cancelled", session=3)
+        cancelled = first._replace(status="cancelled", session=3)
         ledger.put_order(cancelled)
     with open_ledger(ledger_path()) as ledger:
         assert ledger.orders() == [cancelled, second]
@@ -150,18 +160,18 @@ def test_invoices_round_trip() -> None:
     april = _invoice("2025-0002", "2025-04", date(2025, 4, 30))
     assert march.vat_mode == "included"
     with open_ledger(ledger_path(), write=True) as ledger:
-        ledger.put_invoice(april)
-        ledger.put_invoice(march)
+        ledger.add_invoice(april)
+        ledger.add_invoice(march)
         assert ledger.next_invoice_seq(2025) == 1
     with open_ledger(ledger_path(), write=True) as ledger:
         assert ledger.invoices() == [march, april]
         assert ledger.invoice("2025-0002") == april
         assert ledger.invoices(["2025-04"]) == [april]
         assert ledger.next_invoice_seq(2025) == 2
-        ledger.put_invoice(march.with_changes(status="paid", paid_on=date(2025, 4, 2)))
+        ledger.put_invoice(march._replace(status="paid", paid_on=date(2025, 4, 2)))
     with open_ledger(ledger_path()) as ledger:
         back = ledger.invoice("2025-0001")
-    assert back == march.with_changes(status="paid", paid_on=date(2025, 4, 2))
+    assert back == march._replace(status="paid", paid_on=date(2025, 4, 2))
     assert codec.encode_invoice(back)["total"] == "5300.00"
     assert codec.encode_invoice(back)["lines"] == codec.encode_invoice(march)["lines"]
     assert {n.split(".")[0] for n in part_files(files())} >= {"invoices-2025-03", "invoices-2025-04"}
@@ -182,8 +192,8 @@ def test_sessions_of_many_months_land_in_separate_parts() -> None:
         assert [r["segments"][0]["start"][:7] for r in doc["records"]] == [doc["month"]] * 2
     with open_ledger(ledger_path()) as ledger:
         assert ledger.session_months() == [f"{y:04d}-{m:02d}" for y, m in months]
-        assert [s.id for s in ledger.sessions()] == list(range(1, 29))
-        assert [s.id for s in ledger.sessions(["2024-05"])] == [9, 10]
+        assert [s.id for s in all_sessions(ledger)] == list(range(1, 29))
+        assert [s.id for s in ledger.sessions_between(msk(2024, 5, 1), msk(2024, 6, 1))] == [9, 10]
 
 
 def test_session_start_rewrites_only_the_manifest_and_stop_adds_one_part() -> None:
@@ -212,20 +222,22 @@ def test_session_start_rewrites_only_the_manifest_and_stop_adds_one_part() -> No
     doc = json.loads((ledger_files.parts / name).read_bytes())
     assert [r["id"] for r in doc["records"]] == [4, stopped.session.id]
     with open_ledger(ledger_path()) as ledger:
-        assert ledger.running() is None
+        assert ledger.running(None) is None
         assert ledger.session(stopped.session.id) == stopped.session
         assert ledger.check() == []
 
 
 def test_a_session_moved_to_another_month_is_stored_once_in_its_new_part() -> None:
     ledger_files = seed_ledger()  # sessions 1, 2 in March; 3 in April
-    edited = session_ops.edit(env(), 2, {}, start_at=msk(2025, 2, 27, 23), end_at=msk(2025, 2, 28, 0, 30))
+    edited = session_ops.edit(
+        env(), 2, session_ops.Changes(start_at=msk(2025, 2, 27, 23), end_at=msk(2025, 2, 28, 0, 30))
+    )
     assert edited.session.started_at == msk(2025, 2, 27, 23)
     with open_ledger(ledger_path()) as ledger:
         assert ledger.check() == []
         assert ledger.session_months() == ["2025-02", "2025-03", "2025-04"]
-        assert [s.id for s in ledger.sessions(["2025-02"])] == [2]
-        assert [s.id for s in ledger.sessions(["2025-03"])] == [1]
+        assert [s.id for s in ledger.sessions_between(msk(2025, 2, 1), msk(2025, 3, 1))] == [2]
+        assert [s.id for s in ledger.sessions_between(msk(2025, 3, 1), msk(2025, 4, 1))] == [1]
         assert ledger.session(2) == edited.session
     index = json.loads(ledger_files.main.read_bytes())["parts"]
     assert (index["sessions/2025-03"]["min_id"], index["sessions/2025-03"]["max_id"]) == (1, 1)
@@ -237,7 +249,7 @@ def test_deleting_the_last_session_of_a_month_drops_its_part_from_the_index() ->
     session_ops.delete(env(), 3)
     with open_ledger(ledger_path()) as ledger:
         assert ledger.session_months() == ["2025-03"]
-        assert [s.id for s in ledger.sessions()] == [1, 2]
+        assert [s.id for s in all_sessions(ledger)] == [1, 2]
         assert ledger.check() == []
     manifest = json.loads(ledger_files.main.read_bytes())
     assert "sessions/2025-04" not in manifest["parts"]
@@ -249,10 +261,10 @@ def test_the_invoice_index_follows_every_change_and_lists_without_reading_invoic
     march = _invoice("2025-0001", "2025-03", date(2025, 3, 31))
     april = _invoice("2025-0002", "2025-04", date(2025, 4, 30))
     with open_ledger(ledger_path(), write=True) as ledger:
-        ledger.put_invoice(april)
-        ledger.put_invoice(march)
+        ledger.add_invoice(april)
+        ledger.add_invoice(march)
     with open_ledger(ledger_path(), write=True) as ledger:
-        ledger.put_invoice(march.with_changes(status="paid", paid_on=date(2025, 4, 2)))
+        ledger.put_invoice(march._replace(status="paid", paid_on=date(2025, 4, 2)))
     manifest = json.loads(files().main.read_bytes())
     index_file = files().parts / manifest["parts"]["index/invoices"]["file"]
     rows = {r["number"]: r for r in json.loads(index_file.read_bytes())["records"]}
@@ -265,6 +277,7 @@ def test_the_invoice_index_follows_every_change_and_lists_without_reading_invoic
         "vat": {"mode": "included", "amount": "883.33"},
         "paid_on": "2025-04-02",
         "void_reason": None,
+        "due_on": None,
         "client_code": "тсж-лесная",
         "client_name": "ТСЖ «Лесная»",
     }
@@ -273,16 +286,20 @@ def test_the_invoice_index_follows_every_change_and_lists_without_reading_invoic
     for key in ("invoices/2025-03", "invoices/2025-04"):
         (files().parts / manifest["parts"][key]["file"]).write_text("{broken", "utf-8")
     with open_ledger(ledger_path()) as ledger:
-        assert [r["number"] for r in ledger.invoice_summaries()] == ["2025-0001", "2025-0002"]
-        assert [r["number"] for r in ledger.invoice_summaries(statuses=["issued"])] == ["2025-0002"]
+        assert [r.number for r in ledger.invoice_summaries()] == ["2025-0001", "2025-0002"]
+        assert [r.number for r in ledger.invoice_summaries(statuses=["issued"])] == ["2025-0002"]
         assert ledger.invoice_summaries(client="romashka") == []
 
 
 def test_an_invoice_index_out_of_date_is_built_again_and_one_edited_by_hand_is_a_problem() -> None:
     march = _invoice("2025-0001", "2025-03", date(2025, 3, 31))
-    with open_ledger(ledger_path(), write=True) as ledger:
-        ledger.put_invoice(march)
-        ledger.put_client(Client(code="тсж-лесная", name="ТСЖ «Лесная»"))
+    with open_ledger(ledger_path(), write=True) as ledger:  # as issuing stores it: session, fee, invoice
+        ledger.add_invoice(march)
+        ledger.put_client(
+            Client(code="тсж-лесная", name="ТСЖ «Лесная»", fees_charged={"remote-connection": "2025-0001"})
+        )
+        billed = session(ledger.new_session_id(), "тсж-лесная", msk(2025, 3, 4, 10), 45, "remote")
+        ledger.put_session(billed._replace(invoice="2025-0001"))
 
     # A writer that changes an invoice without the index (an older kvsupport, another
     # backend): the index's checksum of invoice files no longer matches, so it is rebuilt.
@@ -295,10 +312,11 @@ def test_an_invoice_index_out_of_date_is_built_again_and_one_edited_by_hand_is_a
     manifest["parts"]["invoices/2025-03"]["file"] = renamed.name
     files().main.write_text(json.dumps(manifest), "utf-8")
     with open_ledger(ledger_path()) as ledger:
-        assert [r["status"] for r in ledger.invoice_summaries()] == ["paid"]
+        assert [r.status for r in ledger.invoice_summaries()] == ["paid"]
         assert ledger.check() == []
     with open_ledger(ledger_path(), write=True) as ledger:  # the next change stores the new index
-        ledger.put_invoice(_invoice("2025-0002", "2025-04", date(2025, 4, 30)))
+        voided = _invoice("2025-0002", "2025-04", date(2025, 4, 30))._replace(status="void")
+        ledger.add_invoice(voided._replace(void_reason="a test"))
     manifest = json.loads(files().main.read_bytes())
     assert manifest["parts"]["index/invoices"]["count"] == 2
 
@@ -313,7 +331,7 @@ def test_an_invoice_index_out_of_date_is_built_again_and_one_edited_by_hand_is_a
     # An index file that cannot be read is built again: it is derived data.
     index_file.write_text("{broken", "utf-8")
     with open_ledger(ledger_path()) as ledger:
-        assert [r["number"] for r in ledger.invoice_summaries()] == ["2025-0001", "2025-0002"]
+        assert [r.number for r in ledger.invoice_summaries()] == ["2025-0001", "2025-0002"]
         assert ledger.invoice("2025-0002").number == "2025-0002"
 
 
@@ -344,9 +362,9 @@ def test_a_snapshot_is_read_unlocked_and_sees_one_state() -> None:
     with open_ledger(ledger_path(), write=True) as ledger:
         ledger.put_session(session(ledger.new_session_id(), "romashka", msk(2025, 3, 10, 9)))
         ledger.delete_session(3)
-    assert [r["id"] for r in snapshot.session_records(["2025-03", "2025-04"])] == [1, 2, 3]
+    assert [s.id for s in all_sessions(snapshot)] == [1, 2, 3]
     with open_ledger(ledger_path()) as ledger:
-        assert [s.id for s in ledger.sessions()] == [1, 2, 4]
+        assert [s.id for s in all_sessions(ledger)] == [1, 2, 4]
 
 
 def test_a_snapshot_whose_part_was_swept_says_to_run_again() -> None:
@@ -355,6 +373,6 @@ def test_a_snapshot_whose_part_was_swept_says_to_run_again() -> None:
     for part in files().parts.iterdir():  # as if KEEP_BACKUPS changes swept them meanwhile
         part.unlink()
     with pytest.raises(LedgerError) as caught:
-        snapshot.session_records(["2025-03"])
+        all_sessions(snapshot)
     assert caught.value.message.endswith("changed a great deal while it was being read")
     assert caught.value.hint == "run the command again"

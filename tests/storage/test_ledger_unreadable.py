@@ -10,15 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ledger_testkit import env, files, kvsupport_cli, ledger_path, msk, seed_ledger, snapshot
+from ledger_testkit import all_sessions, env, files, kvsupport_cli, ledger_path, msk, seed_ledger, snapshot
 
 from kvsupport.core.billing import build_invoice
 from kvsupport.core.models import Invoice
 from kvsupport.errors import LedgerError
 from kvsupport.ops import clients as client_ops
 from kvsupport.ops import sessions as session_ops
-from kvsupport.storage.ledger import open_ledger
-from kvsupport.storage.ledger_files import LedgerFiles
+from kvsupport.storage.jsonfiles.files import LedgerFiles
+from kvsupport.storage.jsonfiles.store import open_ledger
 
 
 def _manifest(ledger_files: LedgerFiles) -> dict[str, Any]:
@@ -120,10 +120,12 @@ def _bad_client(doc: dict[str, Any]) -> None:
 
 def _bad_running(doc: dict[str, Any]) -> None:
     doc["running"] = {
-        "id": 9,
-        "client": "romashka",
-        "service": "line",
-        "segments": [{"start": "2025-05-01T10:00:00", "end": None}],  # no UTC offset
+        "": {
+            "id": 9,
+            "client": "romashka",
+            "service": "line",
+            "segments": [{"start": "2025-05-01T10:00:00", "end": None}],  # no UTC offset
+        }
     }
 
 
@@ -140,7 +142,7 @@ def _invoice(number: str) -> Invoice:
 
 
 def _add_client() -> None:
-    client_ops.add(env(), "новый", {"name": "ООО «Новый»"})
+    client_ops.add(env(), "новый", client_ops.ClientFields(name="ООО «Новый»"))
 
 
 def _add_march_session() -> None:
@@ -149,7 +151,7 @@ def _add_march_session() -> None:
 
 
 def _edit_session_2() -> None:
-    session_ops.edit(env(), 2, {"note": "перезвонить"})
+    session_ops.edit(env(), 2, session_ops.Changes(note="перезвонить"))
 
 
 def _stop() -> None:
@@ -188,7 +190,8 @@ CASES = {
     "parts-wrong-shape": Case(_edit(_set("parts", {"sessions/2025-03": "x"})), _add_client, "parts"),
     "retired-wrong-shape": Case(_edit(_set("retired", ["orphan.json"])), _add_client, "retired[0]"),
     "bad-client": Case(_edit(_bad_client), _add_client, "clients.romashka.license_until"),
-    "bad-running": Case(_edit(_bad_running), _stop, "running.segments[0].start"),
+    "bad-running": Case(_edit(_bad_running), _stop, "segments[0].start"),
+    "running-wrong-shape": Case(_edit(_set("running", {"id": 9})), _stop, "running.id"),
     "corrupt-part": Case(_corrupt_part, _add_march_session, "invalid JSON", json_position=True),
     "missing-part": Case(_remove_part, _add_march_session, "cannot read part"),
     "bad-part-record": Case(_bad_part_record, _add_march_session, "records[1].segments[0].start"),
@@ -226,8 +229,8 @@ def test_unreadable_ledger_is_refused_and_left_untouched(case: Case) -> None:
 def test_a_malformed_invoice_is_reported_in_its_file() -> None:
     seed_ledger()
     with open_ledger(ledger_path(), write=True) as ledger:
-        ledger.put_invoice(_invoice("2025-0001"))
-        ledger.put_invoice(_invoice("2025-0002"))
+        ledger.add_invoice(_invoice("2025-0001"))
+        ledger.add_invoice(_invoice("2025-0002"))
     ledger_files = files()
     index = _manifest(ledger_files)["parts"]
     part = ledger_files.parts / index["invoices/2025-03"]["file"]
@@ -244,6 +247,7 @@ def test_a_malformed_invoice_is_reported_in_its_file() -> None:
         assert listed.value.message == caught.value.message
 
 
+@pytest.mark.process
 def test_cli_refuses_a_broken_ledger_with_one_error_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -263,27 +267,28 @@ def test_cli_refuses_a_broken_ledger_with_one_error_line(
     assert "backups" in result.stderr
     # the lock file may be created beside it; the ledger itself is not touched
     after = snapshot(broken.parent)
-    after.pop("ledger.lock", None)
+    after.pop("ledger.json.d/lock", None)
     assert after == before
 
 
 def test_missing_ledger_is_a_new_empty_ledger(tmp_path: Path) -> None:
     with open_ledger(ledger_path()) as ledger:
         assert ledger.clients() == {}
-        assert ledger.sessions() == []
+        assert all_sessions(ledger) == []
         assert ledger.orders() == []
         assert ledger.invoices() == []
-        assert ledger.running() is None
+        assert ledger.running(None) is None
         assert ledger.generation == 0
         assert ledger.check() == []
     assert not ledger_path().parent.exists()  # reading created nothing
 
-    client_ops.add(env(), "romashka", {"name": "ООО «Ромашка»"})
+    client_ops.add(env(), "romashka", client_ops.ClientFields(name="ООО «Ромашка»"))
     with open_ledger(ledger_path()) as ledger:
         assert list(ledger.clients()) == ["romashka"]
         assert ledger.generation == 1
 
 
+@pytest.mark.process
 def test_session_status_on_a_missing_ledger_creates_nothing(tmp_path: Path) -> None:
     assert not ledger_path().parent.exists()
     before = sorted(str(p) for p in tmp_path.rglob("*"))

@@ -43,10 +43,30 @@ def fail(exc: KvsupportError) -> NoReturn:
 def guarded(run: Callable[[], object], *, click: bool = True) -> NoReturn:
     """Run a front end, translating every expected failure; exit with its code.
 
-    ``click=False`` (the fast path) keeps Typer unimported. Output that cannot be
-    written (``> /dev/full``, a full disk) is one ``error:`` line and exit 1; it is
-    flushed here, before the exit, so that it cannot fail after the exit code is set.
+    ``click=False`` (the fast path) keeps Typer unimported. Warnings that storage
+    queued after the result was decided (:mod:`kvsupport.notices`) are printed last,
+    however the command ends. Output that cannot be written (``> /dev/full``, a full
+    disk) is one ``error:`` line and exit 1; it is flushed here, before the exit, so
+    that it cannot fail after the exit code is set.
     """
+    try:
+        _run_then_exit(run, click)
+    finally:
+        _print_notices()
+
+
+def _print_notices() -> None:
+    from kvsupport.notices import drain
+
+    for message in drain():
+        try:
+            sys.stderr.write(f"warning: {printable(message)}\n")
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            return  # stderr is gone or full: the change itself is already decided
+
+
+def _run_then_exit(run: Callable[[], object], click: bool) -> NoReturn:
     try:
         result = run()
         sys.stdout.flush()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 import typer
@@ -12,6 +13,7 @@ from kvsupport.cli.parse import day
 from kvsupport.core.models import Client
 from kvsupport.core.text import printable
 from kvsupport.ops import clients
+from kvsupport.ops.clients import ClientFields
 from kvsupport.ops.env import Env
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Clients: requisites, contacts, licence.")
@@ -31,21 +33,15 @@ LicenseOpt = Annotated[
 
 
 def client_record(client: Client, env: Env | None = None) -> dict[str, Any]:
-    """The JSON shape of a client."""
-    from kvsupport.storage.codec import encode_client
+    """The JSON shape of a client (:func:`kvsupport.core.records.client_record`)."""
+    from kvsupport.core.records import client_record as record
 
-    record = encode_client(client)
-    if env is not None:
-        record["license_ended"] = clients.licence_ended(client, env.today)
-    return record
+    return record(client, None if env is None else env.today)
 
 
-def _values(env: Env, **given: Any) -> dict[str, object]:
-    values = {k: v for k, v in given.items() if v is not None}
-    lic = values.get("license_until")
-    if isinstance(lic, str):
-        values["license_until"] = None if lic == "" else day(env, lic)
-    return values
+def _licence(env: Env, text: str | None) -> date | str | None:
+    """``--license-until``: a date, ``""`` (clear it) or ``None`` (not given)."""
+    return text if text is None or text == "" else day(env, text)
 
 
 @app.command("add")
@@ -70,8 +66,7 @@ def client_add(
     Example: kvsupport client add romashka --name "ООО «Ромашка»" --inn 7707083893 --phone "+7 495 123-45-67"
     """
     env = env_of(ctx)
-    values = _values(
-        env,
+    fields = ClientFields(
         name=name,
         inn=inn,
         kpp=kpp,
@@ -80,9 +75,10 @@ def client_add(
         phone=phone,
         email=email,
         teamviewer_id=teamviewer_id,
-        license_until=license_until,
+        license_until=_licence(env, license_until),
+        fee_paid=fee_paid,
     )
-    client = clients.add(env, code, {**values, "fee_paid": fee_paid})
+    client = clients.add(env, code, fields)
     say(env, f"added client {client.code}: {client.name}")
 
 
@@ -113,8 +109,7 @@ def client_edit(
     Example: kvsupport client edit romashka --license-until 2027-12-31
     """
     env = env_of(ctx)
-    values = _values(
-        env,
+    fields = ClientFields(
         name=name,
         inn=inn,
         kpp=kpp,
@@ -123,15 +118,15 @@ def client_edit(
         phone=phone,
         email=email,
         teamviewer_id=teamviewer_id,
-        license_until=license_until,
+        license_until=_licence(env, license_until),
         fee_paid=fee_paid,
     )
-    client = clients.edit(env, code, values)
-    say(env, f"changed client {client.code}: {', '.join(values)}")
+    client = clients.edit(env, code, fields)
+    say(env, f"changed client {client.code}: {', '.join(fields.given())}")
 
 
 #: the keys of ``client_record``: the CSV header, also of an empty listing
-RECORD_FIELDS = [*clients.FIELDS, "license_ended"]
+RECORD_FIELDS = [*Client._fields, "license_ended"]
 
 COLUMNS: list[Column] = [
     ("code", "Code", "left"),

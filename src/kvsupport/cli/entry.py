@@ -7,11 +7,18 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run kvsupport with ``argv`` (default: the process's arguments); exits."""
+    """Run kvsupport with ``argv`` (default: the process's arguments); exits.
+
+    The interface language is chosen here, for this call, from the environment of
+    this call: a caller that runs several (tests, an embedding script) gets each
+    one's own, never the language of the call before.
+    """
+    from kvsupport import i18n
     from kvsupport.cli._errors import fail, guarded
     from kvsupport.cli.parse import refuse_control_characters
     from kvsupport.errors import KvsupportError
 
+    i18n.use()
     _closed_streams_read_and_write_nothing()
     args = sys.argv[1:] if argv is None else argv
     try:

@@ -22,10 +22,11 @@ from kvsupport.cli.output import Column, console, print_json, print_rows, say, s
 from kvsupport.cli.parse import day, month, text_value
 from kvsupport.core.models import Invoice
 from kvsupport.core.money import money_str
+from kvsupport.core.records import invoice_record
 from kvsupport.errors import KvsupportError
 from kvsupport.ops import invoices
 from kvsupport.ops.env import Env
-from kvsupport.storage.codec import encode_invoice
+from kvsupport.storage.api import InvoiceSummary
 
 # No help= here: Typer would show it instead of the callback's docstring, which has the example.
 app = typer.Typer(add_completion=False)
@@ -46,7 +47,7 @@ def render_document(env: Env, invoice: Invoice, *, act: bool, fmt: str) -> bytes
     if fmt == "json":
         import json
 
-        return json.dumps(encode_invoice(invoice), ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(invoice_record(invoice), ensure_ascii=False, indent=2) + "\n"
     from kvsupport.documents.render import render
 
     return render(invoice, act=act, fmt=fmt, language=env.config.language)
@@ -90,7 +91,7 @@ def write_documents(env: Env, invoice: Invoice, directory: Path, hint: str | Non
             data = render_document(env, invoice, act=act, fmt=fmt)
             path = directory / f"{file_stem(invoice.number)}-{kind}.{fmt}"
             blob = data if isinstance(data, bytes) else data.encode("utf-8")
-            write_output(path, blob, ledger=env.ledger_path, what="--output", hint=hint)
+            write_output(path, blob, ledger=env.ledger_location, what="--output", hint=hint)
             written.append(path)
     return written
 
@@ -123,9 +124,8 @@ def invoice_issue(
     if output is not None and not dry_run:
         from kvsupport.storage.outputs import make_output_directory
 
-        make_output_directory(
-            output, ledger=env.ledger_path
-        )  # a bad one stops the run before anything is stored
+        # a bad --output stops the run before anything is stored
+        make_output_directory(output, ledger=env.ledger_location)
     result = invoices.issue(env, year, mon, client=client, issued_on=on, dry_run=dry_run)
     for s in result.running:
         warn(f"session {s.id} ({s.client}) is running and is not billed; stop it and run again")
@@ -137,7 +137,7 @@ def invoice_issue(
             f"kvsupport config set supplier.{missing[0]} …"
         )
     if fmt is ItemFormat.json:
-        print_json([encode_invoice(inv) for inv in result.invoices])
+        print_json([invoice_record(inv) for inv in result.invoices])
     elif result.invoices:
         out = console(piped_width=110)
         for inv in result.invoices:
@@ -194,14 +194,18 @@ def invoice_list(
     Example: kvsupport invoice list --unpaid --format csv
     """
     env = env_of(ctx)
-    found = invoices.listing(env, unpaid=unpaid, client=client)
     if fmt is ListFormat.json:
-        batches = ([with_client_code(r) for r in batch] for batch in found.records())
+        batches = (
+            [with_client_code(invoice_record(inv)) for inv in batch]
+            for batch in invoices.whole_invoices(env, unpaid=unpaid, client=client)
+        )
         stream_batches(batches, "json")
-    elif fmt is ListFormat.csv:
-        print_rows([_csv_row(row) for row in found.rows], "csv", COLUMNS, fields=CSV_FIELDS)
+        return
+    rows = [summary_row(row) for row in invoices.listing(env, unpaid=unpaid, client=client)]
+    if fmt is ListFormat.csv:
+        print_rows(rows, "csv", COLUMNS, fields=CSV_FIELDS)
     else:
-        print_rows(found.rows, "text", COLUMNS, empty="no invoices")
+        print_rows(rows, "text", COLUMNS, empty="no invoices")
 
 
 CSV_FIELDS = [
@@ -220,10 +224,21 @@ CSV_FIELDS = [
 """The CSV header of ``invoice list``, the same when nothing is listed."""
 
 
-def _csv_row(row: dict[str, Any]) -> dict[str, Any]:
-    """A flat CSV row: the VAT as two plain columns."""
-    vat = row.get("vat") or {}
-    return {**row, "vat_mode": vat.get("mode"), "vat_amount": vat.get("amount")}
+def summary_row(row: InvoiceSummary) -> dict[str, Any]:
+    """A listing row of an invoice's figures, as text and CSV show them."""
+    return {
+        "number": row.number,
+        "date": row.date.isoformat(),
+        "period": row.period,
+        "status": row.status,
+        "total": money_str(row.total),
+        "vat_mode": row.vat_mode,
+        "vat_amount": money_str(row.vat_amount),
+        "void_reason": row.void_reason,
+        "paid_on": row.paid_on.isoformat() if row.paid_on else None,
+        "client_code": row.client_code,
+        "client_name": row.client_name,
+    }
 
 
 NumberArg = Annotated[str, typer.Argument(metavar="NUMBER", help="Invoice number, e.g. 2026-0001.")]
@@ -254,7 +269,7 @@ def invoice_show(
     if out is not None:
         from kvsupport.storage.outputs import write_output
 
-        write_output(out, blob, ledger=env.ledger_path)
+        write_output(out, blob, ledger=env.ledger_location)
         say(env, f"wrote {out}")
     elif fmt is DocFormat.pdf and sys.stdout.isatty():
         raise KvsupportError("a PDF is not for the terminal", hint="add -o FILE or pipe it")

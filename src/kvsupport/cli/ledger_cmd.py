@@ -1,4 +1,4 @@
-"""``kvsupport ledger …``: where the ledger is, its health, backups and restore."""
+"""``kvsupport ledger …``: where the ledger is; create, check, copy, backups, restore."""
 
 from __future__ import annotations
 
@@ -10,25 +10,40 @@ import typer
 from kvsupport.cli.options import FormatOpt, ListFormat, env_of
 from kvsupport.cli.output import Column, print_rows, say
 from kvsupport.core.text import printable
-from kvsupport.errors import NotFound
-from kvsupport.storage.ledger import open_ledger
-from kvsupport.storage.ledger_files import LedgerFiles, list_backups
+from kvsupport.ops import ledger
 
 SHOWN_PROBLEMS = 50  # a damaged ledger can have thousands: the first ones say where
 
 app = typer.Typer(
-    add_completion=False, no_args_is_help=True, help="Where the ledger is; check, backups, restore."
+    add_completion=False,
+    no_args_is_help=True,
+    help="Where the ledger is; create, check, copy, backups, restore.",
 )
 commands = {"ledger": app}
 
 
 @app.command("path")
 def ledger_path(ctx: typer.Context) -> None:
-    """Print the ledger file in use.
+    """Print the ledger in use: a file, or a PostgreSQL address.
 
     Example: jq '.clients' "$(kvsupport ledger path)"
     """
-    print(env_of(ctx).ledger_path)
+    print(env_of(ctx).ledger_location)
+
+
+@app.command("init")
+def ledger_init(ctx: typer.Context) -> None:
+    """Create the ledger: in an empty PostgreSQL database, its schema (or the steps this
+    kvsupport adds to an older one); a file ledger, if it is not there yet.
+
+    Example: kvsupport --ledger postgresql://kvsupport@db.example.ru/kvsupport ledger init
+    """
+    env = env_of(ctx)
+    done = ledger.init(env)
+    if done:
+        say(env, f"{env.ledger_location}: ready ({', '.join(done)})")
+    else:
+        say(env, f"{env.ledger_location}: ready (nothing to do)")
 
 
 @app.command("check")
@@ -38,24 +53,45 @@ def ledger_check(ctx: typer.Context) -> None:
     Example: kvsupport ledger check
     """
     env = env_of(ctx)
-    with open_ledger(env.ledger_path) as ledger:
-        problems = ledger.check()
-        counts = ledger.counts()
-    for problem in problems[:SHOWN_PROBLEMS]:
+    found = ledger.check(env)
+    for problem in found.problems[:SHOWN_PROBLEMS]:
         sys.stderr.write(f"error: {printable(problem)}\n")
-    if len(problems) > SHOWN_PROBLEMS:
-        sys.stderr.write(f"hint: {len(problems) - SHOWN_PROBLEMS} more problems not shown\n")
-    if problems:
+    if len(found.problems) > SHOWN_PROBLEMS:
+        sys.stderr.write(f"hint: {len(found.problems) - SHOWN_PROBLEMS} more problems not shown\n")
+    if found.problems:
         raise typer.Exit(1)
+    counts = found.counts
     say(
         env,
-        f"{env.ledger_path}: ok — {counts[0]} clients, {counts[1]} sessions, {counts[2]} invoices",
+        f"{found.location}: ok — {counts.clients} clients, {counts.sessions} sessions, "
+        f"{counts.invoices} invoices, {counts.orders} orders",
+    )
+
+
+@app.command("copy")
+def ledger_copy(
+    ctx: typer.Context,
+    source: Annotated[
+        str, typer.Argument(metavar="SRC", help="The ledger to copy: a file or postgresql://…")
+    ],
+    target: Annotated[str, typer.Argument(metavar="DST", help="An empty ledger to copy into.")],
+) -> None:
+    """Copy a whole ledger into an empty one, file or database, either way.
+
+    Example: kvsupport ledger copy ~/.local/share/kvsupport/ledger.json postgresql://db.example.ru/kvsupport
+    """
+    env = env_of(ctx)
+    counts = ledger.copy(env, source, target)
+    say(
+        env,
+        f"copied {counts.clients} clients, {counts.sessions} sessions, {counts.invoices} invoices "
+        f"and {counts.orders} orders into {target}",
     )
 
 
 @app.command("backups")
 def ledger_backups(ctx: typer.Context, fmt: FormatOpt = ListFormat.text) -> None:
-    """List the backups kept before recent changes, newest first.
+    """List the backups a file ledger keeps of its recent states, newest (the current one) first.
 
     Example: kvsupport ledger backups
     """
@@ -65,17 +101,19 @@ def ledger_backups(ctx: typer.Context, fmt: FormatOpt = ListFormat.text) -> None
             "name": b.name,
             "taken_at": env.local(b.taken_at).isoformat(timespec="seconds"),
             "generation": b.generation,
+            "current": b.current,
             "bytes": b.size,
-            "path": str(b.path),
+            "path": b.path,
         }
-        for b in list_backups(LedgerFiles(env.ledger_path))
+        for b in ledger.backups(env)
     ]
     columns: list[Column] = [
         ("name", "Backup", "left"),
         ("taken_at", "Taken", "left"),
         ("generation", "Change", "right"),
+        ("current", "Current", "left"),
     ]
-    print_rows(rows, fmt.value, columns, empty="no backups yet (one is kept before each change)")
+    print_rows(rows, fmt.value, columns, empty="no backups yet (one is kept of each change)")
 
 
 @app.command("restore")
@@ -83,16 +121,15 @@ def ledger_restore(
     ctx: typer.Context,
     backup: Annotated[str, typer.Argument(help="Backup name (or path) from 'ledger backups'.")],
 ) -> None:
-    """Return the ledger to a backup; the current state is backed up first.
+    """Return a file ledger to a backup; the state before it stays in the backups.
 
-    Example: kvsupport ledger restore ledger-20261125T101500000000Z-g41.json
+    Works when the ledger's main file is missing or unreadable too: that is what it is for.
+
+    Example: kvsupport ledger restore 20261125T101500000000Z-g41.json
     """
     env = env_of(ctx)
-    files = LedgerFiles(env.ledger_path)
-    wanted = backup.rsplit("/", 1)[-1]
-    found = next((b for b in list_backups(files) if b.name == wanted), None)
-    if found is None:
-        raise NotFound(f"no backup {wanted!r}", hint="see 'kvsupport ledger backups'")
-    with open_ledger(env.ledger_path, write=True) as ledger:
-        ledger.replace_with_backup(found)
-    say(env, f"restored {found.name}; the state before it is the newest backup")
+    done = ledger.restore(env, backup)
+    if done.in_place_of_unreadable:
+        say(env, f"restored {done.backup.name} in place of a ledger that could not be read (a copy is kept)")
+    else:
+        say(env, f"restored {done.backup.name}; the state before it is kept in the backups")

@@ -12,6 +12,7 @@ from kvsupport.cli.output import Column, add_column, console, print_json, print_
 from kvsupport.cli.parse import month
 from kvsupport.core.money import ZERO, money_str, to_kopecks
 from kvsupport.core.text import printable
+from kvsupport.errors import InvalidValue
 from kvsupport.ops.reports import By, Report, Row, month_report
 
 app = typer.Typer(add_completion=False, help="A month at a glance: hours, amounts, unbilled, unpaid.")
@@ -72,7 +73,7 @@ COLUMNS: list[Column] = [
 def report(
     ctx: typer.Context,
     month_: MonthOpt = None,
-    by: Annotated[str, typer.Option("--by", help="Group by client or service.")] = "client",
+    by: Annotated[str, typer.Option("--by", help="Group by client, service or consultant.")] = "client",
     client: ClientOpt = None,
     fmt: FormatOpt = ListFormat.text,
 ) -> None:
@@ -84,11 +85,9 @@ def report(
     Example: kvsupport report --month 2026-11 --by service
     """
     env = env_of(ctx)
-    if by not in ("client", "service"):
-        from kvsupport.errors import InvalidValue
-
-        raise InvalidValue(f"--by {by!r}: use client or service")
-    grouped: By = "client" if by == "client" else "service"
+    if by not in ("client", "service", "consultant"):
+        raise InvalidValue(f"--by {by!r}: use client, service or consultant")
+    grouped: By = "client" if by == "client" else "service" if by == "service" else "consultant"
     result = month_report(env, *month(env, month_), grouped, client)
     if fmt is ListFormat.json:
         print_json(report_record(result))

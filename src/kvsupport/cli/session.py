@@ -186,6 +186,9 @@ def session_list(
     month_: MonthOpt = None,
     client: ClientOpt = None,
     unbilled: Annotated[bool, typer.Option("--unbilled", help="Only sessions not invoiced.")] = False,
+    consultant: Annotated[
+        str | None, typer.Option("--consultant", help="Only this consultant's sessions (a team ledger).")
+    ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Every month, not one.")] = False,
     fmt: FormatOpt = ListFormat.text,
 ) -> None:
@@ -198,12 +201,18 @@ def session_list(
         raise InvalidValue("give --month or --all, not both")
     chosen = None if all_ else month(env, month_)
     rows = []
-    for session, charge in sessions.listing(env, month=chosen, client=client, unbilled=unbilled):
+    found = sessions.listing(env, month=chosen, client=client, unbilled=unbilled)
+    for session, charge in found:
+        if consultant is not None and session.consultant != consultant:
+            continue
         record = views.session_record(env, session, charge)
         local = env.local(session.started_at)
         record["day"], record["time"] = f"{local:%Y-%m-%d}", views.span(env, session)
         rows.append(record)
-    print_rows(rows, fmt, SESSION_COLUMNS, empty="no sessions")
+    columns = SESSION_COLUMNS
+    if len({row["consultant"] for row in rows}) > 1:  # a team's ledger: say who
+        columns = [*SESSION_COLUMNS, ("consultant", "Consultant", "left")]
+    print_rows(rows, fmt, columns, empty="no sessions")
 
 
 @app.command("show")
@@ -266,40 +275,28 @@ def session_edit(
     Example: kvsupport session edit 12 --end 11:30 --note "связь оборвалась"
     """
     env = env_of(ctx)
-    given = {
-        "client": client,
-        "service": service,
-        "problem": problem,
-        "phone": phone,
-        "consent": consent,
-        "backup_confirmed": backup_confirmed,
-        "note": note,
-    }
-    changes: dict[str, object] = {k: v for k, v in given.items() if v is not None}
-    for key in ("problem", "phone", "consent", "note"):
-        if key in changes:
-            value = str(changes[key])
-            if not value.strip():
-                changes[key] = None  # --note "" clears the note
-                continue
-            text_value(f"--{key}", value)
-            if key == "phone":
-                from kvsupport.core.requisites import check_phone
+    for name, value in (("--problem", problem), ("--consent", consent), ("--note", note)):
+        if value is not None and value.strip():
+            text_value(name, value)
+    if phone is not None and phone.strip():
+        from kvsupport.core.requisites import check_phone
 
-                changes[key] = check_phone(value)
-    start_at = None if start is None else moment(env, start)
-    end_at = None if end is None else moment(env, end)
-    if not changes and start_at is None and end_at is None and allow_overlap is None:
-        raise InvalidValue("nothing to change", hint="see 'kvsupport session edit --help'")
-    outcome = sessions.edit(
-        env,
-        session_id,
-        changes,
-        start_at=start_at,
-        end_at=end_at,
+        phone = check_phone(phone)
+    changes = sessions.Changes(
+        client=client,
+        service=service,
+        problem=problem,
+        phone=phone,
+        consent=consent,
+        note=note,
+        backup_confirmed=backup_confirmed,
         allow_overlap=allow_overlap,
-        allow_long=allow_long,
+        start_at=None if start is None else moment(env, start),
+        end_at=None if end is None else moment(env, end),
     )
+    if changes.is_empty():
+        raise InvalidValue("nothing to change", hint="see 'kvsupport session edit --help'")
+    outcome = sessions.edit(env, session_id, changes, allow_long=allow_long)
     tail = f": {views.charge_line(outcome.charge)}" if outcome.charge else ""
     finish(env, outcome, f"edited session {session_id}{tail}", fmt.value)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from kvsupport.core import records
 from kvsupport.core.billing import Charge
 from kvsupport.core.models import Session
 from kvsupport.core.money import money_str
@@ -19,7 +20,7 @@ from kvsupport.ops.sessions import Outcome, Status, span_text
 
 def iso(env: Env, moment: datetime | None) -> str | None:
     """ISO 8601 in local time, with its offset."""
-    return None if moment is None else env.local(moment).isoformat()
+    return records.iso(moment, env.tz)
 
 
 def clock(env: Env, moment: datetime) -> str:
@@ -31,39 +32,8 @@ def clock(env: Env, moment: datetime) -> str:
 
 
 def session_record(env: Env, session: Session, charge: Charge | None) -> dict[str, Any]:
-    """The JSON shape of a session (SPEC §5; keys are added, never renamed)."""
-    record: dict[str, Any] = {
-        "id": session.id,
-        "client": session.client,
-        "service": session.service,
-        "segments": [{"start": iso(env, seg.start), "end": iso(env, seg.end)} for seg in session.segments],
-        "start": iso(env, session.started_at),
-        "end": iso(env, session.ended_at),
-        "running": session.is_running,
-        "seconds": None,
-        "minutes": None,
-        "billable_minutes": None,
-        "tariff": None,
-        "rate": None,
-        "amount": None,
-        "invoice": session.invoice,
-        "problem": session.problem,
-        "phone": session.phone,
-        "consent": session.consent,
-        "backup_confirmed": session.backup_confirmed,
-        "order": session.order,
-        "note": session.note,
-    }
-    if charge is not None:
-        record.update(
-            seconds=charge.worked_seconds,
-            minutes=charge.minutes,
-            billable_minutes=charge.billable_minutes,
-            tariff=charge.version.label,
-            rate=money_str(charge.rate),
-            amount=money_str(charge.amount),
-        )
-    return record
+    """The JSON shape of a session (:func:`kvsupport.core.records.session_record`)."""
+    return records.session_record(session, charge, env.tz)
 
 
 def _who(outcome: Outcome) -> str:

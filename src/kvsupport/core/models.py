@@ -93,6 +93,9 @@ class Session(NamedTuple):
     note: str | None = None
     invoice: str | None = None
     allow_overlap: bool = False
+    #: who did the work (``consultant.name``, else the login name); ``None`` on sessions
+    #: recorded before a ledger knew its consultants
+    consultant: str | None = None
 
     @property
     def started_at(self) -> datetime:
@@ -119,10 +122,6 @@ class Session(NamedTuple):
             total += end - seg.start
         return int(total.total_seconds())
 
-    def with_changes(self, **changes: object) -> Session:
-        """A copy with some fields changed."""
-        return self._replace(**changes)  # type: ignore[arg-type]
-
 
 class Client(NamedTuple):
     """An organisation the consultant supports."""
@@ -144,10 +143,6 @@ class Client(NamedTuple):
     def owes_fee(self, key: str) -> bool:
         """True when the one-time fee ``key`` has been neither paid before nor invoiced."""
         return not self.fee_paid and key not in self.fees_charged
-
-    def with_changes(self, **changes: object) -> Client:
-        """A copy with some fields changed."""
-        return self._replace(**changes)  # type: ignore[arg-type]
 
 
 class InvoiceLine(NamedTuple):
@@ -191,10 +186,6 @@ class Invoice(NamedTuple):
         """The code of the client billed."""
         return str(self.client["code"])
 
-    def with_changes(self, **changes: object) -> Invoice:
-        """A copy with some fields changed."""
-        return self._replace(**changes)  # type: ignore[arg-type]
-
 
 class Order(NamedTuple):
     """A scheduled request for a session (source §3.1: remote help is ordered ahead)."""
@@ -207,7 +198,3 @@ class Order(NamedTuple):
     phone: str | None = None
     status: OrderStatus = "open"
     session: int | None = None
-
-    def with_changes(self, **changes: object) -> Order:
-        """A copy with some fields changed."""
-        return self._replace(**changes)  # type: ignore[arg-type]

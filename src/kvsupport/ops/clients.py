@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
+from typing import NamedTuple
 
 from kvsupport.core.models import Client
 from kvsupport.errors import InvalidValue, Refused
 from kvsupport.ops.env import Env
-from kvsupport.storage.ledger import open_ledger
 
 CODE = re.compile(r"[^\W][\w-]*")  # letters (Cyrillic too), digits, '-', '_'
 
@@ -23,77 +24,117 @@ def check_code(code: str) -> str:
     return code
 
 
-def checked_fields(values: dict[str, object]) -> dict[str, object]:
+class ClientFields(NamedTuple):
+    """A client's fields as typed: ``None`` leaves a field as it is, ``""`` clears an
+    optional text (or the licence date)."""
+
+    name: str | None = None
+    inn: str | None = None
+    kpp: str | None = None
+    ogrn: str | None = None
+    address: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    teamviewer_id: str | None = None
+    license_until: date | str | None = None
+    fee_paid: bool | None = None
+
+    def is_empty(self) -> bool:
+        """True when nothing would change."""
+        return all(value is None for value in self)
+
+    def given(self) -> list[str]:
+        """The names of the fields given."""
+        return [name for name, value in zip(self._fields, self, strict=True) if value is not None]
+
+
+def checked(fields: ClientFields) -> ClientFields:
     """Requisites and contacts checked and normalised (a bad INN/KPP is refused)."""
     from kvsupport.core import requisites
 
-    checks = {
-        "inn": requisites.check_inn,
-        "kpp": requisites.check_kpp,
-        "ogrn": requisites.check_ogrn,
-        "phone": requisites.check_phone,
-        "email": requisites.check_email,
-    }
-    out: dict[str, object] = {}
-    for key, value in values.items():
-        if isinstance(value, str) and key in checks:
-            value = checks[key](value)
-        if isinstance(value, str) and key == "name" and not value.strip():
-            raise InvalidValue("the name must not be empty")
-        out[key] = value
-    inn = out.get("inn")
-    if isinstance(out.get("kpp"), str) and isinstance(inn, str) and len(inn) == 12:
+    def text(value: str | None, check: Callable[[str], str]) -> str | None:
+        return value if value is None or value == "" else check(value)
+
+    if fields.name is not None and not fields.name.strip():
+        raise InvalidValue("the name must not be empty")
+    out = fields._replace(
+        name=None if fields.name is None else fields.name.strip(),
+        inn=text(fields.inn, requisites.check_inn),
+        kpp=text(fields.kpp, requisites.check_kpp),
+        ogrn=text(fields.ogrn, requisites.check_ogrn),
+        phone=text(fields.phone, requisites.check_phone),
+        email=text(fields.email, requisites.check_email),
+    )
+    if out.kpp and out.inn and len(out.inn) == 12:
         raise InvalidValue("a KPP belongs to an organisation; a 12-digit INN has none")
     return out
 
 
-def add(env: Env, code: str, values: dict[str, object]) -> Client:
+def _text(old: str | None, new: str | None) -> str | None:
+    if new is None:
+        return old
+    return new or None
+
+
+def with_fields(client: Client, fields: ClientFields) -> Client:
+    """``client`` with the given ``fields`` set (``""`` clears)."""
+    licence = client.license_until if fields.license_until is None else fields.license_until or None
+    if isinstance(licence, str):
+        raise TypeError("license_until must be parsed into a date at the edge")
+    changed = client._replace(
+        name=client.name if fields.name is None else fields.name,
+        inn=_text(client.inn, fields.inn),
+        kpp=_text(client.kpp, fields.kpp),
+        ogrn=_text(client.ogrn, fields.ogrn),
+        address=_text(client.address, fields.address),
+        phone=_text(client.phone, fields.phone),
+        email=_text(client.email, fields.email),
+        teamviewer_id=_text(client.teamviewer_id, fields.teamviewer_id),
+        license_until=licence,
+        fee_paid=client.fee_paid if fields.fee_paid is None else fields.fee_paid,
+    )
+    if changed.kpp and changed.inn and len(changed.inn) == 12:
+        raise InvalidValue("a KPP belongs to an organisation; a 12-digit INN has none")
+    return changed
+
+
+def add(env: Env, code: str, fields: ClientFields) -> Client:
     """Add a client; a duplicate code is refused."""
     check_code(code)
-    values = checked_fields(values)
-    with open_ledger(env.ledger_path, write=True) as ledger:
-        if code in ledger.clients():
+    fields = checked(fields)
+    if not fields.name:
+        raise InvalidValue("the name must not be empty")
+    client = with_fields(Client(code=code, name=fields.name), fields)
+    with env.store(write=True) as store:
+        if code in store.clients():
             raise Refused(f"client '{code}' exists", hint=f"change it with 'kvsupport client edit {code}'")
-        client = Client(code=code, **values)  # type: ignore[arg-type]
-        ledger.put_client(client)
+        store.put_client(client)
         return client
 
 
-def edit(env: Env, code: str, values: dict[str, object]) -> Client:
+def edit(env: Env, code: str, fields: ClientFields) -> Client:
     """Change some fields of a client (``""`` clears an optional one)."""
-    if not values:
+    if fields.is_empty():
         raise InvalidValue("nothing to change", hint="see 'kvsupport client edit --help'")
-    cleared = {k: None for k, v in values.items() if v == "" and k != "name"}
-    values = checked_fields({k: v for k, v in values.items() if k not in cleared})
-    with open_ledger(env.ledger_path, write=True) as ledger:
-        client = ledger.client(code).with_changes(**values, **cleared)
-        merged = merged_kpp_check(client)
-        ledger.put_client(merged)
-        return merged
-
-
-def merged_kpp_check(client: Client) -> Client:
-    """Refuse a KPP beside a 12-digit INN after an edit."""
-    if client.kpp and client.inn and len(client.inn) == 12:
-        raise InvalidValue("a KPP belongs to an organisation; a 12-digit INN has none")
-    return client
+    fields = checked(fields)
+    with env.store(write=True) as store:
+        client = with_fields(store.client(code), fields)
+        store.put_client(client)
+        return client
 
 
 def listing(env: Env) -> list[Client]:
     """All clients, in the order they were added."""
-    with open_ledger(env.ledger_path) as ledger:
-        return list(ledger.clients().values())
+    with env.store() as store:
+        return list(store.clients().values())
 
 
 def show(env: Env, code: str) -> Client:
     """One client."""
-    with open_ledger(env.ledger_path) as ledger:
-        return ledger.client(code)
+    with env.store() as store:
+        return store.client(code)
 
 
 def licence_ended(client: Client, today: date) -> bool:
     """True when the client's licence ended before ``today``."""
     return client.license_until is not None and client.license_until < today
-
-
-FIELDS = list(Client._fields)

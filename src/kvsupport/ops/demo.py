@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from kvsupport.ops import clients, invoices, sessions
+from kvsupport.ops.clients import ClientFields
 from kvsupport.ops.env import Env
 from kvsupport.ops.sessions import Details
 from kvsupport.storage import paths
@@ -52,23 +53,19 @@ def build(directory: Path, now: datetime) -> Demo:
     clients.add(
         env,
         "romashka",
-        {
-            "name": "ТСЖ «Ромашка»",
-            "inn": "5001007329",
-            "kpp": "500101001",
-            "address": "г. Балашиха, ул. Лесная, д. 5",
-            "phone": "+7 495 123-45-67",
-            "license_until": today + timedelta(days=365),
-        },
+        ClientFields(
+            name="ТСЖ «Ромашка»",
+            inn="5001007329",
+            kpp="500101001",
+            address="г. Балашиха, ул. Лесная, д. 5",
+            phone="+7 495 123-45-67",
+            license_until=today + timedelta(days=365),
+        ),
     )
     clients.add(
         env,
         "lesnaya",
-        {
-            "name": "УК «Лесная»",
-            "phone": "+7 916 000-11-22",
-            "license_until": today - timedelta(days=365),
-        },
+        ClientFields(name="УК «Лесная»", phone="+7 916 000-11-22", license_until=today - timedelta(days=365)),
     )
 
     def at(day: int, hour: int, minute: int = 0) -> datetime:

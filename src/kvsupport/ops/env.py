@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+    from kvsupport.storage.api import Store
 
 from kvsupport.core.tariffs import Tariffs
 from kvsupport.storage import paths
@@ -31,6 +37,8 @@ class Env:
         self.config_option = config_option
         self.quiet = quiet
         self.now = now if now is not None else datetime.now(UTC)
+        self._fixed_now = now is not None
+        self._location: str | None = None
         self._config: Config | None = None
         self._tariffs: Tariffs | None = None
         self._tz: tzinfo | object | None = _UNSET
@@ -39,6 +47,41 @@ class Env:
     def ledger_path(self) -> Path:
         """The ledger file (SPEC §4 resolution order)."""
         return paths.ledger_path(self.ledger_option)
+
+    @property
+    def ledger_location(self) -> str:
+        """The ledger: a file path, or a ``postgresql://`` URL (SPEC §9)."""
+        if self._location is None:
+            self._location = paths.ledger_location(self.ledger_option)
+        return self._location
+
+    def store(
+        self, *, write: bool = False, long_read: bool = False, recover: bool = False
+    ) -> AbstractContextManager[Store]:
+        """One unit of work on the ledger (:func:`kvsupport.storage.open_store`)."""
+        from kvsupport.storage import open_store
+
+        return open_store(self.ledger_location, write=write, long_read=long_read, recover=recover)
+
+    @property
+    def consultant(self) -> str:
+        """Who is working: the config's ``consultant.name``, else the login name."""
+        name = self.config.text("consultant.name")
+        if name:
+            return name
+        import getpass
+
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):  # no login name (a container without a passwd entry)
+            return "consultant"
+
+    def tick(self) -> datetime:
+        """The clock read again (unless a fixed ``now`` was given): a command that
+        waited for the ledger's lock must not date its work before the one it waited for."""
+        if not self._fixed_now:
+            self.now = datetime.now(UTC)
+        return self.now
 
     @property
     def tariffs_path(self) -> Path:

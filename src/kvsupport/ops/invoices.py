@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, NamedTuple
 
 from kvsupport.core.billing import (
     build_invoice,
@@ -16,12 +15,12 @@ from kvsupport.core.billing import (
     invoiceable,
 )
 from kvsupport.core.models import Client, Invoice, Session
+from kvsupport.core.records import client_snapshot
 from kvsupport.core.words import amount_in_words
-from kvsupport.errors import InvalidValue, Refused
+from kvsupport.errors import InvalidValue, NotFound, Refused
 from kvsupport.ops.env import Env
 from kvsupport.ops.sessions import select
-from kvsupport.storage.codec import encode_client
-from kvsupport.storage.ledger import Ledger, open_ledger, read_snapshot
+from kvsupport.storage.api import InvoiceSummary, Store
 
 MAX_DATE_AHEAD = timedelta(days=31)
 
@@ -39,14 +38,6 @@ class Issued:
 def _sequence_key(number_format: str, year: int) -> int:
     """Numbers restart each year only when the format shows the year."""
     return year if "{year" in number_format else 0
-
-
-def client_snapshot(client: Client) -> dict[str, object]:
-    """The client's requisites as frozen into an invoice."""
-    record = encode_client(client)
-    record.pop("fees_charged", None)
-    record.pop("fee_paid", None)
-    return record
 
 
 def issue(
@@ -76,18 +67,18 @@ def issue(
     number_format = str(env.config.get("invoice.number_format"))
     supplier = env.config.supplier()
     result = Issued(period)
-    with open_ledger(env.ledger_path, write=not dry_run) as ledger:
-        sessions = select(env, ledger, month=(year, month), client=client)
+    with env.store(write=not dry_run) as store:
+        sessions = select(env, store, month=(year, month), client=client)
         result.running = [s for s in sessions if s.is_running]
         for code, group in _by_client(invoiceable(sessions, period, env.tz)).items():
-            invoice = _invoice_for(env, ledger, ledger.client(code), group, period, on, number_format)
+            invoice = _invoice_for(env, store, store.client(code), group, period, on, number_format)
             if invoice is None:
                 continue
-            invoice = invoice.with_changes(supplier=supplier)
-            _store(ledger, invoice, group)
+            invoice = invoice._replace(supplier=supplier)
+            _store(store, invoice, group)
             result.invoices.append(invoice)
         if not result.invoices and not result.running:
-            result.earlier_unbilled = _earlier_unbilled(env, ledger, year, month, client)
+            result.earlier_unbilled = _earlier_unbilled(env, store, year, month, client)
     return result
 
 
@@ -100,7 +91,7 @@ def _by_client(sessions: list[Session]) -> dict[str, list[Session]]:
 
 def _invoice_for(
     env: Env,
-    ledger: Ledger,
+    store: Store,
     client: Client,
     sessions: list[Session],
     period: str,
@@ -111,8 +102,7 @@ def _invoice_for(
     lines = invoice_lines(client, charges)
     if not lines:
         return None  # only free line calls
-    seq = ledger.next_invoice_seq(_sequence_key(number_format, on.year))
-    number = format_number(number_format, year=on.year, seq=seq)
+    number = _next_number(store, number_format, on.year)
     due_days = env.config.get("invoice.due_days")
     return build_invoice(
         number=number,
@@ -126,79 +116,74 @@ def _invoice_for(
     )
 
 
-def _store(ledger: Ledger, invoice: Invoice, sessions: list[Session]) -> None:
+def _next_number(store: Store, number_format: str, year: int) -> str:
+    """The next number of the series; a number an earlier format already gave out (the
+    format was changed) is passed over, never issued twice."""
+    key = _sequence_key(number_format, year)
+    while True:
+        number = format_number(number_format, year=year, seq=store.next_invoice_seq(key))
+        if not store.has_invoice(number):
+            return number
+
+
+def _store(store: Store, invoice: Invoice, sessions: list[Session]) -> None:
     billed = {line.session for line in invoice.lines if line.kind == "session"}
     for s in sessions:
         if s.id in billed:
-            ledger.put_session(s.with_changes(invoice=invoice.number))
+            store.put_session(s._replace(invoice=invoice.number))
     fees = {line.fee_key: invoice.number for line in invoice.lines if line.fee_key}
     if fees:
-        client = ledger.client(invoice.client_code)
-        ledger.put_client(client.with_changes(fees_charged={**client.fees_charged, **fees}))
-    ledger.put_invoice(invoice)
+        client = store.client(invoice.client_code)
+        store.put_client(client._replace(fees_charged={**client.fees_charged, **fees}))
+    store.add_invoice(invoice)
 
 
-def _earlier_unbilled(env: Env, ledger: Ledger, year: int, month: int, client: str | None) -> str | None:
+def _earlier_unbilled(env: Env, store: Store, year: int, month: int, client: str | None) -> str | None:
     """The previous month, if it still has unbilled work (a hint for the 1st of the month)."""
     prev = (year - 1, 12) if month == 1 else (year, month - 1)
     period = f"{prev[0]:04d}-{prev[1]:02d}"
-    pending = invoiceable(select(env, ledger, month=prev, client=client), period, env.tz)
+    pending = invoiceable(select(env, store, month=prev, client=client), period, env.tz)
     for s in pending:
         try:
             _, service = env.tariffs.service_on(s.service, s.started_at.astimezone(env.tz).date())
-        except Refused:
+        except (Refused, NotFound):
             continue
         if not service.is_free:
             return period
     return None
 
 
-class Listing(NamedTuple):
-    """``invoice list``: the index rows (number, date, period, status, total, vat,
-    paid_on, void_reason, client_code, client_name) in order of issue, and the whole
-    invoices of the same rows, read from the same state of the ledger."""
-
-    rows: list[dict[str, Any]]
-    ledger: Ledger
-
-    def records(self) -> Iterator[list[dict[str, Any]]]:
-        """The stored records (their JSON shape) of ``rows``, in that order, in lists of
-        one period each: a period's file is held only while its invoices are listed."""
-        batch: list[dict[str, Any]] = []
-        period = None
-        for record in self.ledger.invoice_records(row["number"] for row in self.rows):
-            if batch and record.get("period") != period:
-                yield batch
-                batch = []
-            period = record.get("period")
-            batch.append(record)
-        if batch:
-            yield batch
+def listing(env: Env, *, unpaid: bool = False, client: str | None = None) -> list[InvoiceSummary]:
+    """Invoices in order of issue (``unpaid``: issued and not paid), as their figures:
+    no whole invoice is read."""
+    with env.store() as store:
+        if client:
+            store.client(client)  # an unknown code is refused, not an empty listing
+        return store.invoice_summaries(statuses=("issued",) if unpaid else None, client=client)
 
 
-def listing(env: Env, *, unpaid: bool = False, client: str | None = None) -> Listing:
-    """Invoices in order of issue; ``unpaid``: issued and not paid. The rows come from
-    the ledger's invoice index (no invoice is opened); the lock is not held while they
-    are printed."""
-    ledger = read_snapshot(env.ledger_path)
-    if client:
-        ledger.client(client)  # an unknown code is refused, not an empty listing
-    rows = ledger.invoice_summaries(statuses=("issued",) if unpaid else None, client=client)
-    return Listing(rows, ledger)
+def whole_invoices(env: Env, *, unpaid: bool = False, client: str | None = None) -> Iterator[list[Invoice]]:
+    """The same invoices as :func:`listing`, whole, a period at a time; the ledger is not
+    held while they are printed."""
+    with env.store(long_read=True) as store:
+        if client:
+            store.client(client)
+        numbers = [row.number for row in store.invoice_summaries(("issued",) if unpaid else None, client)]
+        yield from store.invoice_batches(numbers)
 
 
 def show(env: Env, number: str) -> Invoice:
     """One invoice."""
-    with open_ledger(env.ledger_path) as ledger:
-        return ledger.invoice(number)
+    with env.store() as store:
+        return store.invoice(number)
 
 
 def void(env: Env, number: str, reason: str) -> Invoice:
     """Void an issued invoice: kept and marked, its sessions and fee released, number not reused."""
     if not reason.strip() or reason.startswith("--"):
         raise InvalidValue("give the reason: --reason TEXT")
-    with open_ledger(env.ledger_path, write=True) as ledger:
-        invoice = ledger.invoice(number)
+    with env.store(write=True) as store:
+        invoice = store.invoice(number)
         if invoice.status == "void":
             raise Refused(f"invoice {number} is void already ({invoice.void_reason})")
         if invoice.status == "paid":
@@ -208,28 +193,28 @@ def void(env: Env, number: str, reason: str) -> Invoice:
             )
         for line in invoice.lines:
             if line.kind == "session" and line.session is not None:
-                session = ledger.session(line.session)
+                session = store.session(line.session)
                 if session.invoice == number:
-                    ledger.put_session(session.with_changes(invoice=None))
-        _release_fees(ledger, invoice)
-        voided = invoice.with_changes(status="void", void_reason=reason.strip())
-        ledger.put_invoice(voided)
+                    store.put_session(session._replace(invoice=None))
+        _release_fees(store, invoice)
+        voided = invoice._replace(status="void", void_reason=reason.strip())
+        store.put_invoice(voided)
         return voided
 
 
-def _release_fees(ledger: Ledger, invoice: Invoice) -> None:
-    client = ledger.clients().get(invoice.client_code)
+def _release_fees(store: Store, invoice: Invoice) -> None:
+    client = store.clients().get(invoice.client_code)
     if client is None:
         return
     kept: Mapping[str, str] = {k: v for k, v in client.fees_charged.items() if v != invoice.number}
     if len(kept) != len(client.fees_charged):
-        ledger.put_client(client.with_changes(fees_charged=dict(kept)))
+        store.put_client(client._replace(fees_charged=dict(kept)))
 
 
 def pay(env: Env, number: str, paid_on: date) -> Invoice:
     """Mark an invoice paid on a date."""
-    with open_ledger(env.ledger_path, write=True) as ledger:
-        invoice = ledger.invoice(number)
+    with env.store(write=True) as store:
+        invoice = store.invoice(number)
         if invoice.status == "void":
             raise Refused(f"invoice {number} is void ({invoice.void_reason})")
         if invoice.status == "paid":
@@ -240,6 +225,6 @@ def pay(env: Env, number: str, paid_on: date) -> Invoice:
             raise InvalidValue(
                 f"payment date {paid_on} is in the future", hint="record a payment once it arrives"
             )
-        paid = invoice.with_changes(status="paid", paid_on=paid_on)
-        ledger.put_invoice(paid)
+        paid = invoice._replace(status="paid", paid_on=paid_on)
+        store.put_invoice(paid)
         return paid

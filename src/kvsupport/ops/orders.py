@@ -8,7 +8,6 @@ from kvsupport.core.billing import local_date
 from kvsupport.core.models import Order
 from kvsupport.errors import InvalidValue, NotFound, Refused
 from kvsupport.ops.env import Env
-from kvsupport.storage.ledger import open_ledger
 
 
 def add(env: Env, client: str, service: str, at: datetime, problem: str | None, phone: str | None) -> Order:
@@ -18,20 +17,20 @@ def add(env: Env, client: str, service: str, at: datetime, problem: str | None, 
             f"{env.local(at):%Y-%m-%d %H:%M} is in the past",
             hint="an order is for later; log past work with 'kvsupport session add'",
         )
-    with open_ledger(env.ledger_path, write=True) as ledger:
-        ledger.client(client)
+    with env.store(write=True) as store:
+        store.client(client)
         env.tariffs.service_on(service, local_date(at, env.tz))
         order = Order(
-            id=ledger.new_order_id(), client=client, service=service, at=at, problem=problem, phone=phone
+            id=store.new_order_id(), client=client, service=service, at=at, problem=problem, phone=phone
         )
-        ledger.put_order(order)
+        store.put_order(order)
         return order
 
 
 def listing(env: Env, *, every: bool = False) -> list[Order]:
     """Open orders, soonest first (``every``: done and cancelled too)."""
-    with open_ledger(env.ledger_path) as ledger:
-        orders = ledger.orders()
+    with env.store() as store:
+        orders = store.orders()
     chosen = [o for o in orders if every or o.status == "open"]
     chosen.sort(key=lambda o: (o.status != "open", o.at))
     return chosen
@@ -39,12 +38,12 @@ def listing(env: Env, *, every: bool = False) -> list[Order]:
 
 def cancel(env: Env, order_id: int) -> Order:
     """Cancel an open order."""
-    with open_ledger(env.ledger_path, write=True) as ledger:
-        order = next((o for o in ledger.orders() if o.id == order_id), None)
+    with env.store(write=True) as store:
+        order = next((o for o in store.orders() if o.id == order_id), None)
         if order is None:
             raise NotFound(f"no order {order_id}", hint="see 'kvsupport order list'")
         if order.status != "open":
             raise Refused(f"order {order_id} is {order.status}")
-        cancelled = order.with_changes(status="cancelled")
-        ledger.put_order(cancelled)
+        cancelled = order._replace(status="cancelled")
+        store.put_order(cancelled)
         return cancelled

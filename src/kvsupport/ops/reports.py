@@ -8,12 +8,12 @@ from typing import Literal, NamedTuple
 
 from kvsupport.core.billing import Charge, invoice_lines
 from kvsupport.core.models import Session
-from kvsupport.core.money import ZERO
+from kvsupport.core.money import ZERO, money_str
 from kvsupport.ops.env import Env
 from kvsupport.ops.sessions import charged, select
-from kvsupport.storage.ledger import Ledger, open_ledger
+from kvsupport.storage.api import Store
 
-By = Literal["client", "service"]
+By = Literal["client", "service", "consultant"]
 
 
 @dataclass
@@ -102,21 +102,29 @@ class Report:
 def month_report(env: Env, year: int, month: int, by: By, client: str | None = None) -> Report:
     """Sessions of the month grouped by client or service, and every unpaid invoice."""
     report = Report(f"{year:04d}-{month:02d}", by)
-    with open_ledger(env.ledger_path) as ledger:
-        sessions = charged(env, select(env, ledger, month=(year, month), client=client))
-        names = {code: c.name for code, c in ledger.clients().items()}
-        billed = _billed(env, ledger, sessions, report.period)
+    with env.store() as store:
+        sessions = charged(env, select(env, store, month=(year, month), client=client))
+        names = {code: c.name for code, c in store.clients().items()}
+        billed = _billed(env, store, sessions, report.period)
         report.unpaid = [
-            {k: str(row[k]) for k in ("number", "date", "period", "total")}
-            | {"client": str(row["client_code"])}
-            for row in ledger.invoice_summaries(statuses=("issued",), client=client)
+            {
+                "number": row.number,
+                "date": row.date.isoformat(),
+                "period": row.period,
+                "total": money_str(row.total),
+                "client": row.client_code,
+            }
+            for row in store.invoice_summaries(statuses=("issued",), client=client)
         ]
     rows: dict[str, Row] = {}
     for session, charge in sessions:
-        key = session.client if by == "client" else session.service
+        if by == "client":
+            key, name = session.client, names.get(session.client, "")
+        elif by == "service":
+            key, name = session.service, charge.service.title if charge else ""
+        else:
+            key, name = session.consultant or "", session.consultant or ""
         if key not in rows:
-            title = charge.service.title if charge else ""
-            name = names.get(key, "") if by == "client" else title
             rows[key] = Row(key, name)
         rows[key].add(session, charge, billed)
     report.rows = sorted(rows.values(), key=lambda r: (-r.amount, r.key))
@@ -131,12 +139,12 @@ class Billed(NamedTuple):
     fees: dict[int, Decimal]
 
 
-def _billed(env: Env, ledger: Ledger, sessions: list[tuple[Session, Charge | None]], period: str) -> Billed:
+def _billed(env: Env, store: Store, sessions: list[tuple[Session, Charge | None]], period: str) -> Billed:
     """What the period's invoices (not void) billed each session and fee; for work not
     invoiced yet, the fee the month's invoice would carry if issued now (the lines
     ``kvsupport invoice`` would issue)."""
     billed = Billed({}, {})
-    for invoice in ledger.invoices([period], statuses=("issued", "paid")):
+    for invoice in store.invoices([period], statuses=("issued", "paid")):
         for line in invoice.lines:
             if line.session is not None:
                 into = billed.fees if line.kind == "fee" else billed.sessions
@@ -145,7 +153,7 @@ def _billed(env: Env, ledger: Ledger, sessions: list[tuple[Session, Charge | Non
     for session, charge in sessions:
         if charge is not None and not session.is_running and session.invoice is None:
             pending.setdefault(session.client, []).append(charge)
-    clients = ledger.clients()
+    clients = store.clients()
     for code, charges in pending.items():
         for line in invoice_lines(clients[code], charges):
             if line.kind == "fee" and line.session is not None:

@@ -6,11 +6,12 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from kvsupport.core.billing import Charge, charge_for, local_date, local_midnight
-from kvsupport.core.models import Client, Order, Segment, Service, Session
-from kvsupport.errors import InvalidValue, Refused
+from kvsupport.core.models import Client, Order, Segment, Session
+from kvsupport.core.rules import first_overlap, missing_requirements
+from kvsupport.errors import InvalidValue, NotFound, Refused
 from kvsupport.i18n import _
 from kvsupport.ops.env import Env
-from kvsupport.storage.ledger import Ledger, open_ledger
+from kvsupport.storage.api import Store
 
 LONG_SESSION = timedelta(hours=8)
 FUTURE_SLACK = timedelta(minutes=1)
@@ -44,17 +45,6 @@ class Outcome(NamedTuple):
     dropped_segment: bool = False
 
 
-def missing_requirements(service: Service, session: Session, client: Client) -> list[str]:
-    """What ``service.requires`` lacks for ``session`` (the client's phone counts)."""
-    have = {  # text of spaces alone says nothing: it is not on record
-        "problem": bool(session.problem and session.problem.strip()),
-        "phone": bool((session.phone or client.phone or "").strip()),
-        "consent": bool(session.consent and session.consent.strip()),
-        "backup_confirmed": session.backup_confirmed,
-    }
-    return [item for item in service.requires if not have.get(item, False)]
-
-
 def length_problem(env: Env, session: Session) -> str | None:
     """Why ``session`` is implausibly long (worked time over config ``session.max_hours``,
     default 24: a mistyped ``--duration 10000h`` would bill 13 million), or ``None``."""
@@ -82,9 +72,9 @@ def check_length(env: Env, session: Session, *, allow_long: bool) -> None:
         )
 
 
-def check_rules(env: Env, ledger: Ledger, session: Session, *, allow_overlap: bool) -> list[str]:
+def check_rules(env: Env, store: Store, session: Session, *, allow_overlap: bool) -> list[str]:
     """Refuse a session that breaks SPEC §3.1, §3.6 or §6; return warnings."""
-    client = ledger.client(session.client)
+    client = store.client(session.client)
     on = local_date(session.started_at, env.tz)
     _version, service = env.tariffs.service_on(session.service, on)
     missing = missing_requirements(service, session, client)
@@ -95,8 +85,7 @@ def check_rules(env: Env, ledger: Ledger, session: Session, *, allow_overlap: bo
             hint="give " + "; ".join(_HOW_TO_GIVE[m] for m in missing),
         )
     if not allow_overlap:
-        end = session.ended_at
-        other = ledger.overlapping(session.started_at, end, exclude=session.id)
+        other = first_overlap(session, store.sessions_touching(session.started_at, session.ended_at))
         if other is not None:
             raise Refused(
                 f"overlaps session {other.id} ({other.client}, {other.service}, {_span(env, other)})",
@@ -143,8 +132,8 @@ def _not_future(env: Env, moment: datetime, what: str) -> None:
         )
 
 
-def _take_order(ledger: Ledger, order_id: int, client: str | None, service: str | None) -> Order:
-    for order in ledger.orders():
+def _take_order(store: Store, order_id: int, client: str | None, service: str | None) -> Order:
+    for order in store.orders():
         if order.id == order_id:
             if order.status != "open":
                 raise Refused(f"order {order_id} is {order.status}")
@@ -161,15 +150,18 @@ def start(
     env: Env,
     client: str | None,
     service: str | None,
-    at: datetime,
+    at: datetime | None,
     details: Details,
     *,
     allow_overlap: bool = False,
 ) -> Outcome:
-    """Begin a session now (or at ``at``); one runs at a time."""
-    _not_future(env, at, "start")
-    with open_ledger(env.ledger_path, write=True) as ledger:
-        running = ledger.running()
+    """Begin a session at ``at`` (``None``: now, read once the ledger is ours); one runs
+    at a time per consultant."""
+    if at is not None:
+        _not_future(env, at, "start")
+    with env.store(write=True) as store:
+        at = at or _now(env)
+        running = store.running(env.consultant)
         if running is not None:
             raise Refused(
                 f"session {running.id} is running ({running.client}, {running.service}, "
@@ -178,15 +170,10 @@ def start(
             )
         order: Order | None = None
         if details.order is not None:
-            order = _take_order(ledger, details.order, client, service)
+            order = _take_order(store, details.order, client, service)
             client, service = order.client, order.service
-            details = Details(
-                problem=details.problem or order.problem,
-                phone=details.phone or order.phone,
-                consent=details.consent,
-                backup_confirmed=details.backup_confirmed,
-                order=order.id,
-                note=details.note,
+            details = details._replace(
+                problem=details.problem or order.problem, phone=details.phone or order.phone, order=order.id
             )
         if client is None or service is None:
             raise InvalidValue("give CLIENT and SERVICE, or --order N")
@@ -196,34 +183,44 @@ def start(
             service=service,
             segments=(Segment(at),),
             allow_overlap=allow_overlap,
+            consultant=env.consultant,
             **details._asdict(),
         )
-        warnings = check_rules(env, ledger, draft, allow_overlap=allow_overlap)
-        session = draft.with_changes(id=ledger.new_session_id())
-        ledger.put_session(session)
+        warnings = check_rules(env, store, draft, allow_overlap=allow_overlap)
+        session = draft._replace(id=store.new_session_id())
+        store.put_session(session)
         if order is not None:
-            ledger.put_order(order.with_changes(status="done", session=session.id))
+            store.put_order(order._replace(status="done", session=session.id))
         so_far = charge_for(session, env.tariffs, env.tz, env.now)
-        return Outcome(session, so_far, ledger.client(client), warnings)
+        return Outcome(session, so_far, store.client(client), warnings)
 
 
-def stop(env: Env, at: datetime, note: str | None = None, *, allow_long: bool = False) -> Outcome:
-    """End the running session at ``at`` (refused over the length limit unless ``allow_long``)."""
-    _not_future(env, at, "stop")
-    with open_ledger(env.ledger_path, write=True) as ledger:
-        running = ledger.running()
+def _now(env: Env) -> datetime:
+    """Now in local time, in whole minutes (what a consultant reads off a clock): a stop
+    a moment after ``--at -61m`` is 61 minutes worked and 61 billed."""
+    return env.local(env.tick()).replace(second=0, microsecond=0)
+
+
+def stop(env: Env, at: datetime | None, note: str | None = None, *, allow_long: bool = False) -> Outcome:
+    """End the consultant's running session at ``at`` (``None``: now); a note adds to the
+    session's note. Refused over the length limit unless ``allow_long``."""
+    if at is not None:
+        _not_future(env, at, "stop")
+    with env.store(write=True) as store:
+        at = at or _now(env)
+        running = store.running(env.consultant)
         if running is None:
             raise Refused("no session is running", hint="start one: kvsupport session start CLIENT SERVICE")
         last = running.segments[-1]
-        if at <= last.start:
+        if at < last.start:
             raise InvalidValue(
-                f"stop {env.local(at):%Y-%m-%d %H:%M} is not after the start "
+                f"stop {env.local(at):%Y-%m-%d %H:%M} is before the start "
                 f"{env.local(last.start):%Y-%m-%d %H:%M}"
             )
         segments = (*running.segments[:-1], Segment(last.start, at))
-        session = running.with_changes(segments=segments, note=note or running.note)
+        session = running._replace(segments=segments, note=_added(running.note, note))
         check_length(env, session, allow_long=allow_long)
-        ledger.put_session(session)
+        store.put_session(session)
         warnings = []
         if at - last.start > LONG_SESSION:
             warnings.append(
@@ -236,7 +233,17 @@ def stop(env: Env, at: datetime, note: str | None = None, *, allow_long: bool = 
                 f"session {session.id} lasted {charge.worked_seconds} s and is billed "
                 f"{charge.billable_minutes} min; if it was a slip: kvsupport session delete {session.id}"
             )
-        return Outcome(session, charge, ledger.client(session.client), warnings)
+        return Outcome(session, charge, store.client(session.client), warnings)
+
+
+def _added(note: str | None, more: str | None) -> str | None:
+    """A note with ``more`` added on a new line (a second stop of a resumed session adds to
+    what the first one wrote, never replaces it)."""
+    if not more or not more.strip():
+        return note
+    if not note:
+        return more
+    return note if more in note.split("\n") else f"{note}\n{more}"
 
 
 def _hours(delta: timedelta) -> str:
@@ -244,48 +251,52 @@ def _hours(delta: timedelta) -> str:
     return f"{minutes // 60}h{minutes % 60:02d}m"
 
 
-def resume(env: Env, session_id: int | None, at: datetime) -> Outcome:
+def resume(env: Env, session_id: int | None, at: datetime | None) -> Outcome:
     """Continue a stopped session after a dropped link: a new segment, one minimum."""
-    _not_future(env, at, "resume")
-    with open_ledger(env.ledger_path, write=True) as ledger:
-        running = ledger.running()
+    if at is not None:
+        _not_future(env, at, "resume")
+    with env.store(write=True) as store:
+        at = at or _now(env)
+        running = store.running(env.consultant)
         if running is not None:
             raise Refused(f"session {running.id} is running", hint="stop it first: kvsupport session stop")
         if session_id is None:
-            session_id = ledger.last_stopped_id()
+            session_id = store.last_stopped_id(env.consultant)
             if session_id is None:
                 raise Refused("no stopped session to resume", hint="give its ID: kvsupport session resume ID")
-        session = ledger.session(session_id)
+        session = store.session(session_id)
         if session.invoice is not None:
             raise Refused(f"session {session.id} is on invoice {session.invoice}")
         end = session.ended_at
-        assert end is not None
+        if end is None:
+            raise Refused(f"session {session.id} is running already")
         if at < end:
             raise InvalidValue(
                 f"resume {env.local(at):%H:%M} is before the session's last end {env.local(end):%H:%M}"
             )
-        other = ledger.overlapping(at, None, exclude=session.id)
-        if other is not None and not session.allow_overlap:
-            raise Refused(f"overlaps session {other.id} ({other.client}, {other.service})")
-        resumed = session.with_changes(segments=(*session.segments, Segment(at)))
-        ledger.put_session(resumed)
+        resumed = session._replace(segments=(*session.segments, Segment(at)))
+        if not session.allow_overlap:
+            other = first_overlap(resumed, store.sessions_touching(at, None))
+            if other is not None:
+                raise Refused(f"overlaps session {other.id} ({other.client}, {other.service})")
+        store.put_session(resumed)
         so_far = charge_for(resumed, env.tariffs, env.tz, env.now)
-        return Outcome(resumed, so_far, ledger.client(resumed.client))
+        return Outcome(resumed, so_far, store.client(resumed.client))
 
 
 def cancel(env: Env) -> Outcome:
     """Discard the running session; of a resumed one, only the open segment."""
-    with open_ledger(env.ledger_path, write=True) as ledger:
-        running = ledger.running()
+    with env.store(write=True) as store:
+        running = store.running(env.consultant)
         if running is None:
             raise Refused("no session is running")
         if len(running.segments) == 1:
-            ledger.delete_session(running.id)
-            _reopen_order(ledger, running)
-            return Outcome(running, client=ledger.client(running.client))
-        kept = running.with_changes(segments=running.segments[:-1])
-        ledger.put_session(kept)
-        return Outcome(kept, client=ledger.client(kept.client), dropped_segment=True)
+            store.delete_session(running.id)
+            _reopen_order(store, running)
+            return Outcome(running, client=store.client(running.client))
+        kept = running._replace(segments=running.segments[:-1])
+        store.put_session(kept)
+        return Outcome(kept, client=store.client(kept.client), dropped_segment=True)
 
 
 class Status(NamedTuple):
@@ -296,13 +307,13 @@ class Status(NamedTuple):
 
 
 def status(env: Env) -> Status:
-    """The running session with its charge so far, and today's next order."""
-    with open_ledger(env.ledger_path) as ledger:
-        running = ledger.running()
+    """The consultant's running session with its charge so far, and today's next order."""
+    with env.store() as store:
+        running = store.running(env.consultant)
         today = env.today
         upcoming = [
             o
-            for o in ledger.orders()
+            for o in store.orders()
             if o.status == "open" and o.at >= env.now and env.local(o.at).date() == today
         ]
         next_order = min(upcoming, key=lambda o: o.at) if upcoming else None
@@ -313,7 +324,7 @@ def status(env: Env) -> Status:
         elapsed = env.now - running.segments[-1].start
         if elapsed > LONG_SESSION:
             warnings.append(f"running for {_hours(elapsed)}: did you forget to stop it?")
-        outcome = Outcome(running, charge, ledger.client(running.client), warnings)
+        outcome = Outcome(running, charge, store.client(running.client), warnings)
         return Status(outcome, next_order)
 
 
@@ -332,64 +343,88 @@ def add(
     if end_at <= start_at:
         raise InvalidValue("the end must be after the start")
     _not_future(env, end_at, "end")
-    with open_ledger(env.ledger_path, write=True) as ledger:
+    with env.store(write=True) as store:
         draft = Session(
             id=0,
             client=client,
             service=service,
             segments=(Segment(start_at, end_at),),
             allow_overlap=allow_overlap,
+            consultant=env.consultant,
             **details._asdict(),
         )
         check_length(env, draft, allow_long=allow_long)
-        warnings = check_rules(env, ledger, draft, allow_overlap=allow_overlap)
-        session = draft.with_changes(id=ledger.new_session_id())
-        ledger.put_session(session)
-        return Outcome(session, charge_for(session, env.tariffs, env.tz), ledger.client(client), warnings)
+        warnings = check_rules(env, store, draft, allow_overlap=allow_overlap)
+        session = draft._replace(id=store.new_session_id())
+        store.put_session(session)
+        return Outcome(session, charge_for(session, env.tariffs, env.tz), store.client(client), warnings)
 
 
-def edit(
-    env: Env,
-    session_id: int,
-    changes: dict[str, object],
-    *,
-    start_at: datetime | None = None,
-    end_at: datetime | None = None,
-    allow_overlap: bool | None = None,
-    allow_long: bool = False,
-) -> Outcome:
+class Changes(NamedTuple):
+    """What ``session edit`` changes; ``None`` leaves a field as it is, ``""`` clears a text."""
+
+    client: str | None = None
+    service: str | None = None
+    problem: str | None = None
+    phone: str | None = None
+    consent: str | None = None
+    note: str | None = None
+    backup_confirmed: bool | None = None
+    allow_overlap: bool | None = None
+    start_at: datetime | None = None
+    end_at: datetime | None = None
+
+    def is_empty(self) -> bool:
+        """True when nothing would change."""
+        return all(value is None for value in self)
+
+
+def _text_change(old: str | None, new: str | None) -> str | None:
+    if new is None:
+        return old
+    return new if new.strip() else None
+
+
+def edit(env: Env, session_id: int, changes: Changes, *, allow_long: bool = False) -> Outcome:
     """Change a session that is not on an invoice (new times: within the length limit
     unless ``allow_long``)."""
-    with open_ledger(env.ledger_path, write=True) as ledger:
-        session = ledger.session(session_id)
+    with env.store(write=True) as store:
+        session = store.session(session_id)
         _editable(session, "edited")
         segments = list(session.segments)
-        if start_at is not None:
-            segments[0] = Segment(start_at, segments[0].end)
-        if end_at is not None:
+        if changes.start_at is not None:
+            _not_future(env, changes.start_at, "start")
+            segments[0] = Segment(changes.start_at, segments[0].end)
+        if changes.end_at is not None:
             if segments[-1].end is None:
                 raise Refused(f"session {session.id} is running: stop it with --at instead")
-            _not_future(env, end_at, "end")
-            segments[-1] = Segment(segments[-1].start, end_at)
-        if start_at is not None:
-            _not_future(env, start_at, "start")
+            _not_future(env, changes.end_at, "end")
+            segments[-1] = Segment(segments[-1].start, changes.end_at)
         for seg in segments:
             if seg.end is not None and seg.end <= seg.start:
                 raise InvalidValue(
                     f"a segment must end after it starts: {span_text(env, seg.start, seg.end, dated=True)}",
                     hint="give --start and --end as YYYY-MM-DD HH:MM for another day",
                 )
-        if allow_overlap is not None:
-            changes["allow_overlap"] = allow_overlap
-        edited = session.with_changes(segments=tuple(segments), **changes)
-        if start_at is not None or end_at is not None:
+        edited = session._replace(
+            segments=tuple(segments),
+            client=changes.client or session.client,
+            service=changes.service or session.service,
+            problem=_text_change(session.problem, changes.problem),
+            phone=_text_change(session.phone, changes.phone),
+            consent=_text_change(session.consent, changes.consent),
+            note=_text_change(session.note, changes.note),
+            backup_confirmed=session.backup_confirmed
+            if changes.backup_confirmed is None
+            else changes.backup_confirmed,
+            allow_overlap=session.allow_overlap if changes.allow_overlap is None else changes.allow_overlap,
+        )
+        if changes.start_at is not None or changes.end_at is not None:
             check_length(env, edited, allow_long=allow_long)
-        if "client" in changes:
-            ledger.client(edited.client)
-        warnings = check_rules(env, ledger, edited, allow_overlap=edited.allow_overlap)
-        ledger.put_session(edited)
+        warnings = check_rules(env, store, edited, allow_overlap=edited.allow_overlap)
+        store.put_session(edited)
         charge = None if edited.is_running else charge_for(edited, env.tariffs, env.tz)
-        return Outcome(edited, charge, ledger.client(edited.client), warnings)
+        return Outcome(edited, charge, store.client(edited.client), warnings)
 
 
 def _editable(session: Session, verb: str) -> None:
@@ -402,21 +437,21 @@ def _editable(session: Session, verb: str) -> None:
 
 def delete(env: Env, session_id: int) -> Session:
     """Remove a session that is not on an invoice."""
-    with open_ledger(env.ledger_path, write=True) as ledger:
-        session = ledger.session(session_id)
+    with env.store(write=True) as store:
+        session = store.session(session_id)
         _editable(session, "deleted")
-        ledger.delete_session(session_id)
-        _reopen_order(ledger, session)
+        store.delete_session(session_id)
+        _reopen_order(store, session)
         return session
 
 
-def _reopen_order(ledger: Ledger, session: Session) -> None:
+def _reopen_order(store: Store, session: Session) -> None:
     """A session started from an order and then discarded: the order is open again."""
     if session.order is None:
         return
-    for order in ledger.orders():
+    for order in store.orders():
         if order.id == session.order and order.session == session.id:
-            ledger.put_order(order.with_changes(status="open", session=None))
+            store.put_order(order._replace(status="open", session=None))
 
 
 def month_bounds(env: Env, year: int, month: int) -> tuple[datetime, datetime]:
@@ -428,7 +463,7 @@ def month_bounds(env: Env, year: int, month: int) -> tuple[datetime, datetime]:
 
 def select(
     env: Env,
-    ledger: Ledger,
+    store: Store,
     *,
     month: tuple[int, int] | None = None,
     client: str | None = None,
@@ -436,8 +471,11 @@ def select(
 ) -> list[Session]:
     """Sessions matching the filters, oldest first."""
     if client is not None:
-        ledger.client(client)
-    found = ledger.sessions() if month is None else ledger.sessions_between(*month_bounds(env, *month))
+        store.client(client)
+    if month is None:
+        found = [s for batch in store.session_batches() for s in batch]
+    else:
+        found = store.sessions_between(*month_bounds(env, *month))
     chosen = []
     for s in found:
         if client and s.client != client:
@@ -454,7 +492,7 @@ def charged(env: Env, sessions: list[Session]) -> list[tuple[Session, Charge | N
     for s in sessions:
         try:
             out.append((s, charge_for(s, env.tariffs, env.tz, env.now)))
-        except (Refused, LookupError):
+        except (Refused, NotFound):
             out.append((s, None))
     return out
 
@@ -467,12 +505,12 @@ def listing(
     unbilled: bool = False,
 ) -> list[tuple[Session, Charge | None]]:
     """``session list``: sessions with their charges."""
-    with open_ledger(env.ledger_path) as ledger:
-        return charged(env, select(env, ledger, month=month, client=client, unbilled=unbilled))
+    with env.store() as store:
+        return charged(env, select(env, store, month=month, client=client, unbilled=unbilled))
 
 
 def show(env: Env, session_id: int) -> tuple[Session, Charge]:
     """``session show``: a session and how its charge was reached."""
-    with open_ledger(env.ledger_path) as ledger:
-        session = ledger.session(session_id)
+    with env.store() as store:
+        session = store.session(session_id)
     return session, charge_for(session, env.tariffs, env.tz, env.now)

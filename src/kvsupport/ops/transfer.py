@@ -14,34 +14,23 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from kvsupport.core.billing import local_date
 from kvsupport.core.models import Segment, Session
+from kvsupport.core.records import EXPORT_COLUMNS, export_rows
+from kvsupport.core.rules import missing_requirements, overlaps_among, segments_in_order
 from kvsupport.core.spreadsheet import from_formula_safe
 from kvsupport.core.text import control_character
 from kvsupport.errors import InvalidValue, KvsupportError, Problems
 from kvsupport.i18n import _
 from kvsupport.ops.env import Env
-from kvsupport.ops.sessions import length_problem, missing_requirements, month_bounds
-from kvsupport.storage.ledger import Ledger, open_ledger, read_snapshot
+from kvsupport.ops.sessions import length_problem, month_bounds
+from kvsupport.storage.api import Store
 
-COLUMNS = [
-    "id",
-    "client",
-    "service",
-    "start",
-    "end",
-    "problem",
-    "phone",
-    "consent",
-    "backup_confirmed",
-    "note",
-    "allow_overlap",
-]
+COLUMNS = EXPORT_COLUMNS
 MAX_REPORTED = 50
 T = TypeVar("T")
 
@@ -63,6 +52,7 @@ class Row(BaseModel):
     backup_confirmed: bool = False
     note: str | None = None
     allow_overlap: bool = False
+    consultant: str | None = None
 
     @field_validator("*", mode="before")
     @classmethod
@@ -131,6 +121,7 @@ class Fields(NamedTuple):
     backup_confirmed: bool
     note: str | None
     allow_overlap: bool
+    consultant: str | None
 
 
 class Located(NamedTuple):
@@ -233,7 +224,7 @@ def _segment(env: Env, item: Located) -> Segment:
 
 
 def build_sessions(
-    env: Env, ledger: Ledger, rows: list[Located], *, allow_long: bool = False
+    env: Env, store: Store, rows: list[Located], *, allow_long: bool = False
 ) -> tuple[list[Session], list[str]]:
     """Sessions from rows (segments joined by ``id``), checked against the ledger; one over
     the length limit (config ``session.max_hours``) is a problem unless ``allow_long``."""
@@ -267,23 +258,24 @@ def build_sessions(
             backup_confirmed=row.backup_confirmed,
             note=row.note,
             allow_overlap=row.allow_overlap,
+            consultant=row.consultant or env.consultant,
         )
-        problem = _rule_problem(env, ledger, session, allow_long=allow_long)
+        problem = _rule_problem(env, store, session, allow_long=allow_long)
         if problem:
             problems.append(f"{first.where}: {problem}")
         else:
             sessions.append(session)
             wheres.append(first.where)
-    problems.extend(_overlaps(env, ledger, sessions, wheres))
+    problems.extend(_overlaps(env, store, sessions, wheres))
     return sessions, problems
 
 
-def _rule_problem(env: Env, ledger: Ledger, session: Session, *, allow_long: bool = False) -> str | None:
+def _rule_problem(env: Env, store: Store, session: Session, *, allow_long: bool = False) -> str | None:
     if not allow_long:
         too_long = length_problem(env, session)
         if too_long is not None:
             return _("the session {problem}; import --allow-long takes it").format(problem=too_long)
-    client = ledger.clients().get(session.client)
+    client = store.clients().get(session.client)
     if client is None:
         return f"unknown client '{session.client}'"
     try:
@@ -293,40 +285,26 @@ def _rule_problem(env: Env, ledger: Ledger, session: Session, *, allow_long: boo
     missing = missing_requirements(service, session, client)
     if missing:
         return f"{session.service} needs {', '.join(m.replace('_', ' ') for m in missing)}"
-    for a, b in zip(session.segments, session.segments[1:], strict=False):
-        assert a.end is not None
-        if b.start < a.end:
-            return "its segments overlap each other"
+    if not segments_in_order(session.segments):
+        return "its segments overlap each other"
     return None
 
 
-def _overlaps(env: Env, ledger: Ledger, new: list[Session], wheres: list[str]) -> list[str]:
-    """Overlaps among the new sessions and with stored ones, by one sweep over time;
+def _overlaps(env: Env, store: Store, new: list[Session], wheres: list[str]) -> list[str]:
+    """Overlaps among the new sessions and with stored ones (:func:`overlaps_among`);
     each problem names the line of the imported row (``wheres[i]`` of ``new[i]``)."""
-    stored: list[Session] = []
-    if new:
-        first = min(s.started_at for s in new)
-        last = max(seg.end or env.now for s in new for seg in s.segments)
-        stored = ledger.sessions_touching(first, last)
-    spans: list[tuple[datetime, datetime, str]] = []
-    for s in stored:
-        if not s.allow_overlap:
-            spans += [(seg.start, seg.end or env.now, f"session {s.id}") for seg in s.segments]
-    for i, s in enumerate(new):
-        if not s.allow_overlap:
-            spans += [(seg.start, seg.end or env.now, f"new#{i}") for seg in s.segments]
-    spans.sort(key=lambda sp: sp[0])
+    if not new:
+        return []
+    first = min(s.started_at for s in new)
+    last = max(seg.end or env.now for s in new for seg in s.segments)
     problems = []
-    last_end: datetime | None = None
-    last_name = ""
-    for start, end, name in spans:
-        involved = name.startswith("new#") or last_name.startswith("new#")
-        if last_end is not None and start < last_end and name != last_name and involved:
-            a, b = (last_name, name) if not last_name.startswith("new#") else (name, last_name)
-            row = name if name.startswith("new#") else last_name
-            problems.append(f"{wheres[int(row[4:])]}: {_label(env, new, a)} overlaps {_label(env, new, b)}")
-        if last_end is None or end > last_end:
-            last_end, last_name = end, name
+    for clash in overlaps_among(new, store.sessions_touching(first, last), env.now):
+        other = (
+            f"stored session {clash.other_stored.id}"
+            if clash.other_stored is not None
+            else _label(env, new, f"new#{clash.other_new}")
+        )
+        problems.append(f"{wheres[clash.new]}: {_label(env, new, f'new#{clash.new}')} overlaps {other}")
     return problems
 
 
@@ -347,8 +325,8 @@ def import_sessions(
     each let go as soon as the next stage has what it needs.
     """
     rows, problems = read_rows(read(), fmt, source)
-    with open_ledger(env.ledger_path, write=True) as ledger:
-        sessions, more = build_sessions(env, ledger, rows, allow_long=allow_long)
+    with env.store(write=True) as store:
+        sessions, more = build_sessions(env, store, rows, allow_long=allow_long)
         del rows
         problems += more
         if problems:
@@ -360,67 +338,31 @@ def import_sessions(
         sessions.sort(key=lambda s: s.started_at, reverse=True)
         stored = 0
         while sessions:  # oldest first, each session dropped once it is encoded
-            ledger.put_session(sessions.pop().with_changes(id=ledger.new_session_id()))
+            store.put_session(sessions.pop()._replace(id=store.new_session_id()))
             stored += 1
         return stored
 
 
-def export_rows(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per segment of each stored session (records as ``encode_session`` writes
-    them); times are ISO 8601 as recorded, with their UTC offset."""
-    rows = []
-    for r in records:
-        for seg in r["segments"]:
-            rows.append(
-                {
-                    "id": r["id"],
-                    "client": r["client"],
-                    "service": r["service"],
-                    "start": seg["start"],
-                    "end": seg["end"],
-                    "problem": r.get("problem"),
-                    "phone": r.get("phone"),
-                    "consent": r.get("consent"),
-                    "backup_confirmed": bool(r.get("backup_confirmed")),
-                    "note": r.get("note"),
-                    "allow_overlap": bool(r.get("allow_overlap")),
-                }
-            )
-    return rows
-
-
 def export(env: Env, *, month: tuple[int, int] | None, client: str | None) -> Iterator[list[dict[str, Any]]]:
     """Rows of the finished sessions of ``month`` (all if None), optionally of one client,
-    a list per stored month, oldest first.
+    a list per stored month, oldest first; the ledger is not held while they go out.
 
-    Works on the stored records without decoding them into sessions and holds
-    one month in memory at a time: exporting ten years is a bulk copy.
+    Holds one month in memory at a time: exporting ten years is a bulk copy.
     """
-    ledger = read_snapshot(env.ledger_path)  # not locked while the rows go down a pipe
-    if client is not None:
-        ledger.client(client)
+    with env.store(long_read=True) as store:
+        if client is not None:
+            store.client(client)
 
-    def mine(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return records if client is None else [r for r in records if r["client"] == client]
+        def rows(sessions: Iterable[Session]) -> list[dict[str, Any]]:
+            return [
+                row
+                for s in sessions
+                if not s.is_running and (client is None or s.client == client)
+                for row in export_rows(s)
+            ]
 
-    if month is not None:
-        yield export_rows(mine(ledger.session_records_between(*month_bounds(env, *month))))
-        return
-    for stored_month in ledger.session_months():
-        yield export_rows(_chronological(mine(ledger.session_records([stored_month]))))
-        ledger.forget_month(stored_month)
-
-
-def _chronological(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Records of one stored month in time order.
-
-    When every start carries the same UTC offset, ISO strings sort chronologically
-    as they are: no parsing needed.
-    """
-    starts = [r["segments"][0]["start"] for r in records]
-    if len({s[19:].lstrip("0123456789.") for s in starts}) <= 1:
-        order = sorted(range(len(records)), key=lambda i: (starts[i], records[i]["id"]))
-        return [records[i] for i in order]
-    keyed = [(datetime.fromisoformat(text), r["id"], r) for r, text in zip(records, starts, strict=True)]
-    keyed.sort(key=lambda item: (item[0], item[1]))
-    return [r for _, _, r in keyed]
+        if month is not None:
+            yield rows(store.sessions_between(*month_bounds(env, *month)))
+            return
+        for batch in store.session_batches():
+            yield rows(batch)

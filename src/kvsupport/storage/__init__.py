@@ -1,1 +1,49 @@
-"""Storage: the only code that knows how files are laid out on disk."""
+"""Storage: the only code that knows how ledgers are kept, on disk or in a database.
+
+:func:`open_store` opens one unit of work on a ledger location: a location that
+starts with ``postgresql://`` or ``postgres://`` is a shared PostgreSQL ledger
+(:mod:`.postgres`, psycopg imported only then), any other is a file ledger
+(:mod:`.jsonfiles`). Both offer :class:`~.api.Store`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from kvsupport.storage.api import Store
+
+DATABASE_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_database(location: str) -> bool:
+    """True when ``location`` names a PostgreSQL ledger rather than a file."""
+    return location.startswith(DATABASE_SCHEMES)
+
+
+@contextmanager
+def open_store(
+    location: str, *, write: bool = False, long_read: bool = False, recover: bool = False
+) -> Iterator[Store]:
+    """One unit of work on the ledger at ``location``; with ``write``, its changes are
+    committed when the block ends without an exception (and discarded if it raises).
+
+    ``long_read``: a read that writes out as it goes (an export into a pipe) and should
+    not hold up other commands meanwhile. ``recover``: open a file ledger whose manifest
+    is missing or unreadable, to restore a backup into it.
+    """
+    if is_database(location):
+        from kvsupport.storage.postgres.store import open_database
+
+        with open_database(location, write=write) as store:
+            yield store
+        return
+    from kvsupport.storage.jsonfiles.store import open_ledger, read_snapshot
+
+    path = Path(location)
+    if long_read and not write:
+        yield read_snapshot(path)
+        return
+    with open_ledger(path, write=write, recover=recover) as ledger:
+        yield ledger

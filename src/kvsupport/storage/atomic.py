@@ -49,6 +49,19 @@ def write_atomic(path: Path, data: bytes, *, mode: int = 0o600, sync_dir: bool =
 
 
 def make_private_dir(directory: Path) -> None:
-    """Create ``directory`` (and parents) readable by its owner only, if missing."""
-    if not directory.is_dir():
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    """Create ``directory`` readable by its owner only, if missing, and each missing
+    parent too (``mkdir(parents=True)`` would give the parents the umask's mode)."""
+    if directory.is_dir():
+        return
+    missing = [directory]
+    for parent in directory.parents:
+        if parent.is_dir():
+            break
+        missing.append(parent)
+    for place in reversed(missing):
+        try:
+            place.mkdir(mode=0o700)
+        except FileExistsError:
+            if not place.is_dir():
+                raise
+        os.chmod(place, 0o700)  # mkdir's mode is cut by the umask; the mode is the point

@@ -2,8 +2,9 @@
 
 Every decoder names the place of a problem (``sessions[12].segments[0].start:
 not a time with a UTC offset``), so a damaged ledger is reported precisely and
-never overwritten. The JSON written here is also the documented output shape
-of ``--format json`` (SPEC §5), so the two cannot drift apart.
+never overwritten. This is how records are kept — in the file ledger's parts
+and in the PostgreSQL ledger's ``record`` columns — not what ``--format json``
+prints: that is :mod:`kvsupport.core.records`, which may differ.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Any
 
 from kvsupport.core.models import Client, Invoice, InvoiceLine, Order, Segment, Session
 from kvsupport.core.money import money_str
+from kvsupport.errors import LedgerError
+from kvsupport.storage.api import InvoiceSummary
 
 
 class ShapeError(Exception):
@@ -151,6 +154,7 @@ def encode_session(s: Session) -> dict[str, Any]:
         "note": s.note,
         "invoice": s.invoice,
         "allow_overlap": s.allow_overlap,
+        "consultant": s.consultant,
     }
 
 
@@ -170,6 +174,7 @@ def decode_session(raw: object, where: str) -> Session:
         note=_opt_str(d, "note", where),
         invoice=_opt_str(d, "invoice", where),
         allow_overlap=_bool(d, "allow_overlap", where),
+        consultant=_opt_str(d, "consultant", where),
     )
 
 
@@ -336,3 +341,43 @@ def decode_invoice(raw: object, where: str) -> Invoice:
         paid_on=_date(d, "paid_on", where, optional=True),
         due_on=_date(d, "due_on", where, optional=True),
     )
+
+
+#: what an invoice's index row keeps of its record (the rest is read only to print it)
+_INDEXED = ("number", "date", "period", "status", "total", "vat", "paid_on", "void_reason", "due_on")
+
+
+def index_row(record: dict[str, Any]) -> dict[str, Any]:
+    """The top-level figures of an invoice's stored record (no lines, no requisites),
+    plus ``client_code`` and ``client_name``: what a listing or a report needs."""
+    row = {k: record.get(k) for k in _INDEXED}
+    client = record.get("client")
+    client = client if isinstance(client, dict) else {}
+    row["client_code"] = client.get("code")
+    row["client_name"] = client.get("name")
+    return row
+
+
+def decode_summary(row: dict[str, Any], where: str) -> InvoiceSummary:
+    """An index row as a value; a row that does not decode names its place."""
+    try:
+        vat = row.get("vat") or {}
+        return InvoiceSummary(
+            number=str(row["number"]),
+            date=date.fromisoformat(row["date"]),
+            period=str(row["period"]),
+            status=str(row["status"]),
+            total=Decimal(row["total"]),
+            vat_mode=str(vat.get("mode", "none")),
+            vat_amount=Decimal(vat.get("amount", "0.00")),
+            client_code=str(row.get("client_code")),
+            client_name=str(row.get("client_name") or ""),
+            paid_on=date.fromisoformat(row["paid_on"]) if row.get("paid_on") else None,
+            void_reason=row.get("void_reason"),
+            due_on=date.fromisoformat(row["due_on"]) if row.get("due_on") else None,
+        )
+    except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
+        raise LedgerError(
+            f"{where}: invoice {row.get('number')}: not a readable summary ({exc})",
+            hint="'kvsupport ledger check' names every problem",
+        ) from None

@@ -16,7 +16,7 @@ What it promises, whatever the umask or what was planted in the directory:
   leaving stray directories behind;
 - a path that is, or is inside, one of the ledger's own files (the ledger, its
   lock, its parts and backups directories) is refused: their names come from
-  :func:`ledger_own_paths`, asked of the storage layer, never re-derived.
+  :func:`owned_by_ledger`, asked of the storage layer, never re-derived.
 """
 
 from __future__ import annotations
@@ -32,34 +32,28 @@ FILE_MODE = 0o600
 DIR_MODE = 0o700
 
 
-def ledger_own_paths(ledger: Path | None) -> tuple[Path, ...]:
-    """The files and directories that belong to the ledger at ``ledger`` (none for a
-    database location): the one place outside the ledger code that asks for them."""
-    if ledger is None or str(ledger).startswith(("postgresql:", "postgres:")):
-        return ()
-    from kvsupport.storage.ledger_files import LedgerFiles
+def owned_by_ledger(path: Path, ledger: str | None) -> bool:
+    """True when ``path`` is, or is inside, one of the files of the ledger at the location
+    ``ledger`` (a database location has none): the ledger's own answer
+    (:meth:`~kvsupport.storage.jsonfiles.files.LedgerFiles.owns`), never re-derived here."""
+    from kvsupport.storage import is_database
 
-    files = LedgerFiles(ledger)
-    return (files.main, files.lock, files.parts, files.backups)
+    if not ledger or is_database(ledger):
+        return False
+    from kvsupport.storage.jsonfiles.files import LedgerFiles
 
-
-def _real(path: Path) -> Path:
-    """``path`` with every symbolic link and ``..`` resolved, existing or not."""
-    return Path(os.path.realpath(path))
+    return LedgerFiles(Path(os.path.realpath(ledger))).owns(path)
 
 
-def refuse_ledger_paths(path: Path, ledger: Path | None, what: str) -> None:
+def refuse_ledger_paths(path: Path, ledger: str | None, what: str) -> None:
     """Refuse ``path`` when it is, or is inside, one of the ledger's own files."""
-    target = _real(path)
-    for own in ledger_own_paths(ledger):
-        real = _real(own)
-        if target == real or real in target.parents:
-            raise InvalidValue(
-                _("{what} {path} is one of the ledger's own files ({own})").format(
-                    what=what, path=path, own=own
-                ),
-                hint=_("write documents somewhere else: the ledger's files are for kvsupport alone"),
-            )
+    if owned_by_ledger(path, ledger):
+        raise InvalidValue(
+            _("{what} {path} is one of the ledger's own files ({ledger})").format(
+                what=what, path=path, ledger=ledger
+            ),
+            hint=_("write documents somewhere else: the ledger's files are for kvsupport alone"),
+        )
 
 
 def _refuse_dot_dot(directory: Path, what: str) -> None:
@@ -78,7 +72,7 @@ def _refuse_dot_dot(directory: Path, what: str) -> None:
         seen = seen / part
 
 
-def make_output_directory(directory: Path, *, ledger: Path | None, what: str = "--output") -> Path:
+def make_output_directory(directory: Path, *, ledger: str | None, what: str = "--output") -> Path:
     """``directory``, made if missing (each new level ``0700``); refused when it is not a
     directory, climbs out of a directory that does not exist, or is a ledger's own."""
     refuse_ledger_paths(directory, ledger, what)
@@ -132,7 +126,7 @@ def _refuse_target(path: Path, what: str) -> None:
 
 
 def write_output(
-    path: Path, data: bytes, *, ledger: Path | None, what: str = "-o", hint: str | None = None
+    path: Path, data: bytes, *, ledger: str | None, what: str = "-o", hint: str | None = None
 ) -> None:
     """Write ``data`` to ``path`` as the module docstring promises; ``what`` names the
     option in messages, ``hint`` is added to a failure (e.g. «issued all the same»)."""

@@ -68,6 +68,16 @@ def ledger_path(option: str | Path | None = None) -> Path:
     return _given(option, "KVSUPPORT_LEDGER") or _user_data_dir() / "ledger.json"
 
 
+def ledger_location(option: str | None = None) -> str:
+    """The ledger: a PostgreSQL URL as given, else the file of :func:`ledger_path`."""
+    from kvsupport.storage import is_database
+
+    given = option if option is not None else os.environ.get("KVSUPPORT_LEDGER")
+    if given and is_database(given.strip()):
+        return given.strip()
+    return str(ledger_path(option))
+
+
 def config_path(option: str | Path | None = None) -> Path:
     """The config file: ``--config`` > ``KVSUPPORT_CONFIG`` > user config dir/config.toml."""
     return _given(option, "KVSUPPORT_CONFIG") or _user_config_dir() / "config.toml"

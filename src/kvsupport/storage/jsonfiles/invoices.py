@@ -14,25 +14,15 @@ from typing import Any
 from kvsupport.core.models import Invoice
 from kvsupport.errors import LedgerError, NotFound
 from kvsupport.storage import codec
-from kvsupport.storage.parts import INVOICE_INDEX, PartStore, _invoices_digest, _Part
+from kvsupport.storage.api import InvoiceSummary
+from kvsupport.storage.jsonfiles.parts import INDEX_ROWS, INVOICE_INDEX, PartStore, _invoices_digest, _Part
 
-#: what an invoice's index row keeps of its record (the rest is read only to print it)
-_INDEXED = ("number", "date", "period", "status", "total", "vat", "paid_on", "void_reason")
-
-
-def index_row(record: dict[str, Any]) -> dict[str, Any]:
-    """The top-level figures of an invoice's stored record (no lines, no requisites),
-    plus ``client_code`` and ``client_name``: what a listing or a report needs."""
-    row = {k: record.get(k) for k in _INDEXED}
-    client = record.get("client")
-    client = client if isinstance(client, dict) else {}
-    row["client_code"] = client.get("code")
-    row["client_name"] = client.get("name")
-    return row
+#: what an issued invoice printed: never changed once stored (SPEC §7)
+FROZEN_FIELDS = ("date", "period", "client", "supplier", "lines", "total", "vat_mode", "vat_amount", "due_on")
 
 
 class InvoiceStore(PartStore):
-    """The invoices of :class:`~kvsupport.storage.ledger.Ledger`: parts and their index."""
+    """The invoices of :class:`~kvsupport.storage.jsonfiles.store.FileStore`: parts and their index."""
 
     def invoices(
         self, periods: Iterable[str] | None = None, statuses: Iterable[str] | None = None
@@ -66,7 +56,8 @@ class InvoiceStore(PartStore):
         if index is not None:
             return index
         entry = self._m["parts"].get(INVOICE_INDEX)
-        if entry is not None and entry.get("of") == _invoices_digest(self._m["parts"]):
+        fresh = entry is not None and entry.get("rows") == INDEX_ROWS
+        if fresh and entry.get("of") == _invoices_digest(self._m["parts"]):
             try:
                 return self._part(INVOICE_INDEX)
             except LedgerError:
@@ -74,7 +65,7 @@ class InvoiceStore(PartStore):
         index = _Part("index", "invoices", {})
         for key in self._keys("invoices"):
             for number, record in self._part(key).records.items():
-                index.records[number] = index_row(record)
+                index.records[number] = codec.index_row(record)
             self._forget(key)
         index.dirty = True
         self._parts[INVOICE_INDEX] = index
@@ -82,9 +73,9 @@ class InvoiceStore(PartStore):
 
     def invoice_summaries(
         self, statuses: Iterable[str] | None = None, client: str | None = None
-    ) -> list[dict[str, Any]]:
-        """Index rows (:func:`index_row`) of invoices with one of ``statuses`` (any if
-        None), of ``client`` (any if None), in order of issue; no invoice file is read."""
+    ) -> list[InvoiceSummary]:
+        """The figures of invoices with one of ``statuses`` (any if None), of ``client``
+        (any if None), in order of issue; no invoice file is read."""
         wanted = None if statuses is None else set(statuses)
         rows = [
             row
@@ -93,11 +84,27 @@ class InvoiceStore(PartStore):
             and (client is None or row.get("client_code") == client)
         ]
         rows.sort(key=lambda r: (str(r.get("date")), str(r.get("number"))))
-        return rows
+        where = f"{self.files.parts}/{self._m['parts'].get(INVOICE_INDEX, {}).get('file', 'index')}"
+        return [codec.decode_summary(row, where) for row in rows]
 
-    def invoice_records(self, numbers: Iterable[str]) -> Iterator[dict[str, Any]]:
-        """The stored records (their JSON shape) of ``numbers``, in that order, each
-        period's file held only while it is needed: ten years stream in a month's memory."""
+    def invoice_batches(self, numbers: Iterable[str]) -> Iterator[list[Invoice]]:
+        """Whole invoices ``numbers`` in that order, a period's file at a time, each file
+        held only while it is needed: ten years stream in a month's memory."""
+        batch: list[Invoice] = []
+        period = None
+        for record in self._invoice_records(numbers):
+            if batch and record.get("period") != period:
+                yield batch
+                batch = []
+            period = record.get("period")
+            where = f"{self.files.parts}/invoices-{period}"
+            batch.append(self._decoded(codec.decode_invoice, record, where))
+        if batch:
+            yield batch
+
+    def _invoice_records(self, numbers: Iterable[str]) -> Iterator[dict[str, Any]]:
+        """The stored records of ``numbers``, in that order, each period's file held only
+        while it is needed."""
         index = self._invoice_index().records
         wanted = [(n, f"invoices/{index[n]['period']}") for n in numbers if n in index]
         last_use = {key: i for i, (_, key) in enumerate(wanted)}
@@ -120,14 +127,39 @@ class InvoiceStore(PartStore):
         found: Invoice = self._decoded(codec.decode_invoice, row, where)
         return found
 
+    def has_invoice(self, number: str) -> bool:
+        """True when an invoice ``number`` is stored (whatever its status)."""
+        return number in self._invoice_index().records
+
+    def add_invoice(self, invoice: Invoice) -> None:
+        """Store a newly issued invoice. A number already stored is refused, whatever
+        the numbering format: an issued number is never issued again."""
+        if self.has_invoice(invoice.number):
+            raise LedgerError(
+                f"invoice number {invoice.number} is taken already; refusing to issue it twice",
+                hint="nothing was changed; check 'kvsupport config show' (invoice.number_format)",
+            )
+        self._store_invoice(invoice)
+
     def put_invoice(self, invoice: Invoice) -> None:
-        """Store an invoice, new or changed (status only: lines are frozen)."""
+        """Store a change of a stored invoice: its status, payment or void reason. What it
+        printed (lines, amounts, parties, dates) is frozen: a change to it is refused."""
+        stored = self.invoice(invoice.number)
+        frozen = [f for f in FROZEN_FIELDS if getattr(stored, f) != getattr(invoice, f)]
+        if frozen:
+            raise LedgerError(
+                f"invoice {invoice.number} is issued: its {', '.join(frozen)} cannot change",
+                hint="void it and issue a new one",
+            )
+        self._store_invoice(invoice)
+
+    def _store_invoice(self, invoice: Invoice) -> None:
         record = codec.encode_invoice(invoice)
         part = self._part(f"invoices/{invoice.period}")
         part.records[invoice.number] = record
         part.dirty = True
         index = self._invoice_index()
-        index.records[invoice.number] = index_row(record)
+        index.records[invoice.number] = codec.index_row(record)
         index.dirty = True
         self._dirty = True
 

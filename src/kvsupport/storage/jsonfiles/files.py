@@ -22,25 +22,100 @@ from kvsupport.storage.atomic import TMP_MARK, make_private_dir
 LOCK_TIMEOUT_SECONDS = 30.0
 
 
+#: The file layout of each manifest format: format 1 kept the companions beside the
+#: manifest, named after its stem (``ledger.lock``, ``ledger.parts/``, ``ledger.backups/``),
+#: so ``ledger.json`` and a hand copy ``ledger.bak`` shared them and one's sweep deleted
+#: the other's parts. From format 2 they live in one directory named after the whole
+#: file name, ``ledger.json.d/``, that belongs to that ledger alone.
+SHARED_LAYOUT, OWN_DIRECTORY = 1, 2
+COMPANION_SUFFIXES = (".d", ".lock", ".parts", ".backups")
+
+
 class LedgerFiles(NamedTuple):
-    """The paths that make up one ledger."""
+    """The paths that make up one ledger (``main`` is resolved: no symlink in it)."""
 
     main: Path
+    layout: int = OWN_DIRECTORY
+
+    @property
+    def home(self) -> Path:
+        """The ledger's own directory of companions (format 2 on): ``ledger.json.d``."""
+        return self.main.with_name(f"{self.main.name}.d")
 
     @property
     def lock(self) -> Path:
         """The lock file."""
-        return self.main.with_name(f"{self.main.stem}.lock")
+        if self.layout == SHARED_LAYOUT:
+            return self.main.with_name(f"{self.main.stem}.lock")
+        return self.home / "lock"
 
     @property
     def parts(self) -> Path:
         """The directory of part files."""
-        return self.main.with_name(f"{self.main.stem}.parts")
+        if self.layout == SHARED_LAYOUT:
+            return self.main.with_name(f"{self.main.stem}.parts")
+        return self.home / "parts"
 
     @property
     def backups(self) -> Path:
         """The directory of backups of the manifest."""
-        return self.main.with_name(f"{self.main.stem}.backups")
+        if self.layout == SHARED_LAYOUT:
+            return self.main.with_name(f"{self.main.stem}.backups")
+        return self.home / "backups"
+
+    @property
+    def backup_prefix(self) -> str:
+        """What a backup's file name starts with (format 1 named them after the stem)."""
+        return f"{self.main.stem}-" if self.layout == SHARED_LAYOUT else ""
+
+    def owns(self, path: Path) -> bool:
+        """True when ``path`` is this ledger's manifest or one of its companion files,
+        in either layout (an output must never be written there)."""
+        target = Path(os.path.realpath(path))
+        if target == self.main:
+            return True
+        shared = self._replace(layout=SHARED_LAYOUT)
+        if target == shared.lock:
+            return True
+        return any(
+            target == place or place in target.parents for place in (self.home, shared.parts, shared.backups)
+        )
+
+
+def resolved_ledger_path(path: Path) -> Path:
+    """The real file behind ``path`` (symlinks followed once, here), or a refusal when
+    ``path`` is a directory or a ledger's own companion file rather than a ledger.
+
+    Every later step works on the result, so a ``ledger.json`` that links to
+    ``real.json`` is replaced as ``real.json`` (the link stays a link) and its
+    companions are looked for beside ``real.json``.
+    """
+    from kvsupport.errors import InvalidValue
+    from kvsupport.i18n import _
+
+    try:
+        real = Path(os.path.realpath(path))
+    except (OSError, ValueError) as exc:
+        raise InvalidValue(
+            _("--ledger {path}: not a usable path ({why})").format(path=path, why=exc)
+        ) from None
+    if real.is_dir():
+        raise InvalidValue(
+            _("--ledger {path}: is a directory, not a ledger file").format(path=path),
+            hint=_("give a file such as {example}").format(example=real / "ledger.json"),
+        )
+    for place in (real, *real.parents):
+        if place.name.endswith(COMPANION_SUFFIXES):
+            owner = place.with_name(place.name.rsplit(".", 1)[0])
+            stem_owner = [p for p in place.parent.glob(f"{owner.name}.*") if p != place] if owner.name else []
+            if place == real or owner.is_file() or any(p.is_file() for p in stem_owner):
+                raise InvalidValue(
+                    _("--ledger {path}: that is one of a ledger's own files, not a ledger").format(path=path),
+                    hint=_("give the ledger's main file, e.g. {example}").format(
+                        example=owner if owner.name else "ledger.json"
+                    ),
+                )
+    return real
 
 
 class Backup(NamedTuple):
@@ -166,13 +241,29 @@ def _stamp_time(stamp: str) -> datetime:
     )
 
 
-def list_backups(files: LedgerFiles) -> list[Backup]:
-    """Backups, newest first."""
-    if not files.backups.is_dir():
-        return []
+def backup_name(files: LedgerFiles, taken_at: datetime, generation: int) -> str:
+    """The file name of the backup of ``generation``: ``20261125T101500123456Z-g42.json``."""
+    return f"{files.backup_prefix}{taken_at:%Y%m%dT%H%M%S%fZ}-g{generation}.json"
+
+
+def list_backups(files: LedgerFiles, upto: int | None = None) -> list[Backup]:
+    """Backups, newest first; with ``upto``, only those of generations up to it (a
+    backup of a higher generation was written by a change that never committed).
+
+    An unreadable backups directory is a :class:`LedgerError` naming it.
+    """
     found = []
-    prefix = f"{files.main.stem}-"
-    for path in files.backups.iterdir():
+    prefix = files.backup_prefix
+    try:
+        entries = list(files.backups.iterdir())
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        raise LedgerError(
+            f"{files.backups}: cannot read the backups: {exc.strerror or exc}",
+            hint="the directory must be readable by you",
+        ) from None
+    for path in entries:
         name = path.name
         if not (name.startswith(prefix) and name.endswith(".json")) or TMP_MARK in name:
             continue
@@ -180,8 +271,10 @@ def list_backups(files: LedgerFiles) -> list[Backup]:
         try:
             taken = _stamp_time(stamp)
             generation = int(gen)
-        except ValueError:
+            size = path.stat().st_size
+        except (ValueError, OSError):
             continue
-        found.append(Backup(name, path, generation, taken, path.stat().st_size))
+        if upto is None or generation <= upto:
+            found.append(Backup(name, path, generation, taken, size))
     found.sort(key=lambda b: (b.generation, b.taken_at), reverse=True)
     return found

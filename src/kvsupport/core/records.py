@@ -1,0 +1,194 @@
+"""The public JSON shapes of SPEC §5: what ``--format json`` prints and scripts read.
+
+Keys are added, never renamed. These shapes belong to the command line's
+contract, not to storage: how a backend lays records out on disk or in tables
+is its own business (``kvsupport.storage.codec`` for the file ledger) and may
+change without changing a byte of these. Values are JSON-ready (money as
+strings with two decimals, times as ISO 8601 with their offset); pure: the
+caller passes the local zone.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, tzinfo
+from typing import Any
+
+from kvsupport.core.billing import Charge
+from kvsupport.core.models import Client, Invoice, InvoiceLine, Order, Segment, Session
+from kvsupport.core.money import money_str
+
+#: The columns of ``export`` and ``import`` (SPEC §5), one session segment a row.
+EXPORT_COLUMNS = [
+    "id",
+    "client",
+    "service",
+    "start",
+    "end",
+    "problem",
+    "phone",
+    "consent",
+    "backup_confirmed",
+    "note",
+    "allow_overlap",
+    "consultant",
+]
+
+
+def iso(moment: datetime | None, tz: tzinfo | None) -> str | None:
+    """ISO 8601 in the local zone (``None``: the system's), with its offset."""
+    return None if moment is None else moment.astimezone(tz).isoformat()
+
+
+def _day(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def segment_record(seg: Segment, tz: tzinfo | None) -> dict[str, Any]:
+    """``{"start": ISO, "end": ISO | null}`` in local time."""
+    return {"start": iso(seg.start, tz), "end": iso(seg.end, tz)}
+
+
+def session_record(session: Session, charge: Charge | None, tz: tzinfo | None) -> dict[str, Any]:
+    """A session with its charge (``None``: no tariff applies, or not charged)."""
+    record: dict[str, Any] = {
+        "id": session.id,
+        "client": session.client,
+        "service": session.service,
+        "segments": [segment_record(seg, tz) for seg in session.segments],
+        "start": iso(session.started_at, tz),
+        "end": iso(session.ended_at, tz),
+        "running": session.is_running,
+        "seconds": None,
+        "minutes": None,
+        "billable_minutes": None,
+        "tariff": None,
+        "rate": None,
+        "amount": None,
+        "invoice": session.invoice,
+        "problem": session.problem,
+        "phone": session.phone,
+        "consent": session.consent,
+        "backup_confirmed": session.backup_confirmed,
+        "order": session.order,
+        "note": session.note,
+        "consultant": session.consultant,
+    }
+    if charge is not None:
+        record.update(
+            seconds=charge.worked_seconds,
+            minutes=charge.minutes,
+            billable_minutes=charge.billable_minutes,
+            tariff=charge.version.label,
+            rate=money_str(charge.rate),
+            amount=money_str(charge.amount),
+        )
+    return record
+
+
+def export_rows(session: Session) -> list[dict[str, Any]]:
+    """The rows of ``export`` for one finished session, one per segment, times as
+    recorded (with the offset they were typed in)."""
+    return [
+        {
+            "id": session.id,
+            "client": session.client,
+            "service": session.service,
+            "start": seg.start.isoformat(),
+            "end": seg.end.isoformat() if seg.end is not None else None,
+            "problem": session.problem,
+            "phone": session.phone,
+            "consent": session.consent,
+            "backup_confirmed": session.backup_confirmed,
+            "note": session.note,
+            "allow_overlap": session.allow_overlap,
+            "consultant": session.consultant,
+        }
+        for seg in session.segments
+    ]
+
+
+def client_record(client: Client, today: date | None = None) -> dict[str, Any]:
+    """A client; with ``today``, whether its licence has ended (``license_ended``)."""
+    record: dict[str, Any] = {
+        "code": client.code,
+        "name": client.name,
+        "inn": client.inn,
+        "kpp": client.kpp,
+        "ogrn": client.ogrn,
+        "address": client.address,
+        "phone": client.phone,
+        "email": client.email,
+        "teamviewer_id": client.teamviewer_id,
+        "license_until": _day(client.license_until),
+        "fee_paid": client.fee_paid,
+        "fees_charged": dict(client.fees_charged),
+    }
+    if today is not None:
+        record["license_ended"] = client.license_until is not None and client.license_until < today
+    return record
+
+
+def client_snapshot(client: Client) -> dict[str, object]:
+    """The customer's requisites as frozen into an invoice (no fee bookkeeping)."""
+    record = client_record(client)
+    del record["fees_charged"], record["fee_paid"]
+    return record
+
+
+def order_record(order: Order, tz: tzinfo | None, today: date) -> dict[str, Any]:
+    """An order; ``today`` marks those due today."""
+    return {
+        "id": order.id,
+        "client": order.client,
+        "service": order.service,
+        "at": iso(order.at, tz),
+        "today": order.at.astimezone(tz).date() == today,
+        "problem": order.problem,
+        "phone": order.phone,
+        "status": order.status,
+        "session": order.session,
+    }
+
+
+def line_record(line: InvoiceLine) -> dict[str, Any]:
+    """One invoice line: quantity 1 × price = amount, exactly as printed (SPEC §3.9)."""
+    return {
+        "kind": line.kind,
+        "session": line.session,
+        "date": line.date.isoformat(),
+        "title": line.title,
+        "minutes": line.minutes,
+        "billable_minutes": line.billable_minutes,
+        "quantity": 1,
+        "unit": "усл.",
+        "rate": money_str(line.rate),
+        "amount": money_str(line.amount),
+        "tariff": line.tariff,
+        "vat": line.vat,
+        "service": line.service,
+        "fee_key": line.fee_key,
+        "segments": [{"start": seg.start.isoformat(), "end": _moment(seg.end)} for seg in line.segments],
+    }
+
+
+def _moment(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def invoice_record(invoice: Invoice) -> dict[str, Any]:
+    """An issued invoice with everything it printed (SPEC §5)."""
+    return {
+        "number": invoice.number,
+        "date": invoice.date.isoformat(),
+        "period": invoice.period,
+        "status": invoice.status,
+        "client": dict(invoice.client),
+        "supplier": dict(invoice.supplier),
+        "lines": [line_record(line) for line in invoice.lines],
+        "total": money_str(invoice.total),
+        "vat": {"mode": invoice.vat_mode, "amount": money_str(invoice.vat_amount)},
+        "total_in_words": invoice.total_in_words,
+        "void_reason": invoice.void_reason,
+        "paid_on": _day(invoice.paid_on),
+        "due_on": _day(invoice.due_on),
+    }

@@ -1,0 +1,116 @@
+"""What every ledger's records must agree on, whichever backend holds them.
+
+A backend's ``check`` reads its records its own way (the file ledger part by part,
+comparing each file with the manifest; the database table by table) and hands
+each decoded session and invoice to :class:`Consistency`, which then compares
+them with each other: a session and the invoice that bills it, a fee and the
+invoice that charged it, the client every record names, and the counters with
+the ids in use (a counter behind them would hand out an id twice).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from kvsupport.core.models import Client, Invoice, Order, Session
+
+
+class Consistency:
+    """Collects what a check read; :meth:`problems` compares it, one line a problem."""
+
+    def __init__(self, clients: Mapping[str, Client]) -> None:
+        self.clients = clients
+        self.sessions: dict[int, str] = {}  # id -> where it was read
+        self.marked: dict[int, str] = {}  # session id -> the invoice its record names
+        self.billed: dict[int, str] = {}  # session id -> the live invoice whose line bills it
+        self.invoices: dict[str, str] = {}  # number -> status
+        self.fees: dict[tuple[str, str], str] = {}  # (client, fee key) -> live invoice charging it
+        self.found: list[str] = []
+
+    def session(self, s: Session, where: str) -> None:
+        """A decoded session, read at ``where``."""
+        if s.id in self.sessions:
+            self.found.append(f"session {s.id} is stored twice ({self.sessions[s.id]}, {where})")
+        self.sessions[s.id] = where
+        if s.client not in self.clients:
+            self.found.append(f"{where}: session {s.id}: unknown client '{s.client}'")
+        if s.invoice is not None:
+            self.marked[s.id] = s.invoice
+
+    def invoice(self, inv: Invoice, where: str) -> None:
+        """A decoded invoice, read at ``where``."""
+        if inv.number in self.invoices:
+            self.found.append(f"invoice number {inv.number} is stored twice")
+        self.invoices[inv.number] = inv.status
+        lines = sum((line.amount for line in inv.lines), Decimal(0))
+        if lines != inv.total:
+            self.found.append(
+                f"{where}: invoice {inv.number}: total {inv.total} but its lines add to {lines}"
+            )
+        if inv.client_code not in self.clients:
+            self.found.append(f"{where}: invoice {inv.number}: unknown client '{inv.client_code}'")
+        if inv.status == "void":
+            return
+        for line in inv.lines:
+            if line.kind == "session" and line.session is not None:
+                if line.session in self.billed:
+                    earlier = self.billed[line.session]
+                    self.found.append(f"session {line.session} is billed twice: {earlier} and {inv.number}")
+                self.billed[line.session] = inv.number
+            elif line.kind == "fee" and line.fee_key:
+                self.fees[(inv.client_code, line.fee_key)] = inv.number
+
+    def problems(
+        self, orders: list[Order], session_counter: object, order_counter: object, where: str
+    ) -> list[str]:
+        """Everything found, with the comparisons across records."""
+        problems = list(self.found)
+        top = max(self.sessions, default=0)
+        if not isinstance(session_counter, int) or session_counter < top:
+            problems.append(
+                f"{where}: the session counter is {session_counter!r} but session {top} exists: "
+                "new sessions would reuse ids"
+            )
+        top_order = max((o.id for o in orders), default=0)
+        if not isinstance(order_counter, int) or order_counter < top_order:
+            problems.append(
+                f"{where}: the order counter is {order_counter!r} but order {top_order} exists: "
+                "new orders would reuse numbers"
+            )
+        for sid, number in sorted(self.marked.items()):
+            status = self.invoices.get(number)
+            if status is None:
+                problems.append(f"session {sid} is marked as on invoice {number}, which is not in the ledger")
+            elif status == "void":
+                problems.append(f"session {sid} is marked as on invoice {number}, which is void")
+            elif self.billed.get(sid) != number:
+                problems.append(f"session {sid} is marked as on invoice {number}, which does not bill it")
+        for sid, number in sorted(self.billed.items()):
+            if sid not in self.sessions:
+                problems.append(f"invoice {number} bills session {sid}, which is not in the ledger")
+            elif self.marked.get(sid) != number:
+                problems.append(
+                    f"invoice {number} bills session {sid}, but the session is not marked as billed "
+                    "(it would be billed again)"
+                )
+        for (code, fee), number in sorted(self.fees.items()):
+            client = self.clients.get(code)
+            if client is not None and client.fees_charged.get(fee) != number:
+                problems.append(
+                    f"invoice {number} charges client {code} the one-time fee {fee}, but the client is not "
+                    "marked as charged (it would be charged again)"
+                )
+        for client in self.clients.values():
+            for fee, number in client.fees_charged.items():
+                if self.invoices.get(number) in (None, "void"):
+                    problems.append(
+                        f"client {client.code}: one-time fee {fee} is marked as charged on {number}, "
+                        "which is not a live invoice"
+                    )
+        for order in orders:
+            if order.client not in self.clients:
+                problems.append(f"order {order.id}: unknown client '{order.client}'")
+            if order.session is not None and order.session not in self.sessions:
+                problems.append(f"order {order.id} names session {order.session}, which is not in the ledger")
+        return problems
