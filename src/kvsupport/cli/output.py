@@ -94,13 +94,22 @@ def stream_batches(
         out.write("[]\n" if sep.startswith("[") else "\n]\n")
         return
     header: list[str] | None = None
+    careful = _CAREFUL  # a local: this loop runs for every cell of an export
     for batch in batches:
         if not batch:
             continue
         if header is None:
             header = list(fields or batch[0])
             out.write(_csv_text([header]))
-        out.write(_csv_text([_csv_cell(v) for v in map(row.get, header)] for row in batch))
+        out.write(
+            _csv_text(
+                [
+                    (formula_safe(v) if v and v[0] in careful else v) if type(v) is str else _csv_cell(v)
+                    for v in map(row.get, header)
+                ]
+                for row in batch
+            )
+        )
     if header is None and fields:
         out.write(_csv_text([list(fields)]))  # nothing to list: the header alone
 

@@ -56,7 +56,9 @@ def control_character(text: str, *, multiline: bool = False) -> str | None:
 
 def printable(text: str) -> str:
     """``text`` with every control character but newline and tab replaced by U+FFFD."""
-    if _BUT_LAYOUT.search(text) is None:  # nearly always: no copy
+    if text.replace("\n", " ").replace("\t", " ").isprintable():  # nearly always; 2x a regex search
+        return text
+    if _BUT_LAYOUT.search(text) is None:  # other unprintables (a no-break space) are no controls
         return text
     return _BUT_LAYOUT.sub(REPLACEMENT, text)
 
