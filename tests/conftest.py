@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
 import pytest
+
+#: Who a test's sessions are recorded for (``consultant.name`` unset: the login name, which
+#: getpass reads from these first). Set for the whole run: session-wide fixtures too.
+CONSULTANT = "kvtest"
+for _name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+    os.environ[_name] = CONSULTANT
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -30,5 +37,7 @@ def isolated_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("KVSUPPORT_NO_FAST_PATH", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("TZ", "Europe/Moscow")
+    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        monkeypatch.setenv(name, CONSULTANT)
     time.tzset()
     return tmp_path

@@ -23,7 +23,7 @@ BAD: list[tuple[tuple[str, ...], int, str]] = [
     (("session", "add", "romashka", "line", "--start", "-2h", "--duration", "1.5h"), 2, "1.5h"),
     (("session", "add", "romashka", "line", "--start", "-1h", "--end", "-2h"), 2, "end"),
     (("session", "list", "--month", "2026-13"), 2, "2026-13"),
-    (("session", "list", "--month", "11.2026"), 2, "11.2026"),
+    (("session", "list", "--month", "11.26"), 2, "11.26"),
     (("session", "list", "--format", "yaml"), 2, "yaml"),
     (("session", "list", "--client", "nobody"), 1, "nobody"),
     (("session", "show", "99"), 1, "99"),

@@ -828,7 +828,7 @@ BAD: list[tuple[tuple[str, ...], int, str]] = [
     (("invoice", "show", "2026-0099", "--format", "pdf", "-o", "{tmp}/never.pdf"), 1, "2026-0099"),
     (("invoice", "show", "2026-0001", "--format", "xml"), 2, "xml"),
     (("invoice", "--month", "2026-13"), 2, "2026-13"),
-    (("invoice", "--month", "10.2026"), 2, "10.2026"),
+    (("invoice", "--month", "10.26"), 2, "10.26"),
     (("invoice", "--month", "2026-11", "--date", "nonsense"), 2, "nonsense"),
     (("invoice", "--month", "2026-11", "--date", "2026-10-31"), 2, "2026-10-31"),
     (("invoice", "--month", "2026-11", "--date", NOVEMBER_DATE, "--client", "nobody"), 1, "nobody"),

@@ -29,7 +29,7 @@ def test_ledger_check_counts_what_it_read(run: Runner, romashka: str) -> None:
     result = run("ledger", "check")
     assert result.code == 0, result.stderr
     assert result.stdout == ""
-    assert result.stderr.endswith(": ok — 1 clients, 3 sessions, 1 invoices\n")
+    assert result.stderr.endswith(": ok — 1 clients, 3 sessions, 1 invoices, 0 orders\n")
 
 
 def test_ledger_check_shows_the_first_problems_of_many(run: Runner, romashka: str, ledger_dir: Path) -> None:

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from cli_testkit import MONEY, Runner, minute_ago, month_of, snapshot, stamp
+from cli_testkit import MONEY, Runner, minute_ago, month_of, now_local, snapshot, stamp
 
 SESSION_KEYS = {
     "id",
@@ -546,8 +546,13 @@ def test_start_in_json_carries_the_charge_so_far(run: Runner, romashka: str) -> 
     assert (record["billable_minutes"], record["amount"]) == (60, "1300.00")
 
 
-def test_a_stop_right_after_the_start_warns_of_the_minimum(run: Runner, romashka: str) -> None:
-    assert run("session", "start", romashka, "remote", "--backup-confirmed").code == 0
-    stopped = run("session", "stop")
-    assert stopped.code == 0
-    assert "is billed 60 min; if it was a slip: kvsupport session delete 1" in stopped.stderr
+def test_a_stop_seconds_after_the_start_warns_of_the_minimum(run: Runner, romashka: str) -> None:
+    """Times from the clock are whole minutes; a start typed with seconds can still be a slip."""
+    begin = (now_local() - timedelta(hours=2)).replace(second=30, microsecond=0)
+    started = run("session", "start", romashka, "remote", "--backup-confirmed", "--at", begin.isoformat())
+    assert started.code == 0, started.stderr
+    stopped = run("session", "stop", "--at", (begin + timedelta(seconds=30)).isoformat())
+    assert stopped.code == 0, stopped.stderr
+    assert "session 1 lasted 30 s and is billed 60 min; if it was a slip: kvsupport session delete 1" in (
+        stopped.stderr
+    )

@@ -54,19 +54,21 @@ SESSIONS: list[tuple[str, ...]] = [
     ("session", "add", "ромашка", "line", "--start", "2026-11-01 00:30", "--duration", "10m"),
 ]
 
-HEADER = "id,client,service,start,end,problem,phone,consent,backup_confirmed,note,allow_overlap\n"
+HEADER = "id,client,service,start,end,problem,phone,consent,backup_confirmed,note,allow_overlap,consultant\n"
 ROWS = [
     "1,ромашка,backup,2026-10-05T10:00:00+03:00,2026-10-05T11:01:00+03:00,не считает пени,,"
-    'письмо от 02.10.2026,no,"пени, готово",no\n',
-    "2,ромашка,remote,2026-10-06T14:00:00+03:00,2026-10-06T14:20:00+03:00,,,,yes,связь оборвалась,no\n",
-    "2,ромашка,remote,2026-10-06T14:25:00+03:00,2026-10-06T14:55:00+03:00,,,,yes,связь оборвалась,no\n",
-    "3,лесная,line,2026-10-07T09:00:00+03:00,2026-10-07T09:15:00+03:00,,,,no,,no\n",
+    'письмо от 02.10.2026,no,"пени, готово",no,kvtest\n',
+    "2,ромашка,remote,2026-10-06T14:00:00+03:00,2026-10-06T14:20:00+03:00,,,,yes,"
+    "связь оборвалась,no,kvtest\n",
+    "2,ромашка,remote,2026-10-06T14:25:00+03:00,2026-10-06T14:55:00+03:00,,,,yes,"
+    "связь оборвалась,no,kvtest\n",
+    "3,лесная,line,2026-10-07T09:00:00+03:00,2026-10-07T09:15:00+03:00,,,,no,,no,kvtest\n",
     "4,лесная,remote,2026-10-08T10:00:00+03:00,2026-10-08T11:30:00+03:00,перенос базы,"
-    "'+7 916 000-11-22,,yes,,no\n",  # a phone a spreadsheet would read as a formula: quoted
+    "'+7 916 000-11-22,,yes,,no,kvtest\n",  # a phone a spreadsheet would read as a formula: quoted
     "5,ромашка,backup,2026-10-09T16:00:00+03:00,2026-10-09T16:45:00+03:00,не считает пени,,"
-    "письмо от 02.10.2026,no,,no\n",
-    "6,лесная,line,2026-10-31T23:30:00+03:00,2026-10-31T23:50:00+03:00,,,,no,,no\n",
-    "7,ромашка,line,2026-11-01T00:30:00+03:00,2026-11-01T00:40:00+03:00,,,,no,,no\n",
+    "письмо от 02.10.2026,no,,no,kvtest\n",
+    "6,лесная,line,2026-10-31T23:30:00+03:00,2026-10-31T23:50:00+03:00,,,,no,,no,kvtest\n",
+    "7,ромашка,line,2026-11-01T00:30:00+03:00,2026-11-01T00:40:00+03:00,,,,no,,no,kvtest\n",
 ]
 EXPORT_CSV = HEADER + "".join(ROWS)
 
@@ -143,6 +145,7 @@ def test_export_json(run: Runner, october: Path) -> None:
         "backup_confirmed": False,
         "note": None,
         "allow_overlap": False,
+        "consultant": "kvtest",
     }
 
 

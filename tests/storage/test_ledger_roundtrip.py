@@ -230,7 +230,7 @@ def test_session_start_rewrites_only_the_manifest_and_stop_adds_one_part() -> No
 def test_a_session_moved_to_another_month_is_stored_once_in_its_new_part() -> None:
     ledger_files = seed_ledger()  # sessions 1, 2 in March; 3 in April
     edited = session_ops.edit(
-        env(), 2, session_ops.Changes(start_at=msk(2025, 2, 27, 23), end_at=msk(2025, 2, 28, 0, 30))
+        env(), 2, session_ops.Changes(start=msk(2025, 2, 27, 23), end=msk(2025, 2, 28, 0, 30))
     )
     assert edited.session.started_at == msk(2025, 2, 27, 23)
     with open_ledger(ledger_path()) as ledger:

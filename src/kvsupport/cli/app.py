@@ -24,6 +24,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     "order": ("kvsupport.cli.order", "Scheduled sessions (remote help is ordered ahead)."),
     "report": ("kvsupport.cli.report", "A month at a glance: hours, amounts, unbilled, unpaid."),
     "tariff": ("kvsupport.cli.tariff", "The versioned price list."),
+    "letter": ("kvsupport.cli.letter", "A client's letter (.eml): what a session takes from it."),
     "import": ("kvsupport.cli.transfer", "Import sessions from CSV or JSON, all or nothing."),
     "export": ("kvsupport.cli.transfer", "Export sessions as CSV or JSON."),
     "config": ("kvsupport.cli.config_cmd", "Supplier requisites and settings."),

@@ -8,11 +8,9 @@ without importing Typer (~60 ms on the target machine, more than the whole
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from kvsupport.cli import views
 from kvsupport.cli.output import print_json, say, warn
-from kvsupport.cli.parse import moment, text_value
+from kvsupport.cli.parse import text_value
 from kvsupport.core.text import printable
 from kvsupport.ops import sessions
 from kvsupport.ops.env import Env
@@ -42,15 +40,13 @@ def details(
     )
 
 
-def _at(env: Env, text: str | None) -> datetime | None:
-    """``--at``: a typed time, or ``None`` for now (read once the ledger is ours)."""
-    return None if text is None else moment(env, text)
-
-
 def finish(env: Env, outcome: Outcome, message: str, fmt: str) -> None:
-    """Print warnings, the confirmation, and with ``--format json`` the session."""
+    """Print warnings, how a typed time was read, the confirmation, and with ``--format
+    json`` the session."""
     for warning in outcome.warnings:
         warn(warning)
+    for note in outcome.notes:
+        say(env, note)
     if fmt == "json":
         print_json(views.session_record(env, outcome.session, outcome.charge))
     say(env, message)
@@ -67,19 +63,19 @@ def start(
     fmt: str,
 ) -> None:
     """``session start``."""
-    outcome = sessions.start(env, client, service, _at(env, at), info, allow_overlap=allow_overlap)
+    outcome = sessions.start(env, client, service, at, info, allow_overlap=allow_overlap)
     finish(env, outcome, views.started(env, outcome), fmt)
 
 
 def stop(env: Env, *, at: str | None, note: str | None, fmt: str, allow_long: bool = False) -> None:
     """``session stop``."""
-    outcome = sessions.stop(env, _at(env, at), text_value("--note", note), allow_long=allow_long)
+    outcome = sessions.stop(env, at, text_value("--note", note), allow_long=allow_long)
     finish(env, outcome, views.stopped(env, outcome), fmt)
 
 
 def resume(env: Env, session_id: int | None, *, at: str | None, fmt: str) -> None:
     """``session resume``."""
-    outcome = sessions.resume(env, session_id, _at(env, at))
+    outcome = sessions.resume(env, session_id, at)
     finish(env, outcome, views.resumed(env, outcome), fmt)
 
 

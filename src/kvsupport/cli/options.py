@@ -29,7 +29,7 @@ FormatOpt = Annotated[ListFormat, typer.Option("--format", "-f", help="Output fo
 ItemFormatOpt = Annotated[ItemFormat, typer.Option("--format", "-f", help="Output format.")]
 MonthOpt = Annotated[
     str | None,
-    typer.Option("--month", "-m", help="Month YYYY-MM (default: this month).", show_default=False),
+    typer.Option("--month", "-m", help="Month YYYY-MM or MM.YYYY (default: this month).", show_default=False),
 ]
 ClientOpt = Annotated[str | None, typer.Option("--client", "-c", help="Only this client.")]
 
@@ -57,7 +57,7 @@ AtOpt = Annotated[
     str | None,
     typer.Option(
         "--at",
-        help="When: HH:MM, YYYY-MM-DD HH:MM, ISO 8601, -15m, -1h30m (default: now).",
+        help="When: HH:MM, yesterday 23:30, DD.MM.YYYY HH:MM, YYYY-MM-DD HH:MM, -15m, -1h30m (default: now).",
         show_default=False,
         callback=check_moment,
     ),

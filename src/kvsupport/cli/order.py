@@ -40,7 +40,10 @@ def order_add(
     ctx: typer.Context,
     client: Annotated[str, typer.Argument(help="Client code.")],
     service: Annotated[str, typer.Argument(help="Service key.")],
-    at: Annotated[str, typer.Option("--at", help="When: YYYY-MM-DD HH:MM, HH:MM (today), +2h.")],
+    at: Annotated[
+        str,
+        typer.Option("--at", help="When: DD.MM HH:MM, YYYY-MM-DD HH:MM, tomorrow 10:00, HH:MM (today), +2h."),
+    ],
     problem: Annotated[str | None, typer.Option(help="The problem, as described.")] = None,
     phone: Annotated[str | None, typer.Option(help="Contact phone.")] = None,
 ) -> None:

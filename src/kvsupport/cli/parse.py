@@ -12,13 +12,34 @@ from kvsupport.i18n import _
 from kvsupport.ops.env import Env
 
 
-def moment(env: Env, text: str | None) -> datetime:
-    """Parse a time option; ``None`` means now."""
-    if text is None:
-        return env.local(env.now)  # stored with the local offset, like typed times
-    from kvsupport.core.timeinput import parse_moment
+def moment(
+    env: Env,
+    text: str | None,
+    *,
+    past: bool = False,
+    on: date | None = None,
+    after: datetime | None = None,
+) -> datetime:
+    """Parse a time option; ``None`` means now (the current minute, like ``now``).
 
-    return parse_moment(text, now=env.now, tz=env.tz)
+    ``past``, ``on`` and ``after`` are :func:`~kvsupport.core.timeinput.read_moment`'s
+    rules for a bare ``HH:MM``: ``past`` for a start or a stop, ``on`` for the date of
+    the session an edit belongs to, ``after`` for the start an end or a stop follows.
+    When a rule moved the date (``23:30`` typed at 00:20 is yesterday's), says so on
+    stderr, so the date the command uses is visible.
+    """
+    from kvsupport.core.timeinput import current_minute, read_moment
+
+    if text is None:
+        return current_minute(env.now, tz=env.tz)  # stored with the local offset, like typed times
+    read = read_moment(text, now=env.now, tz=env.tz, on=on, after=after, past=past)
+    if read.shifted:
+        from kvsupport.cli.output import say
+        from kvsupport.i18n import _
+
+        shown = f"{env.local(read.at):%Y-%m-%d %H:%M}"
+        say(env, _("'{typed}' is taken as {moment}").format(typed=text.strip(), moment=shown))
+    return read.at
 
 
 def duration(text: str) -> timedelta:

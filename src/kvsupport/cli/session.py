@@ -30,6 +30,7 @@ from kvsupport.cli.output import Column, print_json, print_rows, say
 from kvsupport.cli.parse import duration as parse_duration
 from kvsupport.cli.parse import moment, month, text_value
 from kvsupport.core.text import printable
+from kvsupport.core.timeinput import add_elapsed
 from kvsupport.errors import InvalidValue
 from kvsupport.ops import sessions
 
@@ -51,8 +52,7 @@ OrderOpt = Annotated[int | None, typer.Option("--order", help="Start the schedul
 NoteOpt = Annotated[str | None, typer.Option(help="A note for the record.", callback=check_text)]
 OverlapOpt = Annotated[bool, typer.Option("--allow-overlap", help="Allow overlapping another session.")]
 LongOpt = Annotated[
-    bool,
-    typer.Option("--allow-long", help="Allow a session longer than config session.max_hours (24 h)."),
+    bool, typer.Option("--allow-long", help="Allow a segment longer than session.max_hours (default 24).")
 ]
 
 
@@ -138,8 +138,10 @@ def session_add(
     client: Annotated[str, typer.Argument(help="Client code.")],
     service: Annotated[str, typer.Argument(help="Service key.")],
     start: Annotated[str, typer.Option(help="Start time.", show_default=False, callback=check_moment)],
-    end: Annotated[str | None, typer.Option(help="End time.", callback=check_moment)] = None,
-    duration: Annotated[str | None, typer.Option(help="Or a duration: 1h30m, 45m.")] = None,
+    end: Annotated[
+        str | None, typer.Option(help="End time (a bare HH:MM: on the start's date).", callback=check_moment)
+    ] = None,
+    duration: Annotated[str | None, typer.Option(help="Or a duration: 1h30m, 45m, 1 ч 30 мин, 1:30.")] = None,
     problem: ProblemOpt = None,
     phone: PhoneOpt = None,
     consent: ConsentOpt = None,
@@ -156,8 +158,11 @@ def session_add(
     env = env_of(ctx)
     if (end is None) == (duration is None):
         raise InvalidValue("give exactly one of --end and --duration")
-    begin = moment(env, start)
-    finish_at = begin + parse_duration(duration) if duration is not None else moment(env, end)
+    begin = moment(env, start, past=True)
+    if duration is not None:
+        finish_at = add_elapsed(begin, parse_duration(duration), tz=env.tz)  # real time, across DST too
+    else:
+        finish_at = moment(env, end, after=begin)  # a bare HH:MM is on the start's date
     info = details(problem, phone, consent, backup_confirmed, note=note)
     outcome = sessions.add(
         env, client, service, begin, finish_at, info, allow_overlap=allow_overlap, allow_long=allow_long
@@ -291,8 +296,8 @@ def session_edit(
         note=note,
         backup_confirmed=backup_confirmed,
         allow_overlap=allow_overlap,
-        start_at=None if start is None else moment(env, start),
-        end_at=None if end is None else moment(env, end),
+        start=start,
+        end=end,
     )
     if changes.is_empty():
         raise InvalidValue("nothing to change", hint="see 'kvsupport session edit --help'")

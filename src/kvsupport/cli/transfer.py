@@ -31,8 +31,7 @@ def import_sessions(
     file: Annotated[str, typer.Argument(metavar="FILE|-", help="A file, or - for stdin.")],
     fmt: FileFormat = None,
     allow_long: Annotated[
-        bool,
-        typer.Option("--allow-long", help="Allow sessions longer than config session.max_hours (24 h)."),
+        bool, typer.Option("--allow-long", help="Accept segments longer than session.max_hours.")
     ] = False,
 ) -> None:
     """Import sessions; every row is checked first and nothing is stored if one is bad.
@@ -76,7 +75,9 @@ def import_sessions(
 @export_app.command("export")
 def export_sessions(
     ctx: typer.Context,
-    month_: Annotated[str | None, typer.Option("--month", "-m", help="Only this month YYYY-MM.")] = None,
+    month_: Annotated[
+        str | None, typer.Option("--month", "-m", help="Only this month YYYY-MM or MM.YYYY.")
+    ] = None,
     client: ClientOpt = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="csv or json.")] = "csv",
 ) -> None:

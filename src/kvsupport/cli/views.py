@@ -13,7 +13,7 @@ from kvsupport.core import records
 from kvsupport.core.billing import Charge
 from kvsupport.core.models import Session
 from kvsupport.core.money import money_str
-from kvsupport.core.timeinput import format_duration
+from kvsupport.core.timeinput import elapsed, format_duration
 from kvsupport.ops.env import Env
 from kvsupport.ops.sessions import Outcome, Status, span_text
 
@@ -157,7 +157,7 @@ def explain_lines(env: Env, session: Session, charge: Charge) -> list[str]:
     ]
     for i, seg in enumerate(session.segments, 1):
         end = seg.end or env.now
-        secs = int((end - seg.start).total_seconds())
+        secs = int(elapsed(seg.start, end).total_seconds())
         shown = span_text(env, seg.start, seg.end, dated=True, open_end="now", clock="%H:%M:%S")
         lines.append(f"  {i}. {shown.replace('–', ' – ', 1)}  {format_duration(secs)}")
     secs = charge.worked_seconds

@@ -119,7 +119,7 @@ class Session(NamedTuple):
             end = seg.end if seg.end is not None else now
             if end is None:
                 raise ValueError(f"session {self.id} is running: pass now")
-            total += end - seg.start
+            total += end.astimezone(dt.UTC) - seg.start.astimezone(dt.UTC)  # real time, not the wall clock
         return int(total.total_seconds())
 
 

@@ -3,321 +3,416 @@
 Written by hand on purpose. The popular parsers guess, and guess wrong for us:
 ``dateutil`` and ``pendulum`` silently read ``-15m`` as something other than
 "15 minutes ago" (months, or a date fragment), and ``dateparser`` costs about
-120 ms to import, which every ``session start`` would pay. Here every accepted
-form is listed below, ``m`` always means minutes, and anything else is refused
-with an :class:`~kvsupport.errors.InvalidValue` that quotes the text and lists
-the accepted forms.
+120 ms to import, which every ``session start`` would pay. None of them knows
+``1 ч 30 мин`` or the session-relative rules below. Here every accepted form is
+listed, ``m`` always means minutes, and anything else is refused with an
+:class:`~kvsupport.errors.InvalidValue` that quotes the text and lists the
+accepted forms.
 
 Pure: no clock (callers pass ``now`` or ``today``), no files, stdlib only.
+Every form is accepted whatever the interface language; words (``now``,
+``вчера``) are matched without regard to case, units must be lower case, and
+runs of spaces count as one.
 
-Moments (:func:`parse_moment`), always returned as aware datetimes:
+Moments (:func:`read_moment`; :func:`parse_moment` when the caller needs no flag):
 
-* ``now``;
-* ``HH:MM`` or ``H:MM`` -- that wall time on the local date of ``now``;
+* ``now`` or ``сейчас`` -- the current minute;
+* ``HH:MM`` or ``H:MM`` -- that wall time on the reference date (below);
+* ``today HH:MM``, ``yesterday HH:MM``, ``tomorrow HH:MM``, and ``сегодня``,
+  ``вчера``, ``завтра`` -- on that day, whatever the reference;
+* ``DD.MM.YYYY HH:MM`` and ``DD.MM HH:MM`` (in the reference date's year); day
+  and month may have one digit;
 * ``YYYY-MM-DD HH:MM[:SS]`` and ISO 8601 ``YYYY-MM-DDTHH:MM[:SS[.ffffff]]``
-  -- local wall time;
-* the same followed by ``Z`` or ``±HH:MM`` -- kept with that offset;
-* ``-15m``, ``-1h``, ``-1h30m``, ``-90m``, ``+10m`` -- ``now`` plus or minus an
-  exact elapsed duration (across a clock change too), shown in the local zone.
-  The sign is required; units are ``h`` and ``m`` only, whole numbers only.
+  -- local wall time; followed by ``Z`` or ``±HH:MM``, kept with that offset;
+* ``-15m``, ``-1h``, ``-1h30m``, ``-90m``, ``+10m``, ``-15м``, ``-1ч30м``,
+  ``-1 ч 30 мин`` -- the current minute plus or minus an exact elapsed duration
+  (across a clock change too). The sign is required; whole numbers only.
+
+The reference date of a bare ``HH:MM``:
+
+* ``on=DATE``: that date (the date of the session an edit belongs to);
+* ``after=MOMENT``: MOMENT's local date -- or the next day's, when the time is
+  earlier than MOMENT on its date and less than 12 hours after it on the next
+  (``--start 23:00 --end 00:30`` passes midnight; ``--end 09:30`` after a 10:00
+  start stays on the start's date, and the caller refuses it);
+* neither: today. With ``past=True`` (a start, a stop: moments that cannot lie
+  ahead) yesterday's, when today's is more than 12 hours ahead: typed at 00:20,
+  ``23:30`` is last night's.
+
+``DD.MM HH:MM`` takes the reference date's year; with ``past=True`` and no
+reference, last year's when this year's date is still ahead. Whenever such a
+rule moves the date, :attr:`Moment.shifted` is true, so the command can echo it.
+
+``now`` and relative times are whole minutes (the seconds of the clock are
+dropped), so ``--at -61m`` and a stop a moment later are 61 minutes; a typed
+time keeps the seconds typed.
 
 A local wall time that does not exist (the hour skipped when clocks go
 forward) is refused; one that occurs twice (clocks going back) means the
-first occurrence.
+first occurrence. A local moment is returned with a fixed UTC offset
+(:class:`datetime.timezone`), the one its zone has at that instant -- exactly
+what the ledger stores. Python compares and subtracts two datetimes that share
+one ``ZoneInfo`` on the wall clock, wrong across a clock change; with fixed
+offsets every later comparison is exact. Add a duration with
+:func:`add_elapsed`, never ``start + delta``.
+
+Durations (:func:`parse_duration`), dates (:func:`parse_date`) and months
+(:func:`parse_month`) are described on their functions.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from typing import NamedTuple
 
+from kvsupport.core.timeparts import (
+    DATE_HINT,
+    DAY_WORDS,
+    DURATION_HINT,
+    FIRST_YEAR,
+    H_MM,
+    LAST_YEAR,
+    MONTH_HINT,
+    UNITS,
+    Bad,
+    format_duration,
+    full,
+    hours_minutes,
+    normal,
+    parse_date,
+    parse_duration,
+    parse_month,
+    units_problem,
+    unknown_unit,
+    valid_date,
+)
 from kvsupport.errors import InvalidValue
+from kvsupport.i18n import N_, _
 
 __all__ = [
+    "DATE_HINT",
+    "DURATION_HINT",
+    "FIRST_YEAR",
+    "LAST_YEAR",
+    "MOMENT_HINT",
+    "MONTH_HINT",
+    "Moment",
+    "add_elapsed",
+    "current_minute",
+    "elapsed",
     "format_duration",
     "parse_date",
     "parse_duration",
     "parse_moment",
     "parse_month",
+    "read_moment",
 ]
 
-MOMENT_HINT = "use HH:MM, YYYY-MM-DD HH:MM, ISO 8601 or a relative time such as -15m"
-DURATION_HINT = "use hours and minutes such as 1h30m, 90m, 2h or H:MM such as 1:30"
-DATE_HINT = "use YYYY-MM-DD, DD.MM.YYYY, today or yesterday"
-MONTH_HINT = "use YYYY-MM, e.g. 2026-11"
+# English msgids: translated when a refusal is raised (the tests compare with them).
+MOMENT_HINT = N_(
+    "use HH:MM, today HH:MM, yesterday HH:MM, DD.MM HH:MM, DD.MM.YYYY HH:MM, YYYY-MM-DD HH:MM, "
+    "ISO 8601 or a relative time such as -15m or -1h30m"
+)
 
-# Patterns are plain strings matched with _full(): re compiles (and caches) only
-# those a call needs, which keeps the import of this module cheap.
+#: How far a bare ``HH:MM`` may be moved to the neighbouring day (the midnight rules).
+NEAREST = timedelta(hours=12)
+
+# Patterns are plain strings matched with full(): re compiles (and caches) only
+# those a call needs, which keeps the import of this module cheap. Input is
+# normalised first (stripped, runs of whitespace made one space).
 _CLOCK = r"(\d{1,2}):(\d{2})"
+_DAY_CLOCK = r"(today|yesterday|tomorrow|сегодня|вчера|завтра) (\d{1,2}):(\d{2})"
 _DATETIME = (
     r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?"
     r"(Z|[+-]\d{2}:\d{2})?"
 )
-_RELATIVE = r"([+-])(?:(\d{1,6})h)?(?:(\d{1,6})m)?"
-_HOURS_MINUTES = r"(?:(\d{1,6})h)?(?:(\d{1,6})m)?"
-_H_MM = r"(\d{1,6}):(\d{2})"
-# What an unsigned relative time looks like (15m, 1h30, 2d), to explain the refusal.
-_LOOSE_RELATIVE = r"(?:[\d.,]+[hmds])+[\d.,]*"
-_ISO_DATE = r"(\d{4})-(\d{2})-(\d{2})"
-_DOTTED_DATE = r"(\d{2})\.(\d{2})\.(\d{4})"
-_MONTH = r"(\d{4})-(\d{2})"
+_DOTTED_DATETIME = r"(\d{1,2})\.(\d{1,2})(?:\.(\d{4}))? (\d{1,2}):(\d{2})"
+_RELATIVE = rf"([+-]){UNITS}"
+# What an unsigned relative time looks like (15m, 1h30, 2d, 1 ч 30 мин), to explain the refusal.
+_LOOSE_RELATIVE = r"(?:[\d.,]+ ?[a-zA-Zа-яА-Я]+ ?)+[\d.,]*"
 
-
-def _full(pattern: str, text: str) -> re.Match[str] | None:
-    # re.ASCII: ``\d`` must not match Arabic-Indic or other Unicode digits.
-    return re.fullmatch(pattern, text, re.ASCII)
+_NOW_WORDS = ("now", "сейчас")
 
 
 # --------------------------------------------------------------------- moments
 
 
-def parse_moment(text: str, *, now: datetime, tz: tzinfo | None) -> datetime:
-    """Read a point in time typed by the user (``--at``, ``--from``, ...).
+class Moment(NamedTuple):
+    """A point in time read from the user's text.
+
+    ``shifted`` is true when a rule moved the date away from the plain reading
+    (yesterday's ``23:30`` typed after midnight; the next day's end of a
+    session passing midnight; last year's ``31.12 23:30`` typed in January):
+    the command should echo the date back.
+    """
+
+    at: datetime
+    shifted: bool = False
+
+
+def parse_moment(
+    text: str,
+    *,
+    now: datetime,
+    tz: tzinfo | None,
+    on: date | None = None,
+    after: datetime | None = None,
+    past: bool = False,
+) -> datetime:
+    """Read a point in time typed by the user (``--at``, ``--start``, ...); see :func:`read_moment`."""
+    return read_moment(text, now=now, tz=tz, on=on, after=after, past=past).at
+
+
+def read_moment(
+    text: str,
+    *,
+    now: datetime,
+    tz: tzinfo | None,
+    on: date | None = None,
+    after: datetime | None = None,
+    past: bool = False,
+) -> Moment:
+    """Read a point in time typed by the user, and whether a rule moved its date.
 
     ``now`` must be aware. ``tz`` is the user's zone; ``None`` means the
-    system's local zone. Returns an aware datetime: in the local zone, or with
-    the offset written in the text. Raises :class:`InvalidValue`.
+    system's local zone. ``on``/``after`` give the reference date of a bare
+    ``HH:MM`` (at most one of them); ``past`` says the moment cannot lie ahead
+    (the module docstring has the rules). Returns an aware datetime with a fixed
+    offset: the local zone's, or the one written in the text. Raises
+    :class:`InvalidValue`.
     """
     if now.tzinfo is None or now.utcoffset() is None:
-        raise ValueError("parse_moment needs an aware 'now'")
+        raise ValueError("read_moment needs an aware 'now'")
+    if on is not None and after is not None:
+        raise ValueError("read_moment takes 'on' or 'after', not both")
+    if after is not None and (after.tzinfo is None or after.utcoffset() is None):
+        raise ValueError("read_moment needs an aware 'after'")
     raw = text.strip()
+    try:
+        return _moment(normal(raw), now, tz, on, after, past)
+    except Bad as bad:
+        raise InvalidValue(
+            _("invalid time '{raw}': {problem}").format(raw=raw, problem=bad.problem), hint=_(MOMENT_HINT)
+        ) from None
+
+
+def _moment(
+    raw: str, now: datetime, tz: tzinfo | None, on: date | None, after: datetime | None, past: bool
+) -> Moment:
     if not raw:
-        raise InvalidValue("invalid time '': it is empty", hint=MOMENT_HINT)
+        raise Bad(_("it is empty"))
     if raw.startswith("--"):
-        raise InvalidValue(f"invalid time '{raw}': looks like an option, not a time", hint=MOMENT_HINT)
-    if raw.lower() == "now":
-        return _to_local(now, tz)
+        raise Bad(_("looks like an option, not a time"))
+    word = raw.lower()
+    if word in _NOW_WORDS:
+        return Moment(current_minute(now, tz=tz))
     if raw[0] in "+-":
-        delta = _relative(raw)
-        try:
-            moment = now.astimezone(UTC) + delta
-        except OverflowError:
-            moment = datetime.max.replace(tzinfo=UTC)
-        if not FIRST_YEAR < moment.year < LAST_YEAR:
-            raise InvalidValue(f"invalid time '{raw}': too far away", hint=MOMENT_HINT)
-        return _to_local(moment, tz)
-    if match := _full(_CLOCK, raw):
-        hour, minute = _hour_minute(raw, match.group(1), match.group(2))
-        today = _to_local(now, tz).date()
-        return _localize(raw, datetime.combine(today, time(hour, minute)), tz)
-    if match := _full(_DATETIME, raw):
-        return _datetime(raw, match, tz)
-    raise InvalidValue(f"invalid time '{raw}': {_guess_problem(raw)}", hint=MOMENT_HINT)
+        return Moment(_relative(raw, now, tz))
+    if match := full(_CLOCK, raw):
+        return _clock(match.group(1), match.group(2), now, tz, on, after, past)
+    if match := full(_DAY_CLOCK, word):
+        day_ = _local(now, tz).date() + timedelta(days=DAY_WORDS[match.group(1)])
+        hour, minute = _hour_minute(match.group(2), match.group(3))
+        return Moment(_localize(datetime.combine(day_, time(hour, minute)), tz))
+    if match := full(_DOTTED_DATETIME, raw):
+        return _dotted(match, now, tz, on, after, past)
+    if match := full(_DATETIME, raw):
+        return Moment(_datetime(match, tz))
+    raise Bad(_guess_problem(raw))
+
+
+def current_minute(now: datetime, *, tz: tzinfo | None) -> datetime:
+    """``now`` without its seconds, in the local zone: the time ``now`` stands for.
+
+    Truncated in UTC, so a minute in the hour repeated by a clock change stays
+    the instant it was.
+    """
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("current_minute needs an aware 'now'")
+    return _local(now.astimezone(UTC).replace(second=0, microsecond=0), tz)
+
+
+def _clock(
+    hour_text: str,
+    minute_text: str,
+    now: datetime,
+    tz: tzinfo | None,
+    on: date | None,
+    after: datetime | None,
+    past: bool,
+) -> Moment:
+    hour, minute = _hour_minute(hour_text, minute_text)
+    clock = time(hour, minute)
+    if on is not None:
+        return Moment(_localize(datetime.combine(on, clock), tz))
+    if after is not None:
+        wall_after = _local(after, tz).replace(tzinfo=None)
+        base = wall_after.date()
+        same_day = _localize_or_none(datetime.combine(base, clock), tz)
+        if same_day is not None and same_day >= after:
+            return Moment(same_day)
+        next_day = datetime.combine(base + timedelta(days=1), clock)
+        if next_day - wall_after < NEAREST:  # on the wall clock: a skipped next-day time is refused
+            return Moment(_localize(next_day, tz), shifted=True)
+        return Moment(_localize(datetime.combine(base, clock), tz))
+    today = _local(now, tz).date()
+    moment = _localize(datetime.combine(today, clock), tz)
+    if past and moment - now > NEAREST:
+        return Moment(_localize(datetime.combine(today - timedelta(days=1), clock), tz), shifted=True)
+    return Moment(moment)
+
+
+def _dotted(
+    match: re.Match[str],
+    now: datetime,
+    tz: tzinfo | None,
+    on: date | None,
+    after: datetime | None,
+    past: bool,
+) -> Moment:
+    day_text, month_text, year_text, hour_text, minute_text = match.groups()
+    hour, minute = _hour_minute(hour_text, minute_text)
+    shifted = False
+    if year_text is not None:
+        year = int(year_text)
+    else:
+        reference = on if on is not None else _local(after if after is not None else now, tz).date()
+        year = reference.year
+        if past and on is None and after is None:
+            # Last year's when this year's date is still ahead (01.01, typing "31.12 23:30").
+            this_year = valid_date(year, int(month_text), int(day_text))
+            if this_year > reference:
+                year, shifted = year - 1, True
+    day_ = valid_date(year, int(month_text), int(day_text))
+    return Moment(_localize(datetime.combine(day_, time(hour, minute)), tz), shifted)
 
 
 def _guess_problem(raw: str) -> str:
-    if _full(_LOOSE_RELATIVE, raw):
-        return "a relative time needs a sign, e.g. -15m for 15 minutes ago"
-    return "not a time this program understands"
+    if full(_LOOSE_RELATIVE, raw):
+        return _("a relative time needs a sign, e.g. -15m for 15 minutes ago")
+    word = raw.split(" ", 1)[0].lower()
+    if word in DAY_WORDS:
+        return _("give a time after '{word}', e.g. '{word} 10:00'").format(word=word)
+    return _("not a time this program understands")
 
 
-def _relative(raw: str) -> timedelta:
-    match = _full(_RELATIVE, raw)
+def _relative(raw: str, now: datetime, tz: tzinfo | None) -> datetime:
+    match = full(_RELATIVE, raw)
     if match is None or (match.group(2) is None and match.group(3) is None):
-        raise InvalidValue(f"invalid time '{raw}': {_relative_problem(raw)}", hint=MOMENT_HINT)
+        raise Bad(_relative_problem(raw))
     sign = -1 if match.group(1) == "-" else 1
-    return sign * _hours_minutes_delta(raw, "time", match.group(2), match.group(3), MOMENT_HINT)
+    delta = sign * hours_minutes(match.group(2), match.group(3))
+    try:
+        moment = current_minute(now, tz=UTC) + delta
+    except OverflowError:
+        moment = datetime.max.replace(tzinfo=UTC)
+    if not FIRST_YEAR < moment.year < LAST_YEAR:
+        raise Bad(_("too far away"))
+    return _local(moment, tz)
 
 
 def _relative_problem(raw: str) -> str:
     body = raw[1:]
     if not body:
-        return "a sign alone is not a time"
+        return _("a sign alone is not a time")
     if body[0] in "+-":
-        return "use one sign, e.g. -15m"
+        return _("use one sign, e.g. -15m")
     if "." in body or "," in body:
-        return "use whole hours and minutes, e.g. -1h30m instead of -1.5h"
+        return _("use whole hours and minutes, e.g. -1h30m instead of -1.5h")
     if body.isdigit():
-        return "missing unit: write h for hours or m for minutes, e.g. -15m"
-    if any(char.isalpha() and char not in "hm" for char in body):
-        return "only h (hours) and m (minutes) are allowed, e.g. -1h30m"
-    return "expected a sign, then hours and/or minutes such as -15m, -1h or -1h30m"
+        return _("missing unit: write h for hours or m for minutes, e.g. -15m")
+    if full(H_MM, body):
+        return _("write a relative time with units, e.g. -1h30m")
+    if unknown_unit(body):
+        return units_problem()
+    return _("expected a sign, then hours and/or minutes such as -15m, -1h or -1h30m")
 
 
-def _hours_minutes_delta(
-    raw: str, what: str, hours_text: str | None, minutes_text: str | None, hint: str
-) -> timedelta:
-    hours = int(hours_text) if hours_text is not None else 0
-    minutes = int(minutes_text) if minutes_text is not None else 0
-    if hours_text is not None and minutes > 59:
-        raise InvalidValue(
-            f"invalid {what} '{raw}': minutes must be 0-59 after hours (or give minutes alone)",
-            hint=hint,
-        )
-    return timedelta(hours=hours, minutes=minutes)
-
-
-def _hour_minute(raw: str, hour_text: str, minute_text: str) -> tuple[int, int]:
+def _hour_minute(hour_text: str, minute_text: str) -> tuple[int, int]:
     hour, minute = int(hour_text), int(minute_text)
     if hour > 23:
-        raise InvalidValue(f"invalid time '{raw}': hours must be 00-23", hint=MOMENT_HINT)
+        raise Bad(_("hours must be 00-23"))
     if minute > 59:
-        raise InvalidValue(f"invalid time '{raw}': minutes must be 00-59", hint=MOMENT_HINT)
+        raise Bad(_("minutes must be 00-59"))
     return hour, minute
 
 
-def _datetime(raw: str, match: re.Match[str], tz: tzinfo | None) -> datetime:
+def _datetime(match: re.Match[str], tz: tzinfo | None) -> datetime:
     year, month, day, hour_text, minute_text, second_text, fraction, offset = match.groups()
-    day_ = _valid_date(raw, "time", int(year), int(month), int(day), MOMENT_HINT)
-    hour, minute = _hour_minute(raw, hour_text, minute_text)
+    day_ = valid_date(int(year), int(month), int(day))
+    hour, minute = _hour_minute(hour_text, minute_text)
     second = int(second_text) if second_text is not None else 0
     if second > 59:
-        raise InvalidValue(f"invalid time '{raw}': seconds must be 00-59", hint=MOMENT_HINT)
+        raise Bad(_("seconds must be 00-59"))
     micro = int(fraction.ljust(6, "0")) if fraction is not None else 0
     wall = datetime.combine(day_, time(hour, minute, second, micro))
     if offset is None:
-        return _localize(raw, wall, tz)
+        return _localize(wall, tz)
     if offset == "Z":
         return wall.replace(tzinfo=UTC)
     offset_hours, offset_minutes = int(offset[1:3]), int(offset[4:6])
     if offset_hours > 23 or offset_minutes > 59:
-        raise InvalidValue(
-            f"invalid time '{raw}': the offset must be between -23:59 and +23:59",
-            hint=MOMENT_HINT,
-        )
+        raise Bad(_("the offset must be between -23:59 and +23:59"))
     sign = -1 if offset[0] == "-" else 1
-    fixed = timezone(sign * timedelta(hours=offset_hours, minutes=offset_minutes))
-    return wall.replace(tzinfo=fixed)
+    return wall.replace(tzinfo=timezone(sign * timedelta(hours=offset_hours, minutes=offset_minutes)))
 
 
-#: Years a typed date may have: a support ledger's, with room on both sides. Python's
-#: own limits (1-9999) would let ``0001-01-01 00:00+05:00`` overflow in later arithmetic.
-FIRST_YEAR, LAST_YEAR = 1970, 2999
+def _fixed(moment: datetime) -> datetime:
+    offset = moment.utcoffset()
+    assert offset is not None
+    return moment.replace(tzinfo=timezone(offset), fold=0)
 
 
-def _valid_date(raw: str, what: str, year: int, month: int, day: int, hint: str) -> date:
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise InvalidValue(f"invalid {what} '{raw}': year must be {FIRST_YEAR}-{LAST_YEAR}", hint=hint)
-    if not 1 <= month <= 12:
-        raise InvalidValue(f"invalid {what} '{raw}': month must be 01-12", hint=hint)
+def _local(moment: datetime, tz: tzinfo | None) -> datetime:
+    """The same instant in the user's zone (the system's when ``tz`` is None), fixed offset."""
     try:
-        return date(year, month, day)
-    except ValueError:
-        raise InvalidValue(
-            f"invalid {what} '{raw}': day {day:02d} does not exist in {year:04d}-{month:02d}",
-            hint=hint,
-        ) from None
-
-
-def _to_local(moment: datetime, tz: tzinfo | None) -> datetime:
-    """The same instant, shown in the user's zone (the system's when ``tz`` is None)."""
-    try:
-        return moment.astimezone(tz) if tz is not None else moment.astimezone()
+        return _fixed(moment.astimezone(tz) if tz is not None else moment.astimezone())
     except OverflowError:
-        raise InvalidValue(f"invalid time: {moment.isoformat()} is out of range", hint=MOMENT_HINT) from None
+        raise Bad(_("{moment} is out of range").format(moment=moment.isoformat())) from None
 
 
-def _localize(raw: str, wall: datetime, tz: tzinfo | None) -> datetime:
+def _localize(wall: datetime, tz: tzinfo | None) -> datetime:
     """Make a naive local wall time aware; refuse a wall time skipped by a clock change."""
-    if tz is None:
-        return wall.astimezone()
-    aware = wall.replace(tzinfo=tz)
-    if aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != wall:
-        raise InvalidValue(
-            f"invalid time '{raw}': it does not exist in the local zone (the clocks skip it)",
-            hint=MOMENT_HINT,
-        )
+    aware = _localize_or_none(wall, tz)
+    if aware is None:
+        raise Bad(_("it does not exist in the local zone (the clocks skip it)"))
     return aware
 
 
-# ------------------------------------------------------------------- durations
+def _localize_or_none(wall: datetime, tz: tzinfo | None) -> datetime | None:
+    # The round trip through UTC shows a skipped wall time: it comes back an hour off.
+    # The system zone (tz None) goes through mktime(), which shifts it the same way.
+    aware = wall.replace(tzinfo=tz) if tz is not None else wall.astimezone()
+    back = aware.astimezone(UTC).astimezone(tz) if tz is not None else aware.astimezone(UTC).astimezone()
+    if back.replace(tzinfo=None) != wall:
+        return None
+    return _fixed(aware)
 
 
-def parse_duration(text: str) -> timedelta:
-    """Read a positive duration: ``1h30m``, ``90m``, ``2h``, ``45m`` or ``H:MM`` (``1:30``).
+# ----------------------------------------------------------- elapsed arithmetic
 
-    No sign, no days, no decimals, ``m`` is minutes. With hours, minutes must
-    be 0-59. Raises :class:`InvalidValue`; a zero duration is refused.
+
+def add_elapsed(start: datetime, delta: timedelta, *, tz: tzinfo | None) -> datetime:
+    """``start`` plus ``delta`` of real, elapsed time, shown in ``tz`` (``None``: the system's zone).
+
+    ``start + delta`` on a ``ZoneInfo`` datetime moves the wall clock, so
+    ``23:30 + 4h`` on the night the clocks go back would be 5 hours of real
+    time. Here the sum is taken in UTC; the result has the fixed offset ``tz``
+    has at that instant (see the module docstring).
     """
-    raw = text.strip()
-    if not raw:
-        raise InvalidValue("invalid duration '': it is empty", hint=DURATION_HINT)
-    if raw.startswith("--"):
+    if start.tzinfo is None or start.utcoffset() is None:
+        raise ValueError("add_elapsed needs an aware 'start'")
+    try:
+        return _local(start.astimezone(UTC) + delta, tz)
+    except (OverflowError, Bad):
         raise InvalidValue(
-            f"invalid duration '{raw}': looks like an option, not a duration", hint=DURATION_HINT
-        )
-    if raw[0] in "+-":
-        raise InvalidValue(f"invalid duration '{raw}': a duration has no sign", hint=DURATION_HINT)
-    if match := _full(_H_MM, raw):
-        if int(match.group(2)) > 59:
-            raise InvalidValue(f"invalid duration '{raw}': minutes must be 00-59", hint=DURATION_HINT)
-        delta = timedelta(hours=int(match.group(1)), minutes=int(match.group(2)))
-    elif (match := _full(_HOURS_MINUTES, raw)) and (match.group(1) or match.group(2)):
-        delta = _hours_minutes_delta(raw, "duration", match.group(1), match.group(2), DURATION_HINT)
-    else:
-        raise InvalidValue(f"invalid duration '{raw}': {_duration_problem(raw)}", hint=DURATION_HINT)
-    if delta <= timedelta(0):
-        raise InvalidValue(f"invalid duration '{raw}': must be more than zero", hint=DURATION_HINT)
-    return delta
+            _("{start} plus {duration} is out of range").format(
+                start=start.isoformat(), duration=format_duration(int(delta.total_seconds()))
+            )
+        ) from None
 
 
-def _duration_problem(raw: str) -> str:
-    if "." in raw or "," in raw:
-        return "use whole hours and minutes, e.g. 1h30m instead of 1.5h"
-    if raw.isdigit():
-        return "missing unit: write h for hours or m for minutes, e.g. 45m"
-    if any(char.isalpha() and char not in "hm" for char in raw):
-        return "only h (hours) and m (minutes) are allowed"
-    return "not a duration this program understands"
-
-
-def format_duration(seconds: int) -> str:
-    """Show a duration compactly: ``40s`` below a minute, ``45m`` below an hour,
-    ``1h05m`` / ``12h00m`` from an hour on (minutes always two digits).
-
-    Truncates: the seconds are dropped from a minute on (``59m59s`` is
-    ``59m``). Every result from ``1m`` on reads back with :func:`parse_duration`.
-    ``seconds`` must not be negative (``ValueError``: a programming error).
-    """
-    if seconds < 0:
-        raise ValueError(f"format_duration needs a non-negative number of seconds, not {seconds}")
-    if seconds < 60:
-        return f"{seconds}s"
-    hours, minutes = divmod(seconds // 60, 60)
-    if hours == 0:
-        return f"{minutes}m"
-    return f"{hours}h{minutes:02d}m"
-
-
-# ------------------------------------------------------------- dates and months
-
-
-def parse_date(text: str, *, today: date) -> date:
-    """Read a calendar date: ``YYYY-MM-DD``, ``DD.MM.YYYY``, ``today`` or ``yesterday``.
-
-    ``today`` is the caller's local date. Raises :class:`InvalidValue`.
-    """
-    raw = text.strip()
-    if not raw:
-        raise InvalidValue("invalid date '': it is empty", hint=DATE_HINT)
-    word = raw.lower()
-    if word == "today":
-        return today
-    if word == "yesterday":
-        return today - timedelta(days=1)
-    if raw.startswith("--"):
-        raise InvalidValue(f"invalid date '{raw}': looks like an option, not a date", hint=DATE_HINT)
-    if match := _full(_ISO_DATE, raw):
-        year, month, day = match.groups()
-    elif match := _full(_DOTTED_DATE, raw):
-        day, month, year = match.groups()
-    else:
-        raise InvalidValue(f"invalid date '{raw}': not a date this program understands", hint=DATE_HINT)
-    return _valid_date(raw, "date", int(year), int(month), int(day), DATE_HINT)
-
-
-def parse_month(text: str) -> tuple[int, int]:
-    """Read a calendar month written ``YYYY-MM``; return ``(year, month)``.
-
-    Raises :class:`InvalidValue` for anything else (``2026-1``, ``11.2026``).
-    """
-    raw = text.strip()
-    match = _full(_MONTH, raw)
-    if match is None:
-        raise InvalidValue(f"invalid month '{raw}': expected YYYY-MM", hint=MONTH_HINT)
-    year, month = int(match.group(1)), int(match.group(2))
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise InvalidValue(f"invalid month '{raw}': year must be {FIRST_YEAR}-{LAST_YEAR}", hint=MONTH_HINT)
-    if not 1 <= month <= 12:
-        raise InvalidValue(f"invalid month '{raw}': month must be 01-12", hint=MONTH_HINT)
-    return year, month
+def elapsed(start: datetime, end: datetime) -> timedelta:
+    """The real time from ``start`` to ``end``, computed in UTC (not on the wall clock)."""
+    return end.astimezone(UTC) - start.astimezone(UTC)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -102,9 +104,13 @@ class Env:
 
     @property
     def tz(self) -> tzinfo | None:
-        """The local zone: config ``timezone``, else ``None`` for the system's (looked up once)."""
+        """The local zone: config ``timezone``, else the system's (:func:`system_zone`; looked up once).
+
+        ``None`` only when the system's zone has no name (a POSIX ``TZ`` rule, a copied
+        ``/etc/localtime``): then the C library's local time is used.
+        """
         if self._tz is _UNSET:
-            self._tz = self.config.tz
+            self._tz = self.config.tz or system_zone()
         return self._tz  # type: ignore[return-value]
 
     @property
@@ -124,3 +130,54 @@ class Env:
     def today(self) -> date:
         """The local date now."""
         return self.local(self.now).date()
+
+
+LOCALTIME = "/etc/localtime"
+
+
+def system_zone(environ: Mapping[str, str] | None = None, localtime: str = LOCALTIME) -> tzinfo | None:
+    """The system's local zone as a ``ZoneInfo``, or ``None`` when it has no name.
+
+    As the C library decides: ``TZ`` when it is set (``Europe/Moscow``,
+    ``:Europe/Moscow``, or a path into a ``zoneinfo`` directory), else the zone
+    that ``/etc/localtime`` links to. A real zone, rather than the C library's
+    ``astimezone()``, lets a wall time the clocks skip be refused, and makes
+    arithmetic across a clock change exact. A ``TZ`` that names no zone (a POSIX
+    rule such as ``MSK-3``) gives ``None``, never ``/etc/localtime``'s zone: the
+    C library follows ``TZ`` then too. Cheap: one environment look-up or one
+    ``readlink``, no dependency (tzlocal does the same with more cases and cost).
+    """
+    env = os.environ if environ is None else environ
+    name = env.get("TZ")
+    if name is not None:
+        name = name.removeprefix(":")
+        if name.startswith("/"):
+            key = _zone_key(name) if name != localtime else _link_key(localtime)
+        else:
+            key = name
+        return _zone(key)
+    return _zone(_link_key(localtime))
+
+
+def _link_key(path: str) -> str | None:
+    try:
+        return _zone_key(os.readlink(path))
+    except OSError:  # not a link (a copied file), or missing
+        return None
+
+
+def _zone_key(path: str) -> str | None:
+    """``America/New_York`` from ``/usr/share/zoneinfo/America/New_York`` (or ``../usr/share/…``)."""
+    _, found, key = path.rpartition("zoneinfo/")
+    return key if found else None
+
+
+def _zone(key: str | None) -> tzinfo | None:
+    if not key:
+        return None
+    from zoneinfo import ZoneInfo
+
+    try:
+        return ZoneInfo(key)
+    except (LookupError, ValueError, OSError):  # not a zone name, or not a zone file
+        return None

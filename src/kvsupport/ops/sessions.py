@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from kvsupport.core.billing import Charge, charge_for, local_date, local_midnight
@@ -43,33 +43,8 @@ class Outcome(NamedTuple):
     client: Client | None = None
     warnings: list[str] = []  # noqa: RUF012 - never mutated, a new list is passed
     dropped_segment: bool = False
-
-
-def length_problem(env: Env, session: Session) -> str | None:
-    """Why ``session`` is implausibly long (worked time over config ``session.max_hours``,
-    default 24: a mistyped ``--duration 10000h`` would bill 13 million), or ``None``."""
-    limit = int(str(env.config.get("session.max_hours")))
-    worked = sum((seg.end - seg.start for seg in session.segments if seg.end is not None), timedelta())
-    if worked <= timedelta(hours=limit):
-        return None
-    return _("would last {worked}, longer than {limit} h (config session.max_hours)").format(
-        worked=_hours(worked), limit=limit
-    )
-
-
-def check_length(env: Env, session: Session, *, allow_long: bool) -> None:
-    """Refuse a session longer than the limit unless ``allow_long`` (see :func:`length_problem`)."""
-    problem = None if allow_long else length_problem(env, session)
-    if problem is not None:
-        raise Refused(
-            (_("session {id} {problem}") if session.id else _("the session {problem}")).format(
-                id=session.id, problem=problem
-            ),
-            hint=_(
-                "check the times; if it really lasted that long, pass --allow-long "
-                "(or raise the limit: kvsupport config set session.max_hours N)"
-            ),
-        )
+    #: what the command read differently from the plain text, to echo (a date moved)
+    notes: list[str] = []  # noqa: RUF012 - never mutated, a new list is passed
 
 
 def check_rules(env: Env, store: Store, session: Session, *, allow_overlap: bool) -> list[str]:
@@ -132,6 +107,53 @@ def _not_future(env: Env, moment: datetime, what: str) -> None:
         )
 
 
+def check_length(env: Env, start: datetime, end: datetime, *, allow_long: bool) -> None:
+    """Refuse a segment longer than the config's ``session.max_hours`` (default 24) unless
+    ``allow_long``: ``--duration 10000h`` is a typo, not 416 days of billable work."""
+    limit = env.config.get("session.max_hours")
+    assert isinstance(limit, int)
+    from kvsupport.core.timeinput import elapsed, format_duration
+
+    length = elapsed(start, end)
+    if allow_long or length <= timedelta(hours=limit):
+        return
+    raise InvalidValue(
+        _("{span} lasts {length}, longer than the limit of {limit} h").format(
+            span=span_text(env, start, end, dated=True),
+            length=format_duration(int(length.total_seconds())),
+            limit=limit,
+        ),
+        hint=_(
+            "pass --allow-long if it really lasted that long, or raise the limit: "
+            "kvsupport config set session.max_hours HOURS"
+        ),
+    )
+
+
+#: a time for a start, a stop, a resume or an edit: as typed, already read, or ``None``: now
+At = str | datetime | None
+
+
+def read_time(
+    env: Env, text: At, notes: list[str], *, on: date | None = None, after: datetime | None = None
+) -> datetime:
+    """A time the consultant typed for a start, a stop or an edit (``None``: now, read
+    again here, inside the unit of work, in whole minutes). A bare ``HH:MM`` takes the
+    date ``on``, or of ``after`` (the session it belongs to); when a rule moved the date,
+    ``notes`` says what was taken."""
+    from kvsupport.core.timeinput import current_minute, read_moment
+
+    if isinstance(text, datetime):
+        return text
+    if text is None:
+        return current_minute(env.tick(), tz=env.tz)
+    read = read_moment(text, now=env.now, tz=env.tz, on=on, after=after, past=True)
+    if read.shifted:
+        shown = f"{env.local(read.at):%Y-%m-%d %H:%M}"
+        notes.append(_("'{typed}' is taken as {moment}").format(typed=text.strip(), moment=shown))
+    return read.at
+
+
 def _take_order(store: Store, order_id: int, client: str | None, service: str | None) -> Order:
     for order in store.orders():
         if order.id == order_id:
@@ -150,17 +172,17 @@ def start(
     env: Env,
     client: str | None,
     service: str | None,
-    at: datetime | None,
+    at: At,
     details: Details,
     *,
     allow_overlap: bool = False,
 ) -> Outcome:
-    """Begin a session at ``at`` (``None``: now, read once the ledger is ours); one runs
-    at a time per consultant."""
-    if at is not None:
-        _not_future(env, at, "start")
+    """Begin a session at the time typed as ``at`` (``None``: now, read once the ledger is
+    ours); one runs at a time per consultant."""
+    notes: list[str] = []
     with env.store(write=True) as store:
-        at = at or _now(env)
+        begin = read_time(env, at, notes)
+        _not_future(env, begin, "start")
         running = store.running(env.consultant)
         if running is not None:
             raise Refused(
@@ -181,7 +203,7 @@ def start(
             id=0,
             client=client,
             service=service,
-            segments=(Segment(at),),
+            segments=(Segment(begin),),
             allow_overlap=allow_overlap,
             consultant=env.consultant,
             **details._asdict(),
@@ -192,39 +214,40 @@ def start(
         if order is not None:
             store.put_order(order._replace(status="done", session=session.id))
         so_far = charge_for(session, env.tariffs, env.tz, env.now)
-        return Outcome(session, so_far, store.client(client), warnings)
+        return Outcome(session, so_far, store.client(client), warnings, notes=notes)
 
 
-def _now(env: Env) -> datetime:
-    """Now in local time, in whole minutes (what a consultant reads off a clock): a stop
-    a moment after ``--at -61m`` is 61 minutes worked and 61 billed."""
-    return env.local(env.tick()).replace(second=0, microsecond=0)
-
-
-def stop(env: Env, at: datetime | None, note: str | None = None, *, allow_long: bool = False) -> Outcome:
-    """End the consultant's running session at ``at`` (``None``: now); a note adds to the
-    session's note. Refused over the length limit unless ``allow_long``."""
-    if at is not None:
-        _not_future(env, at, "stop")
+def stop(env: Env, at: At, note: str | None = None, *, allow_long: bool = False) -> Outcome:
+    """End the consultant's running session at the time typed as ``at`` (``None``: now;
+    a bare ``HH:MM`` on the session's date); a note adds to the session's note. A
+    segment over the length limit (a session forgotten over the weekend) is refused
+    unless ``allow_long``."""
+    notes: list[str] = []
     with env.store(write=True) as store:
-        at = at or _now(env)
         running = store.running(env.consultant)
         if running is None:
             raise Refused("no session is running", hint="start one: kvsupport session start CLIENT SERVICE")
         last = running.segments[-1]
-        if at < last.start:
-            raise InvalidValue(
-                f"stop {env.local(at):%Y-%m-%d %H:%M} is before the start "
-                f"{env.local(last.start):%Y-%m-%d %H:%M}"
+        at_time = read_time(env, at, notes, after=last.start)
+        _not_future(env, at_time, "stop")
+        if at_time <= last.start:
+            # Times from the clock are whole minutes: a stop in the start's own minute lands here.
+            same_minute = _(
+                "it started this minute: stop it a minute later, or drop it with 'kvsupport session cancel'"
             )
-        segments = (*running.segments[:-1], Segment(last.start, at))
+            raise InvalidValue(
+                f"stop {env.local(at_time):%Y-%m-%d %H:%M} is not after the start "
+                f"{env.local(last.start):%Y-%m-%d %H:%M}",
+                hint=same_minute if at_time == last.start else None,
+            )
+        check_length(env, last.start, at_time, allow_long=allow_long)
+        segments = (*running.segments[:-1], Segment(last.start, at_time))
         session = running._replace(segments=segments, note=_added(running.note, note))
-        check_length(env, session, allow_long=allow_long)
         store.put_session(session)
         warnings = []
-        if at - last.start > LONG_SESSION:
+        if at_time - last.start > LONG_SESSION:
             warnings.append(
-                f"this segment lasted {_hours(at - last.start)}: if you forgot to stop, fix it "
+                f"this segment lasted {_hours(at_time - last.start)}: if you forgot to stop, fix it "
                 f"with 'kvsupport session edit {session.id} --end T'"
             )
         charge = charge_for(session, env.tariffs, env.tz)
@@ -233,7 +256,7 @@ def stop(env: Env, at: datetime | None, note: str | None = None, *, allow_long: 
                 f"session {session.id} lasted {charge.worked_seconds} s and is billed "
                 f"{charge.billable_minutes} min; if it was a slip: kvsupport session delete {session.id}"
             )
-        return Outcome(session, charge, store.client(session.client), warnings)
+        return Outcome(session, charge, store.client(session.client), warnings, notes=notes)
 
 
 def _added(note: str | None, more: str | None) -> str | None:
@@ -251,12 +274,11 @@ def _hours(delta: timedelta) -> str:
     return f"{minutes // 60}h{minutes % 60:02d}m"
 
 
-def resume(env: Env, session_id: int | None, at: datetime | None) -> Outcome:
-    """Continue a stopped session after a dropped link: a new segment, one minimum."""
-    if at is not None:
-        _not_future(env, at, "resume")
+def resume(env: Env, session_id: int | None, at: At) -> Outcome:
+    """Continue a stopped session after a dropped link: a new segment, one minimum. A bare
+    ``HH:MM`` in ``at`` is on the date the session last ended."""
+    notes: list[str] = []
     with env.store(write=True) as store:
-        at = at or _now(env)
         running = store.running(env.consultant)
         if running is not None:
             raise Refused(f"session {running.id} is running", hint="stop it first: kvsupport session stop")
@@ -270,18 +292,20 @@ def resume(env: Env, session_id: int | None, at: datetime | None) -> Outcome:
         end = session.ended_at
         if end is None:
             raise Refused(f"session {session.id} is running already")
-        if at < end:
+        at_time = read_time(env, at, notes, after=end)
+        _not_future(env, at_time, "resume")
+        if at_time < end:
             raise InvalidValue(
-                f"resume {env.local(at):%H:%M} is before the session's last end {env.local(end):%H:%M}"
+                f"resume {env.local(at_time):%H:%M} is before the session's last end {env.local(end):%H:%M}"
             )
-        resumed = session._replace(segments=(*session.segments, Segment(at)))
+        resumed = session._replace(segments=(*session.segments, Segment(at_time)))
         if not session.allow_overlap:
-            other = first_overlap(resumed, store.sessions_touching(at, None))
+            other = first_overlap(resumed, store.sessions_touching(at_time, None))
             if other is not None:
                 raise Refused(f"overlaps session {other.id} ({other.client}, {other.service})")
         store.put_session(resumed)
         so_far = charge_for(resumed, env.tariffs, env.tz, env.now)
-        return Outcome(resumed, so_far, store.client(resumed.client))
+        return Outcome(resumed, so_far, store.client(resumed.client), notes=notes)
 
 
 def cancel(env: Env) -> Outcome:
@@ -339,10 +363,11 @@ def add(
     allow_overlap: bool = False,
     allow_long: bool = False,
 ) -> Outcome:
-    """Log a past session (refused over the length limit unless ``allow_long``)."""
+    """Log a past session."""
     if end_at <= start_at:
         raise InvalidValue("the end must be after the start")
     _not_future(env, end_at, "end")
+    check_length(env, start_at, end_at, allow_long=allow_long)
     with env.store(write=True) as store:
         draft = Session(
             id=0,
@@ -353,7 +378,6 @@ def add(
             consultant=env.consultant,
             **details._asdict(),
         )
-        check_length(env, draft, allow_long=allow_long)
         warnings = check_rules(env, store, draft, allow_overlap=allow_overlap)
         session = draft._replace(id=store.new_session_id())
         store.put_session(session)
@@ -371,8 +395,8 @@ class Changes(NamedTuple):
     note: str | None = None
     backup_confirmed: bool | None = None
     allow_overlap: bool | None = None
-    start_at: datetime | None = None
-    end_at: datetime | None = None
+    start: At = None  # as typed: a bare HH:MM is on the session's date
+    end: At = None  # as typed: a bare HH:MM is on the last segment's date
 
     def is_empty(self) -> bool:
         """True when nothing would change."""
@@ -386,26 +410,36 @@ def _text_change(old: str | None, new: str | None) -> str | None:
 
 
 def edit(env: Env, session_id: int, changes: Changes, *, allow_long: bool = False) -> Outcome:
-    """Change a session that is not on an invoice (new times: within the length limit
-    unless ``allow_long``)."""
+    """Change a session that is not on an invoice."""
+    notes: list[str] = []
     with env.store(write=True) as store:
         session = store.session(session_id)
         _editable(session, "edited")
         segments = list(session.segments)
-        if changes.start_at is not None:
-            _not_future(env, changes.start_at, "start")
-            segments[0] = Segment(changes.start_at, segments[0].end)
-        if changes.end_at is not None:
+        if changes.start is not None:
+            on = local_date(session.started_at, env.tz)
+            start_at = read_time(env, changes.start, notes, on=on)
+            _not_future(env, start_at, "start")
+            segments[0] = Segment(start_at, segments[0].end)
+        if changes.end is not None:
             if segments[-1].end is None:
                 raise Refused(f"session {session.id} is running: stop it with --at instead")
-            _not_future(env, changes.end_at, "end")
-            segments[-1] = Segment(segments[-1].start, changes.end_at)
+            end_at = read_time(env, changes.end, notes, after=segments[-1].start)
+            _not_future(env, end_at, "end")
+            segments[-1] = Segment(segments[-1].start, end_at)
         for seg in segments:
             if seg.end is not None and seg.end <= seg.start:
                 raise InvalidValue(
                     f"a segment must end after it starts: {span_text(env, seg.start, seg.end, dated=True)}",
                     hint="give --start and --end as YYYY-MM-DD HH:MM for another day",
                 )
+        last = len(segments) - 1
+        for index, seg in enumerate(segments):  # only what this edit changes: an allowed long one stays
+            changed = (index == 0 and changes.start is not None) or (
+                index == last and changes.end is not None
+            )
+            if changed and seg.end is not None:
+                check_length(env, seg.start, seg.end, allow_long=allow_long)
         edited = session._replace(
             segments=tuple(segments),
             client=changes.client or session.client,
@@ -419,12 +453,10 @@ def edit(env: Env, session_id: int, changes: Changes, *, allow_long: bool = Fals
             else changes.backup_confirmed,
             allow_overlap=session.allow_overlap if changes.allow_overlap is None else changes.allow_overlap,
         )
-        if changes.start_at is not None or changes.end_at is not None:
-            check_length(env, edited, allow_long=allow_long)
         warnings = check_rules(env, store, edited, allow_overlap=edited.allow_overlap)
         store.put_session(edited)
         charge = None if edited.is_running else charge_for(edited, env.tariffs, env.tz)
-        return Outcome(edited, charge, store.client(edited.client), warnings)
+        return Outcome(edited, charge, store.client(edited.client), warnings, notes=notes)
 
 
 def _editable(session: Session, verb: str) -> None:

@@ -27,7 +27,7 @@ from kvsupport.core.text import control_character
 from kvsupport.errors import InvalidValue, KvsupportError, Problems
 from kvsupport.i18n import _
 from kvsupport.ops.env import Env
-from kvsupport.ops.sessions import length_problem, month_bounds
+from kvsupport.ops.sessions import month_bounds
 from kvsupport.storage.api import Store
 
 COLUMNS = EXPORT_COLUMNS
@@ -204,35 +204,37 @@ def _delimiter(text: str) -> str:
     return ";"
 
 
-def _segment(env: Env, item: Located) -> Segment:
-    from kvsupport.core.timeinput import parse_duration, parse_moment
+def _segment(env: Env, item: Located, allow_long: bool) -> Segment:
+    from kvsupport.core.timeinput import add_elapsed, parse_duration, parse_moment
 
     row = item.row
     start = parse_moment(row.start, now=env.now, tz=env.tz)
     if (row.end is None) == (row.duration is None):
         raise InvalidValue("give end or duration (one of them)")
     end = (
-        start + parse_duration(row.duration)
+        add_elapsed(start, parse_duration(row.duration), tz=env.tz)  # real time, across DST too
         if row.duration
-        else parse_moment(row.end or "", now=env.now, tz=env.tz)
+        else parse_moment(row.end or "", now=env.now, tz=env.tz, after=start)  # HH:MM: the start's date
     )
     if end <= start:
         raise InvalidValue("end is not after start")
     if end > env.now:
         raise InvalidValue("end is in the future")
+    from kvsupport.ops.sessions import check_length
+
+    check_length(env, start, end, allow_long=allow_long)
     return Segment(start, end)
 
 
 def build_sessions(
     env: Env, store: Store, rows: list[Located], *, allow_long: bool = False
 ) -> tuple[list[Session], list[str]]:
-    """Sessions from rows (segments joined by ``id``), checked against the ledger; one over
-    the length limit (config ``session.max_hours``) is a problem unless ``allow_long``."""
+    """Sessions from rows (segments joined by ``id``), checked against the ledger."""
     problems: list[str] = []
     groups: dict[str, list[tuple[Located, Segment]]] = {}
     for n, item in enumerate(rows):
         try:
-            segment = _segment(env, item)
+            segment = _segment(env, item, allow_long)
         except KvsupportError as exc:
             problems.append(f"{item.where}: {exc.message}")
             continue
@@ -260,7 +262,7 @@ def build_sessions(
             allow_overlap=row.allow_overlap,
             consultant=row.consultant or env.consultant,
         )
-        problem = _rule_problem(env, store, session, allow_long=allow_long)
+        problem = _rule_problem(env, store, session)
         if problem:
             problems.append(f"{first.where}: {problem}")
         else:
@@ -270,11 +272,7 @@ def build_sessions(
     return sessions, problems
 
 
-def _rule_problem(env: Env, store: Store, session: Session, *, allow_long: bool = False) -> str | None:
-    if not allow_long:
-        too_long = length_problem(env, session)
-        if too_long is not None:
-            return _("the session {problem}; import --allow-long takes it").format(problem=too_long)
+def _rule_problem(env: Env, store: Store, session: Session) -> str | None:
     client = store.clients().get(session.client)
     if client is None:
         return f"unknown client '{session.client}'"
@@ -299,12 +297,13 @@ def _overlaps(env: Env, store: Store, new: list[Session], wheres: list[str]) -> 
     last = max(seg.end or env.now for s in new for seg in s.segments)
     problems = []
     for clash in overlaps_among(new, store.sessions_touching(first, last), env.now):
-        other = (
-            f"stored session {clash.other_stored.id}"
-            if clash.other_stored is not None
-            else _label(env, new, f"new#{clash.other_new}")
-        )
-        problems.append(f"{wheres[clash.new]}: {_label(env, new, f'new#{clash.new}')} overlaps {other}")
+        mine = _label(env, new, f"new#{clash.new}")
+        if clash.other_stored is not None:
+            problems.append(f"{wheres[clash.new]}: stored session {clash.other_stored.id} overlaps {mine}")
+        else:
+            problems.append(
+                f"{wheres[clash.new]}: {mine} overlaps {_label(env, new, f'new#{clash.other_new}')}"
+            )
     return problems
 
 

@@ -63,8 +63,8 @@ def _due_days(value: object) -> int:
 def _max_hours(value: object) -> int:
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 8760:
-        raise InvalidValue(_("must be a whole number of hours, 1-8760"))
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 8784:
+        raise InvalidValue(_("must be a whole number of hours, 1-8784"))
     return value
 
 
