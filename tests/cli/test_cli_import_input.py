@@ -133,3 +133,7 @@ def test_a_byte_order_mark_is_dropped_from_the_config_and_the_tariff_file(
     listed = run("--tariffs", str(tariffs), "tariff", "list", "--format", "json")
     assert listed.code == 0, listed.stderr
     assert [v["effective"] for v in listed.json()] == ["2017-01-01"]
+
+
+def test_an_endless_letter_is_read_only_up_to_its_limit(run: Runner) -> None:
+    assert_refused(run("letter", "show", "/dev/zero"), 2, "/dev/zero", "larger than 64 MiB")

@@ -12,6 +12,7 @@ from kvsupport.cli.output import print_json
 from kvsupport.core.letters import Letter, read_letter
 from kvsupport.errors import InvalidValue
 from kvsupport.i18n import _
+from kvsupport.storage import reading
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="A client's letter (.eml): what a session takes from it."
@@ -20,8 +21,9 @@ commands = {"letter": app}
 
 #: The largest letter read. Mail services cap a letter near 25-30 MB of
 #: attachments (about 40 MB as .eml); parsing takes ~10x the file in memory
-#: (a 28 MB letter: 0.7 s, 283 MiB here).
-MAX_LETTER_BYTES = 64 * 1024 * 1024
+#: (a 28 MB letter: 0.7 s, 283 MiB here). The limit of every file read is in
+#: :mod:`kvsupport.storage.reading`.
+MAX_LETTER_BYTES = reading.MAX_LETTER_BYTES
 
 
 def read_letter_file(file: str) -> Letter:
@@ -36,7 +38,7 @@ def read_letter_file(file: str) -> Letter:
                 ),
                 hint=_("give the letter saved as .eml, not a folder or an archive"),
             )
-        data = path.read_bytes()
+        data = reading.read_capped(path, MAX_LETTER_BYTES)  # /dev/zero or a pipe has no size first
     except OSError as exc:
         raise InvalidValue(
             _("cannot read {file}: {reason}").format(file=file, reason=exc.strerror or exc)
