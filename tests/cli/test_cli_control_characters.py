@@ -3,6 +3,7 @@ input, and a ledger that holds some anyway (an old one, a hand edit) prints none
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -158,3 +159,24 @@ def test_printable_and_control_character() -> None:
     assert control_character("a\nb\tc", multiline=True) is None
     assert control_character("a\rb", multiline=True) == "U+000D CR"
     assert control_character("\x85") is not None  # C1 NEL
+
+
+def test_a_letter_shows_no_control_character(run: Runner, tmp_path: Path) -> None:
+    def encoded(text: str) -> bytes:
+        return b"=?utf-8?b?" + base64.b64encode(text.encode()) + b"?="
+
+    letter = tmp_path / "letter.eml"
+    letter.write_bytes(
+        b"From: " + encoded("Ромашка\x1b]0;pwned\x07") + b" <a@b.ru>\r\n"
+        b"To: support@example.ru\r\n"
+        b"Subject: " + encoded("пени\x1b[2J") + b"\r\n"
+        b"Date: Mon, 02 Nov 2026 10:00:00 +0300\r\n"
+        b"Message-ID: <1@b.ru>\r\n"
+        b"Content-Type: text/plain; charset=utf-8\r\n\r\n" + "Не считает пени\r\n".encode()
+    )
+    shown = run("letter", "show", str(letter), "--format", "json")
+    assert "\x1b" in shown.json()["letter"]["subject"]  # the letter really carries it
+    result = run("letter", "show", str(letter))
+    assert result.code == 0, result.stderr
+    assert "пени" in result.stdout
+    assert RAW.search(result.stdout) is None, repr(result.stdout)

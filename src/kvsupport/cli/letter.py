@@ -10,6 +10,7 @@ import typer
 from kvsupport.cli.options import ItemFormat, ItemFormatOpt
 from kvsupport.cli.output import print_json
 from kvsupport.core.letters import Letter, read_letter
+from kvsupport.core.text import printable
 from kvsupport.errors import InvalidValue
 from kvsupport.i18n import _
 from kvsupport.storage import reading
@@ -120,8 +121,8 @@ def letter_show(
     else:
         rows.append((_("consent"), _("(none: the letter does not say it agrees to pay; give --consent)")))
     width = max(len(label) for label, _value in rows) + 2
-    for label, value in rows:
-        print(f"{label + ':':{width}} {value}")
+    for label, value in rows:  # a letter is anyone's text: no control character reaches the terminal
+        print(printable(f"{label + ':':{width}} {value}"))
     print(_("attachments:") if letter.attachments else _("attachments: (none)"))
     for item in letter.attachments:
-        print(f"  {item.name}  {human_size(item.size)}  sha256 {item.sha256}")
+        print(printable(f"  {item.name}  {human_size(item.size)}  sha256 {item.sha256}"))
