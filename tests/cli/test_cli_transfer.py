@@ -15,7 +15,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from cli_testkit import Runner, snapshot
+from cli_testkit import Runner, install_ledger, snapshot
 
 from conftest import build_ledger
 from kvsupport.core.spreadsheet import from_formula_safe
@@ -88,7 +88,7 @@ def twin_ledger(tmp_path_factory: pytest.TempPathFactory, moscow_config_bytes: b
 @pytest.fixture
 def october(moscow: Path, ledger_dir: Path, october_ledger: Path) -> Path:
     """This test's ledger (``KVSUPPORT_LEDGER``): a copy of ``october_ledger``; its directory."""
-    shutil.copytree(october_ledger, ledger_dir, dirs_exist_ok=True)
+    install_ledger(october_ledger, ledger_dir)
     return ledger_dir
 
 

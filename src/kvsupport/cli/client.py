@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -16,6 +17,14 @@ from kvsupport.ops import clients
 from kvsupport.ops.clients import ClientFields
 from kvsupport.ops.env import Env
 
+
+class PartyKind(StrEnum):
+    """What a client is in law."""
+
+    company = "company"
+    entrepreneur = "entrepreneur"
+
+
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Clients: requisites, contacts, licence.")
 commands = {"client": app}
 
@@ -27,6 +36,19 @@ AddressOpt = Annotated[str | None, typer.Option(help="Legal address.")]
 PhoneOpt = Annotated[str | None, typer.Option(help="Contact phone.")]
 EmailOpt = Annotated[str | None, typer.Option(help="Contact e-mail.")]
 TvOpt = Annotated[str | None, typer.Option("--teamviewer-id", help="TeamViewer ID.")]
+KindOpt = Annotated[
+    PartyKind | None,
+    typer.Option(
+        help="company (ООО, ТСЖ…, the default) or entrepreneur (ИП: no KPP, OGRNIP).", show_default=False
+    ),
+]
+SignatoryOpt = Annotated[
+    str | None,
+    typer.Option(help='Who signs the act: title and name, e.g. "Председатель правления Петров П. П.".'),
+]
+ContractOpt = Annotated[
+    str | None, typer.Option(help='The contract, e.g. "№ 15 от 01.02.2017" (printed «Основание: договор …»).')
+]
 LicenseOpt = Annotated[
     str | None, typer.Option("--license-until", help="Licence end date (free line until then).")
 ]
@@ -60,6 +82,9 @@ def client_add(
     fee_paid: Annotated[
         bool, typer.Option("--fee-paid", help="One-time fees were paid before kvsupport.")
     ] = False,
+    kind: KindOpt = None,
+    signatory: SignatoryOpt = None,
+    contract: ContractOpt = None,
 ) -> None:
     """Add a client.
 
@@ -77,6 +102,9 @@ def client_add(
         teamviewer_id=teamviewer_id,
         license_until=_licence(env, license_until),
         fee_paid=fee_paid,
+        kind=kind.value if kind else None,
+        signatory=signatory,
+        contract=contract,
     )
     client = clients.add(env, code, fields)
     say(env, f"added client {client.code}: {client.name}")
@@ -103,6 +131,9 @@ def client_edit(
             help="One-time fees paid before kvsupport.",
         ),
     ] = None,
+    kind: KindOpt = None,
+    signatory: SignatoryOpt = None,
+    contract: ContractOpt = None,
 ) -> None:
     """Change a client's fields; an empty value ("") clears an optional field.
 
@@ -120,6 +151,9 @@ def client_edit(
         teamviewer_id=teamviewer_id,
         license_until=_licence(env, license_until),
         fee_paid=fee_paid,
+        kind=kind.value if kind else None,
+        signatory=signatory,
+        contract=contract,
     )
     client = clients.edit(env, code, fields)
     say(env, f"changed client {client.code}: {', '.join(fields.given())}")

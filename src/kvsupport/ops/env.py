@@ -58,12 +58,14 @@ class Env:
         return self._location
 
     def store(
-        self, *, write: bool = False, long_read: bool = False, recover: bool = False
+        self, *, write: bool = False, long_read: bool = False, recover: bool = False, rehearse: bool = False
     ) -> AbstractContextManager[Store]:
         """One unit of work on the ledger (:func:`kvsupport.storage.open_store`)."""
         from kvsupport.storage import open_store
 
-        return open_store(self.ledger_location, write=write, long_read=long_read, recover=recover)
+        return open_store(
+            self.ledger_location, write=write, long_read=long_read, recover=recover, rehearse=rehearse
+        )
 
     @property
     def consultant(self) -> str:

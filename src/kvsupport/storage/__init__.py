@@ -24,19 +24,25 @@ def is_database(location: str) -> bool:
 
 @contextmanager
 def open_store(
-    location: str, *, write: bool = False, long_read: bool = False, recover: bool = False
+    location: str,
+    *,
+    write: bool = False,
+    long_read: bool = False,
+    recover: bool = False,
+    rehearse: bool = False,
 ) -> Iterator[Store]:
     """One unit of work on the ledger at ``location``; with ``write``, its changes are
     committed when the block ends without an exception (and discarded if it raises).
 
     ``long_read``: a read that writes out as it goes (an export into a pipe) and should
     not hold up other commands meanwhile. ``recover``: open a file ledger whose manifest
-    is missing or unreadable, to restore a backup into it.
+    is missing or unreadable, to restore a backup into it. ``rehearse``: a dry run — make
+    the changes (numbers are taken) and always discard them.
     """
     if is_database(location):
         from kvsupport.storage.postgres.store import open_database
 
-        with open_database(location, write=write) as store:
+        with open_database(location, write=write, rehearse=rehearse) as store:
             yield store
         return
     from kvsupport.storage.jsonfiles.store import open_ledger, read_snapshot
@@ -45,5 +51,5 @@ def open_store(
     if long_read and not write:
         yield read_snapshot(path)
         return
-    with open_ledger(path, write=write, recover=recover) as ledger:
+    with open_ledger(path, write=write and not rehearse, recover=recover) as ledger:
         yield ledger

@@ -14,7 +14,17 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from kvsupport.core.models import Client, Invoice, InvoiceLine, Order, Segment, Session
+from kvsupport.core.billing import line_vat, with_line_vat
+from kvsupport.core.models import (
+    PARTY_KINDS,
+    Client,
+    Invoice,
+    InvoiceLine,
+    Order,
+    PartyKind,
+    Segment,
+    Session,
+)
 from kvsupport.core.money import money_str
 from kvsupport.errors import LedgerError
 from kvsupport.storage.api import InvoiceSummary
@@ -193,6 +203,9 @@ def encode_client(c: Client) -> dict[str, Any]:
         "license_until": c.license_until.isoformat() if c.license_until else None,
         "fee_paid": c.fee_paid,
         "fees_charged": dict(c.fees_charged),
+        "kind": c.kind,
+        "signatory": c.signatory,
+        "contract": c.contract,
     }
 
 
@@ -216,7 +229,18 @@ def decode_client(raw: object, where: str) -> Client:
         license_until=_date(d, "license_until", where, optional=True),
         fee_paid=_bool(d, "fee_paid", where),
         fees_charged=dict(fees),
+        kind=_kind(d, where),
+        signatory=_opt_str(d, "signatory", where),
+        contract=_opt_str(d, "contract", where),
     )
+
+
+def _kind(d: Mapping[str, Any], where: str) -> PartyKind:
+    """A party's kind; a record from before kinds existed is a company."""
+    kind = d.get("kind", "company")
+    if kind not in PARTY_KINDS:
+        raise ShapeError(f"{where}.kind", f"unknown kind {kind!r}")
+    return kind  # type: ignore[no-any-return]
 
 
 def encode_order(o: Order) -> dict[str, Any]:
@@ -266,6 +290,7 @@ def encode_line(line: InvoiceLine) -> dict[str, Any]:
         "amount": money_str(line.amount),
         "tariff": line.tariff,
         "vat": line.vat,
+        "vat_amount": money_str(line_vat(line)),
         "service": line.service,
         "fee_key": line.fee_key,
         "segments": [encode_segment(seg) for seg in line.segments],
@@ -293,6 +318,7 @@ def decode_line(raw: object, where: str) -> InvoiceLine:
         service=_opt_str(d, "service", where),
         fee_key=_opt_str(d, "fee_key", where),
         segments=decode_segments(segs, f"{where}.segments") if segs else (),
+        vat_amount=_money(d, "vat_amount", where) if d.get("vat_amount") is not None else None,
     )
 
 
@@ -312,6 +338,8 @@ def encode_invoice(inv: Invoice) -> dict[str, Any]:
         "void_reason": inv.void_reason,
         "paid_on": inv.paid_on.isoformat() if inv.paid_on else None,
         "due_on": inv.due_on.isoformat() if inv.due_on else None,
+        "act_date": inv.act_date.isoformat() if inv.act_date else None,
+        "replaces": inv.replaces,
     }
 
 
@@ -325,6 +353,8 @@ def decode_invoice(raw: object, where: str) -> Invoice:
     if not isinstance(lines_raw, list):
         raise ShapeError(f"{where}.lines", "must be a list")
     vat = _obj(d.get("vat"), f"{where}.vat")
+    vat_amount = _money(vat, "amount", f"{where}.vat")
+    lines = tuple(decode_line(x, f"{where}.lines[{i}]") for i, x in enumerate(lines_raw))
     return Invoice(
         number=_str(d, "number", where),
         date=_date(d, "date", where),  # type: ignore[arg-type]
@@ -332,14 +362,16 @@ def decode_invoice(raw: object, where: str) -> Invoice:
         status=status,  # type: ignore[arg-type]
         client=dict(_obj(d.get("client"), f"{where}.client")),
         supplier=dict(_obj(d.get("supplier"), f"{where}.supplier")),
-        lines=tuple(decode_line(x, f"{where}.lines[{i}]") for i, x in enumerate(lines_raw)),
+        lines=with_line_vat(lines, vat_amount),  # a record from before issue 13 keeps no VAT per line
         total=_money(d, "total", where),
         vat_mode=_str(vat, "mode", f"{where}.vat"),
-        vat_amount=_money(vat, "amount", f"{where}.vat"),
+        vat_amount=vat_amount,
         total_in_words=_str(d, "total_in_words", where),
         void_reason=_opt_str(d, "void_reason", where),
         paid_on=_date(d, "paid_on", where, optional=True),
         due_on=_date(d, "due_on", where, optional=True),
+        act_date=_date(d, "act_date", where, optional=True),
+        replaces=_opt_str(d, "replaces", where),
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import tzinfo
 from pathlib import Path
@@ -95,6 +95,25 @@ def _requisite(name: str) -> Callable[[object], str]:
     return check
 
 
+def _kind(value: object) -> str:
+    from kvsupport.core.models import PARTY_KINDS
+
+    if value not in PARTY_KINDS:
+        raise InvalidValue(_("must be company or entrepreneur (an individual entrepreneur, ИП)"))
+    return str(value)
+
+
+def _yes_no(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("yes", "true", "1", "да"):
+        return True
+    if text in ("no", "false", "0", "нет"):
+        return False
+    raise InvalidValue(_("must be yes or no"))
+
+
 def _account_digits(value: object) -> str:
     text = _text(value).replace(" ", "")
     if len(text) != 20 or not text.isdigit():
@@ -113,6 +132,10 @@ KEYS: dict[str, Callable[[object], object]] = {
     "supplier.correspondent_account": _account_digits,
     "supplier.account": _account_digits,
     "supplier.director": _text,
+    "supplier.kind": _kind,
+    "supplier.director_title": _text,
+    "supplier.accountant": _text,
+    "supplier.stamp": _yes_no,
     "consultant.name": _text,
     "invoice.number_format": _number_format,
     "invoice.due_days": _due_days,
@@ -122,6 +145,7 @@ KEYS: dict[str, Callable[[object], object]] = {
 }
 
 DEFAULTS: dict[str, object] = {
+    "supplier.kind": "company",
     "invoice.number_format": "{year}-{seq:04d}",
     "invoice.due_days": 5,
     "session.max_hours": 24,
@@ -164,7 +188,7 @@ class Config(NamedTuple):
         out: dict[str, object] = {}
         for key in KEYS:
             if key.startswith("supplier."):
-                out[key.split(".", 1)[1]] = self.values.get(key)
+                out[key.split(".", 1)[1]] = self.get(key)
         out["consultant"] = self.values.get("consultant.name")
         return out
 
@@ -181,10 +205,19 @@ def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, object]:
 
 
 def cross_check(values: dict[str, object]) -> list[str]:
-    """Problems between keys: accounts' control keys against the BIK."""
+    """Problems between keys: accounts' control keys against the BIK; the INN, KPP and
+    OGRN against the supplier's kind (an entrepreneur has no KPP)."""
     from kvsupport.core import requisites
 
-    problems = []
+    problems = [
+        f"supplier.{field}: {message}"
+        for field, message in requisites.kind_problems(
+            str(values.get("supplier.kind", "company")),
+            values.get("supplier.inn"),
+            values.get("supplier.kpp"),
+            values.get("supplier.ogrn"),
+        )
+    ]
     bik = values.get("supplier.bik")
     if isinstance(bik, str):
         for key, check in (
@@ -257,17 +290,43 @@ def _checked(key: str, value: str) -> object:
 
 
 def set_value(path: Path, key: str, value: str) -> Config:
-    """The config of ``path`` with ``key`` set to ``value`` (checked), written back.
+    """The config of ``path`` with ``key`` set to ``value`` (checked), written back."""
+    return set_values(path, [(key, value)])
+
+
+def set_values(path: Path, pairs: Sequence[tuple[str, str]]) -> Config:
+    """The config of ``path`` with every ``(key, value)`` of ``pairs`` set (``""`` removes
+    the key), checked together and written once: a bank change (BIK, account and
+    correspondent account) passes only as a whole, and a refusal writes nothing.
 
     The file is read again under its lock (:mod:`kvsupport.storage.filelock`), so
-    two ``config set`` at once keep both keys.
+    two ``config set`` at once keep both changes.
     """
-    checked = _checked(key, value)
+    changes: list[tuple[str, object | None]] = []
+    seen: set[str] = set()
+    for key, value in pairs:
+        if key in KEYS and key in seen:
+            raise InvalidValue(_("{key} is given twice").format(key=key))
+        seen.add(key)
+        if value == "":
+            if key not in KEYS:
+                raise InvalidValue(f"unknown config key '{key}'", hint=f"known keys: {', '.join(KEYS)}")
+            changes.append((key, None))
+        else:
+            changes.append((key, _checked(key, value)))
     with _locked_for_writing(path):
-        values = {**load_config(path).values, key: checked}
+        values = dict(load_config(path).values)
+        for key, checked in changes:
+            if checked is None:
+                values.pop(key, None)
+            else:
+                values[key] = checked
         problems = cross_check(values)
         if problems:
-            raise InvalidValue(problems[0])
+            hint = None
+            if len(pairs) == 1 and len(problems) == 1:
+                hint = _("set related keys in one command: kvsupport config set KEY VALUE KEY VALUE …")
+            raise InvalidValue(problems[0], hint=hint)
         save_config(path, values)
     return Config(path, values)
 

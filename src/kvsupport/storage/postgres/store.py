@@ -149,8 +149,11 @@ def _lost(location: str, exc: Exception, write: bool) -> LedgerError:
 
 
 @contextmanager
-def open_database(location: str, *, write: bool) -> Iterator[DatabaseStore]:
-    """One unit of work on the ledger at ``location`` (see the module's docstring)."""
+def open_database(location: str, *, write: bool, rehearse: bool = False) -> Iterator[DatabaseStore]:
+    """One unit of work on the ledger at ``location`` (see the module's docstring).
+
+    ``rehearse``: a dry run, a read-write transaction that is always rolled back (it takes
+    numbers from the counters, which roll back with it)."""
     conn = _connect(location)
     try:
         try:
@@ -166,14 +169,14 @@ def open_database(location: str, *, write: bool) -> Iterator[DatabaseStore]:
                 conn.commit()
                 upgrade(conn, location)
             conn.commit()
-            if not write:
+            if not write and not rehearse:
                 conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
                 conn.read_only = True
             store = DatabaseStore(conn, location)
-            if write:
+            if write and not rehearse:
                 conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
             yield store
-            if write:
+            if write and not rehearse:
                 conn.commit()
             else:
                 conn.rollback()
