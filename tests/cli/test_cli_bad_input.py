@@ -114,6 +114,7 @@ def test_a_dash_value_is_stored_where_it_is_valid(run: Runner) -> None:
     assert run("config", "show", "--format", "json").json()["supplier.name"] == "-Бонус-"
 
 
+@pytest.mark.file_ledger  # a record broken by editing the ledger's file
 def test_no_message_says_a_int(run: Runner, romashka: str, ledger_dir: Path) -> None:
     part = next(ledger_dir.rglob("*.json"))
     text = part.read_text("utf-8")

@@ -43,6 +43,7 @@ def poisoned(romashka: str, ledger_dir: Path, run: Runner) -> str:
     return "romashka"
 
 
+@pytest.mark.file_ledger  # the ledger is poisoned by editing its files
 @pytest.mark.parametrize(
     "argv",
     [
@@ -67,6 +68,7 @@ def test_no_output_carries_a_control_character(run: Runner, poisoned: str, argv:
         assert REPLACEMENT in result.stdout + result.stderr  # the name or note is there, neutralised
 
 
+@pytest.mark.file_ledger  # the ledger is poisoned by editing its files
 def test_json_keeps_the_value_with_every_control_character_escaped(run: Runner, poisoned: str) -> None:
     result = run("client", "show", "romashka", "--format", "json")
     assert RAW.search(result.stdout) is None, repr(result.stdout)
@@ -74,6 +76,7 @@ def test_json_keeps_the_value_with_every_control_character_escaped(run: Runner, 
     assert result.json()["name"] == f"ООО {ATTACK}"
 
 
+@pytest.mark.file_ledger  # the ledger is poisoned by editing its files
 @pytest.mark.parametrize("fmt", ["text", "html", "pdf"])
 def test_documents_carry_no_control_character(run: Runner, poisoned: str, tmp_path: Path, fmt: str) -> None:
     assert run("invoice", "--month", "2026-10", "--date", "2026-11-02").code == 0

@@ -6,11 +6,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from cli_testkit import Runner
+from cli_testkit import Runner, install_ledger
 
 from conftest import build_ledger
 from kvsupport.core.spreadsheet import formula_safe, from_formula_safe
@@ -52,7 +51,7 @@ def hostile_ledger(tmp_path_factory: pytest.TempPathFactory, moscow_config_bytes
 
 @pytest.fixture
 def hostile(moscow: Path, ledger_dir: Path, hostile_ledger: Path) -> Path:
-    shutil.copytree(hostile_ledger, ledger_dir, dirs_exist_ok=True)
+    install_ledger(hostile_ledger, ledger_dir)
     return ledger_dir
 
 

@@ -4,14 +4,12 @@ then rename, never through a symlink, owner-only modes, never into the ledger's 
 
 from __future__ import annotations
 
-import os
-import shutil
 import stat
 import subprocess
 from pathlib import Path
 
 import pytest
-from cli_testkit import EnvExtra, Runner, assert_refused, console_script, snapshot
+from cli_testkit import EnvExtra, Runner, assert_refused, console_script, install_ledger, snapshot
 
 from conftest import ROMASHKA, build_ledger
 from kvsupport.storage.jsonfiles.files import LedgerFiles
@@ -34,17 +32,17 @@ def issued_ledger(tmp_path_factory: pytest.TempPathFactory, moscow_config_bytes:
 
 @pytest.fixture
 def issued(moscow: Path, ledger_dir: Path, issued_ledger: Path) -> Path:
-    """A copy of ``issued_ledger`` as this test's ledger; the ledger file."""
-    shutil.copytree(issued_ledger, ledger_dir, dirs_exist_ok=True)
-    return Path(os.environ["KVSUPPORT_LEDGER"])
+    """A copy of ``issued_ledger`` as this test's ledger; the ledger file (on files)."""
+    install_ledger(issued_ledger, ledger_dir)
+    return ledger_dir / "ledger.json"
 
 
 @pytest.fixture
 def unissued(moscow: Path, ledger_dir: Path, issued_ledger: Path, run: Runner) -> Path:
     """The same session, not yet invoiced (the invoice voided, so it is billable again)."""
-    shutil.copytree(issued_ledger, ledger_dir, dirs_exist_ok=True)
+    install_ledger(issued_ledger, ledger_dir)
     assert run("invoice", "void", "2026-0001", "--reason", "test").code == 0
-    return Path(os.environ["KVSUPPORT_LEDGER"])
+    return ledger_dir / "ledger.json"
 
 
 def mode(path: Path) -> int:
@@ -148,6 +146,7 @@ def test_dot_dot_through_existing_directories_is_fine(run: Runner, issued: Path,
     assert (tmp_path / "invoice.json").exists()
 
 
+@pytest.mark.file_ledger
 @pytest.mark.parametrize("which", ["main", "lock", "parts", "backups", "in-parts", "in-backups"])
 def test_show_refuses_to_write_over_the_ledgers_own_files(
     run: Runner, issued: Path, ledger_dir: Path, which: str
@@ -167,6 +166,7 @@ def test_show_refuses_to_write_over_the_ledgers_own_files(
     assert snapshot(ledger_dir) == before
 
 
+@pytest.mark.file_ledger
 def test_show_refuses_the_ledger_through_a_symlinked_directory(
     run: Runner, issued: Path, ledger_dir: Path, tmp_path: Path
 ) -> None:
@@ -178,6 +178,7 @@ def test_show_refuses_the_ledger_through_a_symlinked_directory(
     assert snapshot(ledger_dir) == before
 
 
+@pytest.mark.file_ledger
 def test_output_into_the_ledgers_parts_is_refused_before_issuing(
     run: Runner, unissued: Path, ledger_dir: Path
 ) -> None:
