@@ -183,3 +183,13 @@ def one_session(moscow: Path, ledger_dir: Path, one_session_ledger: Path) -> int
     """Moscow time, ``romashka`` and a stopped session (copied, see ``one_session_ledger``); its id."""
     install_ledger(one_session_ledger, ledger_dir)
     return 1
+
+
+FAULTS = Path(__file__).resolve().parent / "faults"
+
+
+@pytest.fixture
+def enospc() -> EnvExtra:
+    """``env_extra`` for a run on a full disk: every ``os.write`` to a file fails with
+    ENOSPC (Python-level fault injection, see ``faults/sitecustomize.py``)."""
+    return {"PYTHONPATH": str(FAULTS), "KVSUPPORT_TEST_FAULT": "enospc"}

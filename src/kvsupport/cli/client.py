@@ -12,6 +12,7 @@ from kvsupport.cli.options import FormatOpt, ItemFormat, ItemFormatOpt, ListForm
 from kvsupport.cli.output import Column, print_json, print_rows, say
 from kvsupport.cli.parse import day
 from kvsupport.core.models import Client
+from kvsupport.core.text import printable
 from kvsupport.ops import clients
 from kvsupport.ops.clients import ClientFields
 from kvsupport.ops.env import Env
@@ -205,4 +206,4 @@ def client_show(ctx: typer.Context, code: CodeArg, fmt: ItemFormatOpt = ItemForm
                 shown = ", ".join(f"{k} on {v}" for k, v in value.items())
             else:
                 shown = ("yes" if value else "no") if isinstance(value, bool) else value
-            print(f"{key.replace('_', ' ') + ':':16} {shown}")
+            print(printable(f"{key.replace('_', ' ') + ':':16} {shown}"))

@@ -8,6 +8,7 @@ import typer
 
 from kvsupport.cli.options import ItemFormat, ItemFormatOpt, env_of
 from kvsupport.cli.output import print_json, say
+from kvsupport.core.text import printable
 from kvsupport.errors import InvalidValue
 from kvsupport.i18n import _
 from kvsupport.storage.config import DEFAULTS, KEYS, set_values, unset_value
@@ -33,10 +34,12 @@ def config_show(ctx: typer.Context, fmt: ItemFormatOpt = ItemFormat.text) -> Non
     for key, value in values.items():
         note = "  (default)" if key not in config.values and key in DEFAULTS else ""
         shown = "" if value is None else value
-        print(f"{key:32} {shown}{note}")
+        print(printable(f"{key:32} {shown}{note}"))
 
 
-@app.command("set")
+# A value may start with "-" (``config set invoice.due_days -1`` must say why -1 is wrong,
+# not "No such option: -1"): unknown options reach the command as its VALUE.
+@app.command("set", context_settings={"ignore_unknown_options": True})
 def config_set(
     ctx: typer.Context,
     key: KeyArg,
@@ -64,10 +67,10 @@ def config_set(
         )
     pairs = [(key, value), *zip(rest[::2], rest[1::2], strict=True)]
     if len(pairs) == 1 and value == "":
-        unset_value(env.config, key)
+        unset_value(env.config_path, key)
         say(env, f"removed {key} from {env.config_path}")
         return
-    config = set_values(env.config, pairs)
+    config = set_values(env.config_path, pairs)
     for name, given in pairs:
         if given == "":
             say(env, _("removed {key} from {path}").format(key=name, path=env.config_path))

@@ -114,9 +114,11 @@ def warn_missing_requisites(invoice: Invoice) -> None:
 
 
 def _document(env: Env, invoice: Invoice, act: bool) -> Any:
+    """The document's view model for the terminal, with no control characters in it."""
+    from kvsupport.core.text import printable_fields
     from kvsupport.documents.layout import document
 
-    return document(invoice, act=act, language=env.config.language)
+    return printable_fields(document(invoice, act=act, language=env.config.language))
 
 
 def print_document(env: Env, invoice: Invoice, *, act: bool, out: Any = None) -> None:
@@ -138,40 +140,19 @@ def file_stem(number: str) -> str:
     return "".join("-" if ch in '/\\:*?"<>|' else ch for ch in number)
 
 
-def write_file(path: Path, blob: bytes, hint: str | None = None) -> None:
-    """Write ``blob`` to ``path``, a new file readable by its owner only (documents hold
-    clients' requisites and phones, like the ledger); a failure is an ``error:`` line."""
-    import os
-
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with open(fd, "wb") as out:
-            out.write(blob)
-    except OSError as exc:
-        raise KvsupportError(f"cannot write {path}: {exc.strerror or exc}", hint=hint) from None
-
-
-def output_directory(directory: Path) -> Path:
-    """``--output DIR``, created if missing; checked before anything is issued."""
-    if directory.exists() and not directory.is_dir():
-        raise InvalidValue(f"--output {directory} is not a directory", hint="give --output a directory")
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise KvsupportError(f"cannot create {directory}: {exc.strerror or exc}") from None
-    return directory
-
-
 def write_documents(env: Env, invoice: Invoice, directory: Path, hint: str | None = None) -> list[Path]:
-    """Write the invoice and the act as HTML and PDF into ``directory`` (see
-    :func:`output_directory`)."""
+    """Write the invoice and the act as HTML and PDF into ``directory`` (made by
+    :func:`~kvsupport.storage.outputs.make_output_directory`)."""
+    from kvsupport.storage.outputs import write_output
+
     written = []
     warn_no_payment_code(invoice)
     for act, kind in ((False, "invoice"), (True, "act")):
         for fmt in ("html", "pdf"):
             data = render_document(env, invoice, act=act, fmt=fmt)
             path = directory / f"{file_stem(invoice.number)}-{kind}.{fmt}"
-            write_file(path, data if isinstance(data, bytes) else data.encode("utf-8"), hint)
+            blob = data if isinstance(data, bytes) else data.encode("utf-8")
+            write_output(path, blob, ledger=env.ledger_location, what="--output", hint=hint)
             written.append(path)
     return written
 
@@ -211,7 +192,10 @@ def invoice_issue(
     on = day(env, date)
     acts_on = day(env, act_date) if act_date is not None else None
     if output is not None and not dry_run:
-        output_directory(output)  # a bad --output stops the run before anything is stored
+        from kvsupport.storage.outputs import make_output_directory
+
+        # a bad --output stops the run before anything is stored
+        make_output_directory(output, ledger=env.ledger_location)
     result = invoices.issue(env, year, mon, client=client, issued_on=on, dry_run=dry_run, act_date=acts_on)
     for s in result.running:
         warn(f"session {s.id} ({s.client}) is running and is not billed; stop it and run again")
@@ -356,7 +340,9 @@ def invoice_show(
         data = render_document(env, invoice, act=act, fmt=fmt.value)
     blob = data if isinstance(data, bytes) else data.encode("utf-8")
     if out is not None:
-        write_file(out, blob)
+        from kvsupport.storage.outputs import write_output
+
+        write_output(out, blob, ledger=env.ledger_location)
         say(env, f"wrote {out}")
     elif fmt is DocFormat.pdf and sys.stdout.isatty():
         raise KvsupportError("a PDF is not for the terminal", hint="add -o FILE or pipe it")

@@ -9,6 +9,7 @@ import typer
 
 from kvsupport.cli.options import FormatOpt, ListFormat, env_of
 from kvsupport.cli.output import Column, print_rows, say
+from kvsupport.core.text import printable
 from kvsupport.ops import ledger
 
 SHOWN_PROBLEMS = 50  # a damaged ledger can have thousands: the first ones say where
@@ -54,7 +55,7 @@ def ledger_check(ctx: typer.Context) -> None:
     env = env_of(ctx)
     found = ledger.check(env)
     for problem in found.problems[:SHOWN_PROBLEMS]:
-        sys.stderr.write(f"error: {problem}\n")
+        sys.stderr.write(f"error: {printable(problem)}\n")
     if len(found.problems) > SHOWN_PROBLEMS:
         sys.stderr.write(f"hint: {len(found.problems) - SHOWN_PROBLEMS} more problems not shown\n")
     if found.problems:

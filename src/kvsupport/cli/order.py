@@ -92,6 +92,8 @@ def order_list(
     from rich.markup import escape
     from rich.table import Table
 
+    from kvsupport.core.text import printable
+
     table = Table(show_edge=False, pad_edge=False)
     for _, header, justify in COLUMNS:
         table.add_column(header, justify=justify)  # type: ignore[arg-type]
@@ -99,7 +101,7 @@ def order_list(
         when = ("today " if row["today"] else "") + clock(env, order.at)
         style = "bold" if row["today"] and order.status == "open" else None
         cells = [str(row["id"]), when, row["client"], row["service"], row["problem"] or "", row["status"]]
-        table.add_row(*(escape(c) for c in cells), style=style)
+        table.add_row(*(escape(printable(c)) for c in cells), style=style)
     console().print(table)
 
 

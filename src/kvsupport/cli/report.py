@@ -11,6 +11,7 @@ from kvsupport.cli.options import ClientOpt, FormatOpt, ListFormat, MonthOpt, en
 from kvsupport.cli.output import Column, add_column, console, print_json, print_rows
 from kvsupport.cli.parse import month
 from kvsupport.core.money import ZERO, money_str, to_kopecks
+from kvsupport.core.text import printable
 from kvsupport.errors import InvalidValue
 from kvsupport.ops.reports import By, Report, Row, month_report
 
@@ -115,7 +116,7 @@ def print_text(result: Report) -> None:
     for row in [*result.rows, total]:
         rec = row_record(row)
         bar: Any = Bar(top, 0, float(row.amount), width=24) if row is not total else ""
-        cells = [escape(str(rec[key])) for key, _, _ in COLUMNS]
+        cells = [escape(printable(str(rec[key]))) for key, _, _ in COLUMNS]
         last = row is result.rows[-1] if result.rows else False
         table.add_row(*cells, *([bar] if with_bar else []), end_section=last)
     out.print(table, crop=False)
@@ -133,5 +134,5 @@ def print_text(result: Report) -> None:
         ):
             debts.add_column(header, justify=justify)  # type: ignore[arg-type]
         for code, count, amount, oldest in result.unpaid_by_client():
-            debts.add_row(escape(code), str(count), money_str(amount), oldest)
+            debts.add_row(escape(printable(code)), str(count), money_str(amount), oldest)
         out.print(debts)

@@ -54,8 +54,17 @@ def _get(d: Mapping[str, Any], key: str, where: str, kind: type, *, optional: bo
     if kind is int and isinstance(value, bool):
         raise ShapeError(f"{where}.{key}", "must be a whole number")
     if not isinstance(value, kind):
-        raise ShapeError(f"{where}.{key}", f"must be a {kind.__name__}, not {value!r}")
+        raise ShapeError(f"{where}.{key}", f"must be {kind_name(kind)}, not {value!r}")
     return value
+
+
+_KIND_NAMES = {int: "a whole number", str: "text", dict: "an object", list: "a list", bool: "true or false"}
+
+
+def kind_name(kind: type) -> str:
+    """What a JSON value of Python type ``kind`` is called in a message: ``int`` → «a whole
+    number» (never «a int»)."""
+    return _KIND_NAMES.get(kind) or f"a {kind.__name__}"
 
 
 def _str(d: Mapping[str, Any], key: str, where: str) -> str:
