@@ -131,7 +131,7 @@ def test_format_1_fixture_is_in_the_shape_the_code_writes_today(tmp_path: Path) 
             Session(1, "romashka", "line", (Segment(msk(2025, 3, 3, 10), msk(2025, 3, 3, 11)),))
         )
     written = _json(fresh)
-    assert list(written) == list(manifest)
+    assert list(written) == [*manifest, "journal"]  # format 4 added the journal of changes
     assert set(written["parts"]["sessions/2025-03"]) == set(manifest["parts"]["sessions/2025-03"])
     part = _json(LedgerFiles(fresh).parts / written["parts"]["sessions/2025-03"]["file"])
     assert list(part) == list(_json(V1 / "ledger.parts" / manifest["parts"]["sessions/2025-03"]["file"]))

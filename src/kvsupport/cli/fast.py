@@ -79,6 +79,7 @@ def parse(argv: Sequence[str]) -> Callable[[], None] | None:
         config_option=root.get("config"),
         quiet=quiet,
     )
+    env.action = f"session {verb_name}"
     return _bind(verb_name, env, positionals, options)
 
 

@@ -40,6 +40,7 @@ class Env:
         self.quiet = quiet
         self.now = now if now is not None else datetime.now(UTC)
         self._fixed_now = now is not None
+        self.action: str | None = None  # the command, as the ledger's journal names the change
         self._location: str | None = None
         self._config: Config | None = None
         self._tariffs: Tariffs | None = None
@@ -64,7 +65,13 @@ class Env:
         from kvsupport.storage import open_store
 
         return open_store(
-            self.ledger_location, write=write, long_read=long_read, recover=recover, rehearse=rehearse
+            self.ledger_location,
+            write=write,
+            long_read=long_read,
+            recover=recover,
+            rehearse=rehearse,
+            consultant=self.consultant if write else None,
+            action=self.action,
         )
 
     @property

@@ -7,7 +7,7 @@ from typing import NamedTuple
 from kvsupport.errors import Refused
 from kvsupport.ops.env import Env
 from kvsupport.storage import initialise, is_database, open_store
-from kvsupport.storage.api import BackupInfo, Backups, Counts, Store
+from kvsupport.storage.api import BackupInfo, Backups, Change, Counts, Store
 
 
 class Checked(NamedTuple):
@@ -76,10 +76,11 @@ def _backups_of(store: Store) -> Backups:
     return store
 
 
-def backups(env: Env) -> list[BackupInfo]:
-    """The earlier states the file ledger keeps, newest (the current one) first."""
+def backups(env: Env) -> tuple[list[BackupInfo], list[Change]]:
+    """The earlier states the file ledger keeps, newest (the current one) first, and the
+    journal's changes that made them (none when the ledger could not be read)."""
     with env.store(recover=True) as store:
-        return _backups_of(store).backups()
+        return _backups_of(store).backups(), store.changes()
 
 
 class Restored(NamedTuple):

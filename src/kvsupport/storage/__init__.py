@@ -45,6 +45,8 @@ def open_store(
     long_read: bool = False,
     recover: bool = False,
     rehearse: bool = False,
+    consultant: str | None = None,
+    action: str | None = None,
 ) -> Iterator[Store]:
     """One unit of work on the ledger at ``location``; with ``write``, its changes are
     committed when the block ends without an exception (and discarded if it raises).
@@ -52,12 +54,15 @@ def open_store(
     ``long_read``: a read that writes out as it goes (an export into a pipe) and should
     not hold up other commands meanwhile. ``recover``: open a file ledger whose manifest
     is missing or unreadable, to restore a backup into it. ``rehearse``: a dry run — make
-    the changes (numbers are taken) and always discard them.
+    the changes (numbers are taken) and always discard them. ``consultant`` and
+    ``action``: who makes the changes and with what command, for the journal.
     """
     if is_database(location):
         from kvsupport.storage.postgres.store import open_database
 
-        with open_database(location, write=write, rehearse=rehearse) as store:
+        with open_database(location, write=write, rehearse=rehearse, consultant=consultant) as store:
+            if action:
+                store.describe(action)
             yield store
         return
     from kvsupport.storage.jsonfiles.store import open_ledger, read_snapshot
@@ -67,4 +72,7 @@ def open_store(
         yield read_snapshot(path)
         return
     with open_ledger(path, write=write and not rehearse, recover=recover) as ledger:
+        ledger.consultant = consultant
+        if action:
+            ledger.describe(action)
         yield ledger
