@@ -151,6 +151,7 @@ def invoice_lines(client: Client, charges: Sequence[Charge]) -> tuple[InvoiceLin
                 vat=charge.version.vat,
                 service=service.key,
                 segments=charge.session.segments,
+                evidence=charge.session.evidence,
             )
         )
         fee = service.one_time_fee

@@ -417,13 +417,13 @@ def edit(env: Env, session_id: int, changes: Changes, *, allow_long: bool = Fals
             on = local_date(session.started_at, env.tz)
             start_at = read_time(env, changes.start, notes, on=on)
             _not_future(env, start_at, "start")
-            segments[0] = Segment(start_at, segments[0].end)
+            segments[0] = segments[0]._replace(start=start_at)  # keeps its ref
         if changes.end is not None:
             if segments[-1].end is None:
                 raise Refused(f"session {session.id} is running: stop it with --at instead")
             end_at = read_time(env, changes.end, notes, after=segments[-1].start)
             _not_future(env, end_at, "end")
-            segments[-1] = Segment(segments[-1].start, end_at)
+            segments[-1] = segments[-1]._replace(end=end_at)
         for seg in segments:
             if seg.end is not None and seg.end <= seg.start:
                 raise InvalidValue(
