@@ -99,11 +99,10 @@ def read_bytes(file: str) -> bytes:
 def run(env: Env, file: str, opts: Options, fmt: str) -> None:
     """Read ``file``, import (or plan) its sessions, and say what happened."""
     source = "stdin" if file == "-" else file
+    data = read_bytes(file)
     try:
-        log = read_connection_log(read_bytes(file), tz=opts.tz)
+        log = read_connection_log(data, tz=opts.tz)
     except InvalidValue as exc:
-        if exc.message.startswith(source):
-            raise
         raise InvalidValue(f"{source}: {exc.message}", hint=exc.hint) from None
     plan = teamviewer.import_log(env, log, opts)
     if fmt == "json":

@@ -181,8 +181,9 @@ def order_record(order: Order, tz: tzinfo | None, today: date) -> dict[str, Any]
 
 
 def line_record(line: InvoiceLine) -> dict[str, Any]:
-    """One invoice line: quantity 1 × price = amount, exactly as printed (SPEC §3.9)."""
-    return {
+    """One invoice line: quantity 1 × price = amount, exactly as printed (SPEC §3.9); a
+    session that came by letter adds ``evidence`` (:func:`evidence_record`)."""
+    record: dict[str, Any] = {
         "kind": line.kind,
         "session": line.session,
         "date": line.date.isoformat(),
@@ -199,6 +200,9 @@ def line_record(line: InvoiceLine) -> dict[str, Any]:
         "fee_key": line.fee_key,
         "segments": [{"start": seg.start.isoformat(), "end": _moment(seg.end)} for seg in line.segments],
     }
+    if line.evidence is not None:
+        record["evidence"] = evidence_record(line.evidence)
+    return record
 
 
 def _moment(moment: datetime | None) -> str | None:

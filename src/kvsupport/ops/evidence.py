@@ -177,13 +177,21 @@ def _refuse_without_consent(
     missing = missing_requirements(service, probe, client)
     if "consent" not in missing:
         return
+    hint = _(
+        "give --consent TEXT (the client's explicit agreement to pay, e.g. 'письмо от 20.11.2026'); "
+        "a letter agrees when it says, for example, «оплату гарантируем» or «согласны оплатить»"
+    )
+    if "phone" in missing:
+        hint += "; " + _("and --phone P: the letter gives no phone")
     raise Refused(
         _(
-            "{service} for {client} needs consent on record: "
+            "{service} for {client} needs {missing} on record: "
             "the letter {file} does not say the client agrees to pay"
-        ).format(service=service_key, client=client.code, file=file),
-        hint=_(
-            "give --consent TEXT (the client's explicit agreement to pay, e.g. 'письмо от 20.11.2026'); "
-            "a letter agrees when it says, for example, «оплату гарантируем» or «согласны оплатить»"
+        ).format(
+            service=service_key,
+            client=client.code,
+            missing=", ".join(m.replace("_", " ") for m in missing),
+            file=file,
         ),
+        hint=hint,
     )
