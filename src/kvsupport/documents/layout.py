@@ -373,7 +373,7 @@ def _appendix(lines: tuple[InvoiceLine, ...], language: str) -> Appendix | None:
         if line.evidence is not None:  # the client's letter it came by (issue 14)
             from kvsupport.core.evidence import document_note
 
-            summary += " " + document_note(line.evidence, language)
+            summary = f"{summary.rstrip('.')}. {document_note(line.evidence, language)}"
         blocks.append(TimeBlock(f"{number}. {line.title}, {_dmy(line.date)}", tuple(rows), summary))
     notes = [t["note_rule"] if up_with_minimum else t["note_tariff"]]
     if not mixed and (offset := next(iter(offsets))) is not None:
