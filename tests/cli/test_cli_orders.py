@@ -20,7 +20,10 @@ CLIENTS: list[tuple[str, ...]] = [
     ("client", "add", "ромашка", "--name", "ООО «Ромашка»", "--phone", "+7 495 123-45-67"),
     ("client", "add", "лесная", "--name", "ТСЖ «Лесная 5»"),
 ]
-ORDER_KEYS = ["id", "client", "service", "at", "today", "problem", "phone", "status", "session"]
+ORDER_KEYS = [
+    *("id", "client", "service", "at", "today", "problem", "phone", "status", "session"),
+    *("consent", "evidence"),  # what a letter gave (--letter)
+]
 
 
 def ahead(days: int, clock: str = "10:00") -> datetime:
@@ -107,6 +110,8 @@ def test_list_json_soonest_first(run: Runner, three_orders: Path) -> None:
         "phone": None,
         "status": "open",
         "session": None,
+        "consent": None,
+        "evidence": None,
     }
     assert remote["at"] == f"{REMOTE_AT:%Y-%m-%d}T10:00:00+03:00"
     assert (backup["client"], backup["problem"], backup["phone"]) == ("лесная", "пени", "+7 916 000-11-22")

@@ -11,6 +11,7 @@ import typer
 from kvsupport.cli.options import FormatOpt, ItemFormat, ItemFormatOpt, ListFormat, env_of
 from kvsupport.cli.output import Column, print_json, print_rows, say
 from kvsupport.cli.parse import day
+from kvsupport.core import records
 from kvsupport.core.models import Client
 from kvsupport.core.text import printable
 from kvsupport.ops import clients
@@ -35,7 +36,14 @@ OgrnOpt = Annotated[str | None, typer.Option(help="OGRN or OGRNIP.")]
 AddressOpt = Annotated[str | None, typer.Option(help="Legal address.")]
 PhoneOpt = Annotated[str | None, typer.Option(help="Contact phone.")]
 EmailOpt = Annotated[str | None, typer.Option(help="Contact e-mail.")]
-TvOpt = Annotated[str | None, typer.Option("--teamviewer-id", help="TeamViewer ID.")]
+TvOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--teamviewer-id",
+        help='TeamViewer ID, 8-11 digits; several: repeat the option, or ID,ID ("" clears; edit replaces).',
+        show_default=False,
+    ),
+]
 KindOpt = Annotated[
     PartyKind | None,
     typer.Option(
@@ -99,7 +107,7 @@ def client_add(
         address=address,
         phone=phone,
         email=email,
-        teamviewer_id=teamviewer_id,
+        teamviewer_id=tuple(teamviewer_id) if teamviewer_id else None,
         license_until=_licence(env, license_until),
         fee_paid=fee_paid,
         kind=kind.value if kind else None,
@@ -148,7 +156,7 @@ def client_edit(
         address=address,
         phone=phone,
         email=email,
-        teamviewer_id=teamviewer_id,
+        teamviewer_id=tuple(teamviewer_id) if teamviewer_id else None,
         license_until=_licence(env, license_until),
         fee_paid=fee_paid,
         kind=kind.value if kind else None,
@@ -160,7 +168,7 @@ def client_edit(
 
 
 #: the keys of ``client_record``: the CSV header, also of an empty listing
-RECORD_FIELDS = [*Client._fields, "license_ended"]
+RECORD_FIELDS = list(records.client_record(Client(code="", name=""), date.min))
 
 COLUMNS: list[Column] = [
     ("code", "Code", "left"),
@@ -201,9 +209,13 @@ def client_show(ctx: typer.Context, code: CodeArg, fmt: ItemFormatOpt = ItemForm
         print_json(record)
         return
     for key, value in record.items():
-        if value not in (None, {}, ""):
+        if key == "teamviewer_id":
+            continue  # the first of teamviewer_ids, shown there
+        if value not in (None, {}, "", []):
             if isinstance(value, dict):
                 shown = ", ".join(f"{k} on {v}" for k, v in value.items())
+            elif isinstance(value, list):
+                shown = ", ".join(value)
             else:
                 shown = ("yes" if value else "no") if isinstance(value, bool) else value
             print(printable(f"{key.replace('_', ' ') + ':':16} {shown}"))

@@ -159,7 +159,8 @@ def explain_lines(env: Env, session: Session, charge: Charge) -> list[str]:
         end = seg.end or env.now
         secs = int(elapsed(seg.start, end).total_seconds())
         shown = span_text(env, seg.start, seg.end, dated=True, open_end="now", clock="%H:%M:%S")
-        lines.append(f"  {i}. {shown.replace('–', ' – ', 1)}  {format_duration(secs)}")
+        ref = f"  {seg.ref}" if seg.ref else ""
+        lines.append(f"  {i}. {shown.replace('–', ' – ', 1)}  {format_duration(secs)}{ref}")
     secs = charge.worked_seconds
     lines.append(f"worked:   {secs // 60} min {secs % 60} s ({secs} s)")
     lines.append(f"rounded:  {charge.rounded_minutes} min ({service.rounding} to {service.step_minutes} min)")
@@ -179,4 +180,43 @@ def explain_lines(env: Env, session: Session, charge: Charge) -> list[str]:
             f"one-time fee «{fee.title}» {money_str(fee.amount)} RUB: charged once per client, "
             "on the first invoice with such a session"
         )
+    return lines + evidence_lines(session)
+
+
+def evidence_lines(session: Session) -> list[str]:
+    """Where ``session show`` says the session came from: TeamViewer's log, the client's
+    letter and what was attached to it («Получена резервная копия: база.zip, 12,4 МБ, 24.11.2026»)."""
+    from kvsupport.i18n import _
+
+    lines = []
+    if session.source == "teamviewer":
+        lines.append(_("source:   TeamViewer's connection log (each segment keeps its connection's ID)"))
+    if session.evidence is None:
+        return lines
+    from kvsupport.ops.evidence import human_size
+
+    letter = session.evidence.letter
+    sender = f"{letter.sender_name} <{letter.sender}>" if letter.sender_name else letter.sender
+    day = f"{letter.date:%d.%m.%Y}"
+    lines.append(
+        _("letter:   {date} from {sender}, «{subject}»").format(
+            date=f"{letter.date:%d.%m.%Y %H:%M %z}", sender=sender, subject=letter.subject
+        )
+    )
+    lines.append(
+        "          "
+        + _("{file}, Message-ID {message_id}, sha256 {sha256}").format(
+            file=letter.file_name or "?", message_id=letter.message_id or _("(none)"), sha256=letter.sha256
+        )
+    )
+    from kvsupport.core.evidence import is_backup
+
+    for item in session.evidence.attachments:
+        template = (
+            _("Backup received: {name}, {size}, {date}")
+            if is_backup(item.name)
+            else _("Attachment received: {name}, {size}, {date}")
+        )
+        lines.append(template.format(name=item.name, size=human_size(item.size), date=day))
+        lines.append("          sha256 " + item.sha256)
     return lines

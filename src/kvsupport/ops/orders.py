@@ -5,13 +5,24 @@ from __future__ import annotations
 from datetime import datetime
 
 from kvsupport.core.billing import local_date
-from kvsupport.core.models import Order
+from kvsupport.core.models import Evidence, Order
 from kvsupport.errors import InvalidValue, NotFound, Refused
 from kvsupport.ops.env import Env
 
 
-def add(env: Env, client: str, service: str, at: datetime, problem: str | None, phone: str | None) -> Order:
-    """Schedule a session of ``service`` for ``client`` at ``at``."""
+def add(
+    env: Env,
+    client: str,
+    service: str,
+    at: datetime,
+    problem: str | None,
+    phone: str | None,
+    *,
+    consent: str | None = None,
+    evidence: Evidence | None = None,
+) -> Order:
+    """Schedule a session of ``service`` for ``client`` at ``at`` (``consent`` and
+    ``evidence``: what the client's letter gave, passed on to the session)."""
     if at < env.now:
         raise InvalidValue(
             f"{env.local(at):%Y-%m-%d %H:%M} is in the past",
@@ -21,7 +32,14 @@ def add(env: Env, client: str, service: str, at: datetime, problem: str | None, 
         store.client(client)
         env.tariffs.service_on(service, local_date(at, env.tz))
         order = Order(
-            id=store.new_order_id(), client=client, service=service, at=at, problem=problem, phone=phone
+            id=store.new_order_id(),
+            client=client,
+            service=service,
+            at=at,
+            problem=problem,
+            phone=phone,
+            consent=consent,
+            evidence=evidence,
         )
         store.put_order(order)
         return order
