@@ -25,16 +25,31 @@ def to_stderr(text: str) -> None:
         pass
 
 
+def error_line(message: str) -> str:
+    """``error: …`` (``ошибка: …`` in Russian, as git says it), one line."""
+    return f"{_('error:')} {printable(message)}\n"
+
+
+def hint_line(hint: str) -> str:
+    """``hint: …`` (``подсказка: …``), one line."""
+    return f"{_('hint:')} {printable(hint)}\n"
+
+
+def warning_line(message: str) -> str:
+    """``warning: …`` (``предупреждение: …``), one line."""
+    return f"{_('warning:')} {printable(message)}\n"
+
+
 def report(message: str, hint: str | None = None) -> None:
     """Print one error (and its hint) to stderr."""
-    to_stderr(f"error: {printable(message)}\n" + (f"hint: {printable(hint)}\n" if hint else ""))
+    to_stderr(error_line(message) + (hint_line(hint) if hint else ""))
 
 
 def fail(exc: KvsupportError) -> NoReturn:
     """Report a domain error and exit with its code."""
     if isinstance(exc, Problems):
-        lines = "".join(f"error: {printable(problem)}\n" for problem in exc.problems)
-        to_stderr(lines + (f"hint: {printable(exc.hint)}\n" if exc.hint else ""))
+        lines = "".join(error_line(problem) for problem in exc.problems)
+        to_stderr(lines + (hint_line(exc.hint) if exc.hint else ""))
     else:
         report(exc.message, exc.hint)
     sys.exit(exc.exit_code)
@@ -60,7 +75,7 @@ def _print_notices() -> None:
 
     for message in drain():
         try:
-            sys.stderr.write(f"warning: {printable(message)}\n")
+            sys.stderr.write(warning_line(message))
             sys.stderr.flush()
         except (OSError, ValueError):
             return  # stderr is gone or full: the change itself is already decided
@@ -73,7 +88,7 @@ def _run_then_exit(run: Callable[[], object], click: bool) -> NoReturn:
     except KvsupportError as exc:
         fail(exc)
     except KeyboardInterrupt:
-        to_stderr("interrupted\n")
+        to_stderr(_("interrupted") + "\n")
         sys.exit(130)
     except BrokenPipeError:
         _quiet_stdout()
@@ -133,5 +148,5 @@ def _click_error(exc: Exception) -> None:
         report(exc.format_message(), hint)
         sys.exit(exc.exit_code)
     if isinstance(exc, typer.Abort):
-        to_stderr("interrupted\n")
+        to_stderr(_("interrupted") + "\n")
         sys.exit(130)

@@ -3,6 +3,13 @@
 Each noun (``session``, ``invoice``…) is its own ``typer.Typer()`` in its own
 module; :class:`LazyGroup` imports a module when its noun is invoked, so a
 command pays only for what it uses (``--help`` imports them all).
+
+Help in the interface's language: Typer takes a command's help from its docstring
+and an option's from ``help=``, as English text, when the module is imported —
+before the interface's language may be known, and once for every call of a test
+run. So the English texts are msgids, and :func:`translated` puts them into the
+interface's language when a command is built for a call (and
+``tools/catalogue.py`` extracts them from the built commands the same way).
 """
 
 from __future__ import annotations
@@ -14,26 +21,27 @@ import typer
 from typer.core import TyperGroup
 
 from kvsupport import __version__
+from kvsupport.i18n import N_, _
 from kvsupport.ops.env import Env
 
 #: noun -> (module, one-line help), in the order ``--help`` lists them
 GROUPS: dict[str, tuple[str, str]] = {
-    "session": ("kvsupport.cli.session", "Start, stop and fix support sessions."),
-    "client": ("kvsupport.cli.client", "Clients: requisites, contacts, licence."),
-    "invoice": ("kvsupport.cli.invoice", "Issue the month's invoices; list, show, void, pay."),
-    "order": ("kvsupport.cli.order", "Scheduled sessions (remote help is ordered ahead)."),
-    "report": ("kvsupport.cli.report", "A month at a glance: hours, amounts, unbilled, unpaid."),
-    "tariff": ("kvsupport.cli.tariff", "The versioned price list."),
-    "letter": ("kvsupport.cli.letter", "A client's letter (.eml): what a session takes from it."),
+    "session": ("kvsupport.cli.session", N_("Start, stop and fix support sessions.")),
+    "client": ("kvsupport.cli.client", N_("Clients: requisites, contacts, licence.")),
+    "invoice": ("kvsupport.cli.invoice", N_("Issue the month's invoices; list, show, void, pay.")),
+    "order": ("kvsupport.cli.order", N_("Scheduled sessions (remote help is ordered ahead).")),
+    "report": ("kvsupport.cli.report", N_("A month at a glance: hours, amounts, unbilled, unpaid.")),
+    "tariff": ("kvsupport.cli.tariff", N_("The versioned price list.")),
+    "letter": ("kvsupport.cli.letter", N_("A client's letter (.eml): what a session takes from it.")),
     "import": (
         "kvsupport.cli.transfer",
-        "Import sessions: CSV or JSON rows, or TeamViewer's connection log.",
+        N_("Import sessions: CSV or JSON rows, or TeamViewer's connection log."),
     ),
-    "export": ("kvsupport.cli.transfer", "Export sessions as CSV or JSON."),
-    "config": ("kvsupport.cli.config_cmd", "Supplier requisites and settings."),
-    "ledger": ("kvsupport.cli.ledger_cmd", "Where the ledger is; create, check, copy, changes, backups."),
-    "undo": ("kvsupport.cli.undo", "Take back your last change to the ledger."),
-    "demo": ("kvsupport.cli.demo", "A sample month in a temporary ledger, with its invoice."),
+    "export": ("kvsupport.cli.transfer", N_("Export sessions as CSV or JSON.")),
+    "config": ("kvsupport.cli.config_cmd", N_("Supplier requisites and settings.")),
+    "ledger": ("kvsupport.cli.ledger_cmd", N_("Where the ledger is; create, check, copy, changes, backups.")),
+    "undo": ("kvsupport.cli.undo", N_("Take back your last change to the ledger.")),
+    "demo": ("kvsupport.cli.demo", N_("A sample month in a temporary ledger, with its invoice.")),
 }
 
 
@@ -54,7 +62,81 @@ class LazyGroup(TyperGroup):
         command = typer.main.get_command(sub)
         command.name = cmd_name
         command.short_help = entry[1]  # the one line the root's help lists
-        return command
+        return translated(command)
+
+
+#: Typer's own texts it lets be translated (typer.rich_utils reads them at import):
+#: set again in the interface's language for each call (:func:`translate_typer`).
+TYPER_TEXTS = {
+    "DEPRECATED_STRING": N_("(deprecated) "),
+    "DEFAULT_STRING": N_("[default: {}]"),
+    "ENVVAR_STRING": N_("[env var: {}]"),
+    "REQUIRED_LONG_STRING": N_("[required]"),
+    "ARGUMENTS_PANEL_TITLE": N_("Arguments"),
+    "OPTIONS_PANEL_TITLE": N_("Options"),
+    "COMMANDS_PANEL_TITLE": N_("Commands"),
+    "ERRORS_PANEL_TITLE": N_("Error"),
+    "ABORTED_TEXT": N_("Aborted."),
+}
+
+
+def translate_typer() -> None:
+    """Typer's panel titles and markers in the interface's language, for this call."""
+    from typer import rich_utils
+
+    for name, text in TYPER_TEXTS.items():
+        setattr(rich_utils, name, _(text))
+
+
+def translated(command: Any) -> Any:
+    """``command`` (and its subcommands) with help and option help texts put into the
+    interface's language; the English originals are kept, so a later call in another
+    language translates from them again."""
+    for attr in ("help", "short_help"):
+        original = _original(command, attr)
+        if original:
+            setattr(command, attr, _(original))
+    for param in getattr(command, "params", ()):
+        original = _original(param, "help")
+        if original:
+            param.help = _(original)
+    for sub in getattr(command, "commands", {}).values():
+        translated(sub)
+    return command
+
+
+def _original(obj: Any, attr: str) -> str | None:
+    key = f"_kvsupport_english_{attr}"
+    if not hasattr(obj, key):
+        setattr(obj, key, getattr(obj, attr, None))
+    value: str | None = getattr(obj, key)
+    return value
+
+
+def help_texts() -> list[tuple[str, str]]:
+    """Every help text of the command line in English, with the command it belongs to:
+    the msgids of the help (``tools/catalogue.py``)."""
+    root = typer.main.get_command(app)
+    ctx = typer.Context(root, info_name="kvsupport")
+    found: list[tuple[str, str]] = []
+
+    def walk(command: Any, path: str, ctx: Any) -> None:
+        for attr in ("help", "short_help"):
+            text = getattr(command, f"_kvsupport_english_{attr}", getattr(command, attr, None))
+            if text:
+                found.append((path, text))
+        for param in command.params:
+            text = getattr(param, "_kvsupport_english_help", getattr(param, "help", None))
+            if text:
+                found.append((f"{path} {param.name}", text))
+        if hasattr(command, "list_commands"):
+            for name in command.list_commands(ctx):
+                sub = command.get_command(ctx, name)
+                if sub is not None:
+                    walk(sub, f"{path} {name}", typer.Context(sub, info_name=name, parent=ctx))
+
+    walk(root, "kvsupport", ctx)
+    return found
 
 
 app = typer.Typer(  # no help=: the root callback's docstring, with its example, is the help

@@ -18,9 +18,9 @@ def main(argv: list[str] | None = None) -> None:
     from kvsupport.cli.parse import refuse_control_characters
     from kvsupport.errors import KvsupportError
 
-    i18n.use()
     _closed_streams_read_and_write_nothing()
     args = sys.argv[1:] if argv is None else argv
+    i18n.use(_configured_language(args))
     try:
         refuse_control_characters(args)  # typed text, for every command, before any is parsed
     except KvsupportError as exc:
@@ -34,12 +34,34 @@ def main(argv: list[str] | None = None) -> None:
     guarded(lambda: _typer(args))
 
 
+def _configured_language(args: list[str]) -> str | None:
+    """The config's ``ui.language``, if set: the config named by a root ``--config``
+    (before the command's noun), else the usual one (SPEC §4)."""
+    option = None
+    for i, arg in enumerate(args):
+        if not arg.startswith("-"):
+            break  # the noun: options after it are the command's
+        if arg == "--config" and i + 1 < len(args):
+            option = args[i + 1]
+        elif arg.startswith("--config="):
+            option = arg.split("=", 1)[1]
+    from kvsupport.errors import KvsupportError
+    from kvsupport.storage import paths
+    from kvsupport.storage.config import ui_language
+
+    try:
+        return ui_language(paths.config_path(option))
+    except KvsupportError:
+        return None  # a bad --config: the command says so
+
+
 def _typer(args: list[str]) -> object:
     import typer
 
-    from kvsupport.cli.app import app
+    from kvsupport.cli.app import app, translate_typer, translated
 
-    command = typer.main.get_command(app)
+    translate_typer()
+    command = translated(typer.main.get_command(app))
     return command.main(args=args, prog_name="kvsupport", standalone_mode=False)
 
 

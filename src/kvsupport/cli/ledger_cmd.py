@@ -7,10 +7,11 @@ from typing import Annotated
 
 import typer
 
+from kvsupport.cli._errors import error_line, hint_line
 from kvsupport.cli.changes import change_text
 from kvsupport.cli.options import FormatOpt, ListFormat, env_of
 from kvsupport.cli.output import Column, print_rows, say
-from kvsupport.core.text import printable
+from kvsupport.i18n import ngettext
 from kvsupport.ops import ledger
 from kvsupport.ops import undo as undo_ops
 
@@ -57,9 +58,16 @@ def ledger_check(ctx: typer.Context) -> None:
     env = env_of(ctx)
     found = ledger.check(env)
     for problem in found.problems[:SHOWN_PROBLEMS]:
-        sys.stderr.write(f"error: {printable(problem)}\n")
+        sys.stderr.write(error_line(problem))
     if len(found.problems) > SHOWN_PROBLEMS:
-        sys.stderr.write(f"hint: {len(found.problems) - SHOWN_PROBLEMS} more problems not shown\n")
+        more = len(found.problems) - SHOWN_PROBLEMS
+        sys.stderr.write(
+            hint_line(
+                ngettext("{count} more problem not shown", "{count} more problems not shown", more).format(
+                    count=more
+                )
+            )
+        )
     if found.problems:
         raise typer.Exit(1)
     counts = found.counts

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from kvsupport.cli._errors import to_stderr
+from kvsupport.cli._errors import to_stderr, warning_line
 from kvsupport.core.spreadsheet import QUOTE, TRIGGERS, formula_safe
 from kvsupport.core.text import printable
 from kvsupport.ops.env import Env
@@ -30,7 +30,7 @@ def say(env: Env, message: str) -> None:
 
 def warn(message: str) -> None:
     """A warning on stderr (lost, like :func:`say`, when stderr cannot take it)."""
-    to_stderr(f"warning: {printable(message)}\n")
+    to_stderr(warning_line(message))
 
 
 def print_json(data: Any) -> None:

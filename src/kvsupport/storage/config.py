@@ -142,6 +142,7 @@ KEYS: dict[str, Callable[[object], object]] = {
     "session.max_hours": _max_hours,
     "timezone": _timezone,
     "documents.language": _language,
+    "ui.language": _language,
 }
 
 DEFAULTS: dict[str, object] = {
@@ -253,6 +254,19 @@ def _read_table(path: Path) -> dict[str, Any] | None:
         raise ConfigError(_("{path}: not valid TOML: {reason}").format(path=path, reason=exc)) from None
     except RecursionError:
         raise ConfigError(_("{path}: not valid TOML: nested too deeply").format(path=path)) from None
+
+
+def ui_language(path: Path) -> str | None:
+    """The config's ``ui.language`` (``ru``/``en``), read before anything else so the very
+    first message is in it; ``None`` when unset, or when the file cannot be read — then
+    the command itself reports the problem, in the locale's language."""
+    try:
+        data = _read_table(path)
+    except (ConfigError, OSError, RecursionError):
+        return None
+    ui = (data or {}).get("ui")
+    language = ui.get("language") if isinstance(ui, dict) else None
+    return language if language in ("ru", "en") else None
 
 
 def load_config(path: Path) -> Config:
