@@ -31,6 +31,7 @@ from kvsupport.cli.parse import duration as parse_duration
 from kvsupport.cli.parse import moment, month, text_value
 from kvsupport.core.timeinput import add_elapsed
 from kvsupport.errors import InvalidValue
+from kvsupport.i18n import _
 from kvsupport.ops import sessions
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Start, stop and fix support sessions.")
@@ -238,7 +239,9 @@ def session_show(
 @app.command("edit")
 def session_edit(
     ctx: typer.Context,
-    session_id: Annotated[int, typer.Argument(metavar="ID", help="Session id.")],
+    session_id: Annotated[
+        int | None, typer.Argument(metavar="[ID]", help="Session id (default: your most recent).")
+    ] = None,
     client: Annotated[str | None, typer.Option(help="Another client.")] = None,
     service: Annotated[str | None, typer.Option(help="Another service.")] = None,
     start: Annotated[
@@ -246,6 +249,9 @@ def session_edit(
     ] = None,
     end: Annotated[
         str | None, typer.Option(help="New end of the last segment.", callback=check_moment)
+    ] = None,
+    duration: Annotated[
+        str | None, typer.Option(help="Or the worked time (1h30m, 1 ч 30 мин): the last segment's end moves.")
     ] = None,
     problem: ProblemOpt = None,
     phone: PhoneOpt = None,
@@ -270,11 +276,13 @@ def session_edit(
     allow_long: LongOpt = False,
     fmt: ItemFormatOpt = ItemFormat.text,
 ) -> None:
-    """Fix a session that is not on an invoice.
+    """Fix a session that is not on an invoice; without ID, your most recent one.
 
-    Example: kvsupport session edit 12 --end 11:30 --note "связь оборвалась"
+    Example: kvsupport session edit --end 11:30 --note "связь оборвалась"
     """
     env = env_of(ctx)
+    if end is not None and duration is not None:
+        raise InvalidValue(_("give --end or --duration, not both"))
     for name, value in (("--problem", problem), ("--consent", consent), ("--note", note)):
         if value is not None and value.strip():
             text_value(name, value)
@@ -293,12 +301,13 @@ def session_edit(
         allow_overlap=allow_overlap,
         start=start,
         end=end,
+        duration=None if duration is None else parse_duration(duration),
     )
     if changes.is_empty():
         raise InvalidValue("nothing to change", hint="see 'kvsupport session edit --help'")
     outcome = sessions.edit(env, session_id, changes, allow_long=allow_long)
     tail = f": {views.charge_line(outcome.charge)}" if outcome.charge else ""
-    finish(env, outcome, f"edited session {session_id}{tail}", fmt.value)
+    finish(env, outcome, f"edited session {outcome.session.id}{tail}", fmt.value)
 
 
 @app.command("delete")

@@ -394,6 +394,7 @@ class Changes(NamedTuple):
     allow_overlap: bool | None = None
     start: At = None  # as typed: a bare HH:MM is on the session's date
     end: At = None  # as typed: a bare HH:MM is on the last segment's date
+    duration: timedelta | None = None  # the worked time: the last segment's end moves
 
     def is_empty(self) -> bool:
         """True when nothing would change."""
@@ -406,10 +407,40 @@ def _text_change(old: str | None, new: str | None) -> str | None:
     return new if new.strip() else None
 
 
-def edit(env: Env, session_id: int, changes: Changes, *, allow_long: bool = False) -> Outcome:
-    """Change a session that is not on an invoice."""
+#: how many session ids ``session edit`` without an ID looks back for the caller's own
+LOOK_BACK = 500
+
+
+def latest_id(store: Store, consultant: str) -> int:
+    """The id of ``consultant``'s most recent session: the running one, else the one
+    recorded last (the highest id of theirs, or of nobody's: recorded before a ledger
+    knew its consultants)."""
+    running = store.running(consultant)
+    if running is not None:
+        return running.id
+    top = store.counters().session
+    for session_id in range(top, max(top - LOOK_BACK, 0), -1):
+        try:
+            found = store.session(session_id)
+        except NotFound:  # deleted, or never stored
+            continue
+        if found.consultant in (consultant, None):
+            return found.id
+    last = store.last_stopped_id(consultant)
+    if last is None:
+        raise Refused(
+            _("you have no session to edit"), hint=_("give its ID: kvsupport session edit ID --note TEXT")
+        )
+    return last
+
+
+def edit(env: Env, session_id: int | None, changes: Changes, *, allow_long: bool = False) -> Outcome:
+    """Change a session that is not on an invoice (``None``: the consultant's most recent,
+    :func:`latest_id`)."""
     notes: list[str] = []
     with env.store(write=True) as store:
+        if session_id is None:
+            session_id = latest_id(store, env.consultant)
         session = store.session(session_id)
         _editable(session, "edited")
         segments = list(session.segments)
@@ -418,10 +449,13 @@ def edit(env: Env, session_id: int, changes: Changes, *, allow_long: bool = Fals
             start_at = read_time(env, changes.start, notes, on=on)
             _not_future(env, start_at, "start")
             segments[0] = Segment(start_at, segments[0].end)
-        if changes.end is not None:
+        if changes.end is not None or changes.duration is not None:
             if segments[-1].end is None:
-                raise Refused(f"session {session.id} is running: stop it with --at instead")
-            end_at = read_time(env, changes.end, notes, after=segments[-1].start)
+                raise Refused(_("session {id} is running: stop it with --at instead").format(id=session.id))
+            if changes.duration is not None:
+                end_at = _end_for(env, segments, changes.duration)
+            else:
+                end_at = read_time(env, changes.end, notes, after=segments[-1].start)
             _not_future(env, end_at, "end")
             segments[-1] = Segment(segments[-1].start, end_at)
         for seg in segments:
@@ -431,10 +465,9 @@ def edit(env: Env, session_id: int, changes: Changes, *, allow_long: bool = Fals
                     hint="give --start and --end as YYYY-MM-DD HH:MM for another day",
                 )
         last = len(segments) - 1
+        moved_end = changes.end is not None or changes.duration is not None
         for index, seg in enumerate(segments):  # only what this edit changes: an allowed long one stays
-            changed = (index == 0 and changes.start is not None) or (
-                index == last and changes.end is not None
-            )
+            changed = (index == 0 and changes.start is not None) or (index == last and moved_end)
             if changed and seg.end is not None:
                 check_length(env, seg.start, seg.end, allow_long=allow_long)
         edited = session._replace(
@@ -454,6 +487,23 @@ def edit(env: Env, session_id: int, changes: Changes, *, allow_long: bool = Fals
         store.put_session(edited)
         charge = None if edited.is_running else charge_for(edited, env.tariffs, env.tz)
         return Outcome(edited, charge, store.client(edited.client), warnings, notes=notes)
+
+
+def _end_for(env: Env, segments: list[Segment], worked: timedelta) -> datetime:
+    """The end of the last segment that makes the session's worked time ``worked``
+    (the earlier segments stay as they are)."""
+    from kvsupport.core.timeinput import add_elapsed, elapsed, format_duration
+
+    earlier = sum((elapsed(seg.start, seg.end) for seg in segments[:-1] if seg.end), timedelta(0))
+    if worked <= earlier:
+        raise InvalidValue(
+            _("--duration {worked} is not more than the earlier segments' {earlier}").format(
+                worked=format_duration(int(worked.total_seconds())),
+                earlier=format_duration(int(earlier.total_seconds())),
+            ),
+            hint=_("--duration is the session's whole worked time; its last segment's end moves"),
+        )
+    return add_elapsed(segments[-1].start, worked - earlier, tz=env.tz)
 
 
 def _editable(session: Session, verb: str) -> None:

@@ -1,0 +1,104 @@
+"""Issue 12: a consultant's day without traps, each item through the command line."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from cli_testkit import Runner, assert_refused, minute_ago, snapshot, stamp
+
+
+@pytest.fixture
+def t0() -> datetime:
+    """A whole minute three hours ago."""
+    return minute_ago(timedelta(hours=3))
+
+
+def record(run: Runner, session_id: int) -> dict[str, object]:
+    shown = run("session", "show", str(session_id), "--format", "json")
+    assert shown.code == 0, shown.stderr
+    found: dict[str, object] = shown.json()
+    return found
+
+
+# ------------------------------------------------------- items 1, 2, 4: times and notes
+
+
+def test_a_second_stop_adds_to_the_note(run: Runner, romashka: str) -> None:
+    """Item 4: the note of a resumed session's second stop is added, not put in place."""
+    assert run("session", "start", romashka, "line", "--at", "-30m").code == 0
+    assert run("session", "stop", "--at", "-20m", "--note", "связь оборвалась").code == 0
+    assert run("session", "resume", "--at", "-10m").code == 0
+    assert run("session", "stop", "--note", "пересчитали пени").code == 0
+    assert record(run, 1)["note"] == "связь оборвалась\nпересчитали пени"
+
+
+# ------------------------------------------------------- item 3: session edit
+
+
+def test_edit_duration_sets_the_worked_time(run: Runner, romashka: str, t0: datetime) -> None:
+    args = ("--problem", "пени", "--consent", "письмо")
+    assert (
+        run("session", "add", romashka, "backup", "--start", stamp(t0), "--duration", "45m", *args).code == 0
+    )
+    edited = run("session", "edit", "1", "--duration", "1 ч 1 мин")
+    assert edited.code == 0, edited.stderr
+    assert "edited session 1: worked 1h01m, billed 61 min × 1300.00/h = 1321.67 RUB" in edited.stderr
+    shown = record(run, 1)
+    assert (shown["minutes"], shown["amount"], shown["start"]) == (61, "1321.67", t0.isoformat())
+
+
+def test_edit_duration_of_a_resumed_session_moves_the_last_end(run: Runner, romashka: str) -> None:
+    assert run("session", "start", romashka, "line", "--at", "-60m").code == 0
+    assert run("session", "stop", "--at", "-50m").code == 0
+    assert run("session", "resume", "--at", "-40m").code == 0
+    assert run("session", "stop", "--at", "-30m").code == 0
+    assert run("session", "edit", "--duration", "15m").code == 0
+    shown = record(run, 1)
+    assert shown["minutes"] == 15
+    segments = shown["segments"]
+    assert isinstance(segments, list)
+    first, last = (
+        datetime.fromisoformat(seg["end"]) - datetime.fromisoformat(seg["start"]) for seg in segments
+    )
+    assert (first, last) == (timedelta(minutes=10), timedelta(minutes=5))
+    refused = run("session", "edit", "--duration", "10m")
+    assert_refused(refused, 2, "--duration 10m", "earlier segments")
+
+
+def test_edit_without_an_id_edits_the_most_recent_session(run: Runner, romashka: str, t0: datetime) -> None:
+    assert run("session", "add", romashka, "line", "--start", stamp(t0), "--duration", "5m").code == 0
+    assert (
+        run(
+            "session", "add", romashka, "line", "--start", stamp(t0 - timedelta(days=1)), "--duration", "5m"
+        ).code
+        == 0
+    )
+    edited = run("session", "edit", "--note", "перезвонить")
+    assert edited.code == 0, edited.stderr
+    assert "edited session 2" in edited.stderr
+    assert (record(run, 1)["note"], record(run, 2)["note"]) == (None, "перезвонить")
+    ended = run("session", "edit", "--end", f"{(t0 - timedelta(days=1) + timedelta(minutes=20)):%H:%M}")
+    assert ended.code == 0, ended.stderr
+    assert record(run, 2)["minutes"] == 20  # a bare HH:MM on that session's own date
+
+
+def test_edit_without_an_id_takes_the_running_session(run: Runner, romashka: str, t0: datetime) -> None:
+    assert run("session", "add", romashka, "line", "--start", stamp(t0), "--duration", "5m").code == 0
+    assert run("session", "start", romashka, "line", "--at", "-5m").code == 0
+    assert run("session", "edit", "--note", "идёт").code == 0
+    assert record(run, 2)["note"] == "идёт"
+    assert_refused(run("session", "edit", "--duration", "10m"), 1, "session 2 is running")
+
+
+def test_edit_without_an_id_with_no_session_is_refused(run: Runner, romashka: str, ledger_dir: Path) -> None:
+    before = snapshot(ledger_dir)
+    result = run("session", "edit", "--note", "x")
+    assert_refused(result, 1, "no session to edit")
+    assert "kvsupport session edit ID" in result.stderr
+    assert snapshot(ledger_dir) == before
+
+
+def test_edit_end_and_duration_together_are_refused(run: Runner, one_session: int) -> None:
+    assert_refused(run("session", "edit", "--end", "10:00", "--duration", "10m"), 2, "--end or --duration")
