@@ -102,3 +102,135 @@ def test_edit_without_an_id_with_no_session_is_refused(run: Runner, romashka: st
 
 def test_edit_end_and_duration_together_are_refused(run: Runner, one_session: int) -> None:
     assert_refused(run("session", "edit", "--end", "10:00", "--duration", "10m"), 2, "--end or --duration")
+
+
+# ------------------------------------------------------- item 10: --unbilled
+
+
+def test_unbilled_lists_billable_work_only_never_free_calls(run: Runner, romashka: str, t0: datetime) -> None:
+    backup = ("--problem", "пени", "--consent", "письмо")
+    assert run("session", "add", romashka, "line", "--start", stamp(t0), "--duration", "10m").code == 0
+    later = stamp(t0 + timedelta(minutes=20))
+    assert run("session", "add", romashka, "backup", "--start", later, "--duration", "45m", *backup).code == 0
+    listed = run("session", "list", "--all", "--unbilled", "--format", "json")
+    assert listed.code == 0, listed.stderr
+    assert [(row["id"], row["service"]) for row in listed.json()] == [(2, "backup")]
+    everything = run("session", "list", "--all", "--format", "json").json()
+    assert [row["id"] for row in everything] == [1, 2]
+
+
+# ------------------------------------------------------- item 11: an empty default month
+
+
+def last_month_day() -> datetime:
+    """10:00 three days before this month began (Moscow time): a day of last month."""
+    first = minute_ago(timedelta(0)).replace(day=1, hour=10, minute=0)
+    return first - timedelta(days=3)
+
+
+def test_an_empty_default_month_points_at_the_month_with_sessions(run: Runner, romashka: str) -> None:
+    earlier = last_month_day()
+    assert run("session", "add", romashka, "line", "--start", stamp(earlier), "--duration", "10m").code == 0
+    listed = run("session", "list")
+    assert listed.code == 0
+    assert listed.stdout == ""
+    this_month = f"{minute_ago(timedelta(0)):%Y-%m}"
+    assert listed.stderr.splitlines() == [
+        f"no sessions in {this_month}",
+        f"hint: {earlier:%Y-%m} has some: --month {earlier:%Y-%m}",
+    ]
+    named = run("session", "list", "--month", this_month)
+    assert named.stderr.strip() == f"no sessions in {this_month}"  # named: no pointer
+    as_json = run("session", "list", "--format", "json")
+    assert (as_json.stdout.strip(), as_json.stderr) == ("[]", "")
+
+
+def test_the_pointer_follows_the_filters(run: Runner, romashka: str) -> None:
+    earlier = last_month_day()
+    assert run("session", "add", romashka, "line", "--start", stamp(earlier), "--duration", "10m").code == 0
+    listed = run("session", "list", "--service", "backup")
+    assert listed.stderr.splitlines() == [f"no sessions in {minute_ago(timedelta(0)):%Y-%m}"]
+
+
+# ------------------------------------------------------- item 13: finding a session
+
+
+@pytest.fixture
+def three_sessions(run: Runner, romashka: str, t0: datetime) -> datetime:
+    """Sessions 1-3 on three days: line «пени», backup «сальдо» (consent «письмо»), line note «Пени»."""
+    backup = ("--problem", "не сходится сальдо", "--consent", "письмо от 20.11")
+    days = [t0 - timedelta(days=2), t0 - timedelta(days=1), t0]
+    assert (
+        run(
+            "session",
+            "add",
+            romashka,
+            "line",
+            "--start",
+            stamp(days[0]),
+            "--duration",
+            "5m",
+            "--problem",
+            "пени",
+        ).code
+        == 0
+    )
+    assert (
+        run("session", "add", romashka, "backup", "--start", stamp(days[1]), "--duration", "5m", *backup).code
+        == 0
+    )
+    assert (
+        run(
+            "session",
+            "add",
+            romashka,
+            "line",
+            "--start",
+            stamp(days[2]),
+            "--duration",
+            "5m",
+            "--note",
+            "ПЕНИ снова",
+        ).code
+        == 0
+    )
+    return t0
+
+
+def ids(run: Runner, *args: str) -> list[int]:
+    listed = run("session", "list", *args, "--format", "json")
+    assert listed.code == 0, listed.stderr
+    return [row["id"] for row in listed.json()]
+
+
+def test_grep_searches_problem_note_and_consent_without_case(run: Runner, three_sessions: datetime) -> None:
+    assert ids(run, "--all", "--grep", "пени") == [1, 3]
+    assert ids(run, "--all", "--grep", "ПИСЬМО") == [2]
+    assert ids(run, "--all", "--grep", "нет такого") == []
+
+
+def test_service_and_dates_narrow_the_listing(run: Runner, three_sessions: datetime) -> None:
+    t0 = three_sessions
+    assert ids(run, "--all", "--service", "line") == [1, 3]
+    day1 = f"{t0 - timedelta(days=1):%d.%m.%Y}"
+    assert ids(run, "--from", day1) == [2, 3]
+    assert ids(run, "--to", day1) == [1, 2]
+    assert ids(run, "--from", day1, "--to", day1) == [2]
+    assert ids(
+        run, "--from", f"{t0 - timedelta(days=2):%Y-%m-%d}", "--service", "line", "--grep", "пени"
+    ) == [1, 3]
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("--month", "2026-11", "--from", "2026-11-01"), "give one of --month, --from/--to and --all"),
+        (("--all", "--to", "2026-11-01"), "give one of --month, --from/--to and --all"),
+        (("--from", "2026-11-02", "--to", "2026-11-01"), "--to 2026-11-01 is before --from 2026-11-02"),
+        (("--from", "32.11.2026"), "32.11.2026"),
+    ],
+)
+def test_contradicting_ranges_are_refused(
+    run: Runner, romashka: str, args: tuple[str, ...], says: str
+) -> None:
+    assert_refused(run("session", "list", *args), 2, says)

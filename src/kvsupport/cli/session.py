@@ -26,9 +26,9 @@ from kvsupport.cli.options import (
     check_text,
     env_of,
 )
-from kvsupport.cli.output import Column, print_json, print_rows, say
+from kvsupport.cli.output import print_json, say
 from kvsupport.cli.parse import duration as parse_duration
-from kvsupport.cli.parse import moment, month, text_value
+from kvsupport.cli.parse import moment, text_value
 from kvsupport.core.timeinput import add_elapsed
 from kvsupport.errors import InvalidValue
 from kvsupport.i18n import _
@@ -168,25 +168,24 @@ def session_add(
     finish(env, outcome, message, fmt.value)
 
 
-SESSION_COLUMNS: list[Column] = [
-    ("id", "ID", "right"),
-    ("day", "Date", "left"),
-    ("time", "Time", "left"),
-    ("client", "Client", "left"),
-    ("service", "Service", "left"),
-    ("minutes", "Worked", "right"),
-    ("billable_minutes", "Billed", "right"),
-    ("amount", "Amount", "right"),
-    ("invoice", "Invoice", "left"),
-]
-
-
 @app.command("list")
 def session_list(
     ctx: typer.Context,
     month_: MonthOpt = None,
     client: ClientOpt = None,
-    unbilled: Annotated[bool, typer.Option("--unbilled", help="Only sessions not invoiced.")] = False,
+    service: Annotated[str | None, typer.Option("--service", help="Only this service.")] = None,
+    unbilled: Annotated[
+        bool, typer.Option("--unbilled", help="Only billable sessions not invoiced (never free calls).")
+    ] = False,
+    grep: Annotated[
+        str | None, typer.Option("--grep", help="Only sessions whose problem, note or consent has TEXT.")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--from", help="From this date on (instead of a month).", show_default=False)
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--to", help="Up to this date, inclusive.", show_default=False)
+    ] = None,
     consultant: Annotated[
         str | None, typer.Option("--consultant", help="Only this consultant's sessions (a team ledger).")
     ] = None,
@@ -195,25 +194,20 @@ def session_list(
 ) -> None:
     """List sessions of a month (default: this month) with their charges.
 
-    Example: kvsupport session list --month 2026-11 --unbilled --format csv
+    Example: kvsupport session list --grep пени --from 01.11.2026 --to 15.11.2026
     """
+    from kvsupport.cli.listing import print_sessions, session_query
+
     env = env_of(ctx)
-    if all_ and month_ is not None:
-        raise InvalidValue("give --month or --all, not both")
-    chosen = None if all_ else month(env, month_)
-    rows = []
-    found = sessions.listing(env, month=chosen, client=client, unbilled=unbilled)
-    for session, charge in found:
-        if consultant is not None and session.consultant != consultant:
-            continue
-        record = views.session_record(env, session, charge)
-        local = env.local(session.started_at)
-        record["day"], record["time"] = f"{local:%Y-%m-%d}", views.span(env, session)
-        rows.append(record)
-    columns = SESSION_COLUMNS
-    if len({row["consultant"] for row in rows}) > 1:  # a team's ledger: say who
-        columns = [*SESSION_COLUMNS, ("consultant", "Consultant", "left")]
-    print_rows(rows, fmt, columns, empty="no sessions")
+    query, default_month = session_query(env, month_, since, until, all_=all_)
+    query = query._replace(
+        client=client,
+        service=service,
+        unbilled=unbilled,
+        grep=text_value("--grep", grep),
+        consultant=consultant,
+    )
+    print_sessions(env, query, fmt.value, default_month=default_month)
 
 
 @app.command("show")

@@ -576,18 +576,6 @@ def charged(env: Env, sessions: list[Session]) -> list[tuple[Session, Charge | N
     return out
 
 
-def listing(
-    env: Env,
-    *,
-    month: tuple[int, int] | None = None,
-    client: str | None = None,
-    unbilled: bool = False,
-) -> list[tuple[Session, Charge | None]]:
-    """``session list``: sessions with their charges."""
-    with env.store() as store:
-        return charged(env, select(env, store, month=month, client=client, unbilled=unbilled))
-
-
 def show(env: Env, session_id: int) -> tuple[Session, Charge]:
     """``session show``: a session and how its charge was reached."""
     with env.store() as store:
