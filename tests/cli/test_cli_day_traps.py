@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from cli_testkit import Runner, assert_refused, minute_ago, snapshot, stamp
+
+from kvsupport.ops.invoices import month_to_invoice
 
 
 @pytest.fixture
@@ -234,3 +236,95 @@ def test_contradicting_ranges_are_refused(
     run: Runner, romashka: str, args: tuple[str, ...], says: str
 ) -> None:
     assert_refused(run("session", "list", *args), 2, says)
+
+
+# ------------------------------------------------------- item 5: which month a bare invoice issues
+
+BACKUP = ("--problem", "пени", "--consent", "письмо от 20.10")
+
+
+SUPPLIER = """
+[supplier]
+name = "ООО «Бонус»"
+inn = "7707083893"
+bik = "044525225"
+account = "40702810938000012345"
+"""
+
+
+@pytest.fixture
+def october_and_november(run: Runner, romashka: str, moscow: Path) -> str:
+    """A supplier on record, a backup session on 20.10.2026 and one on 20.11.2026 (45 min each)."""
+    moscow.write_text(moscow.read_text("utf-8") + SUPPLIER, "utf-8")
+    for start in ("2026-10-20 10:00", "2026-11-20 10:00"):
+        added = run("session", "add", romashka, "backup", "--start", start, "--duration", "45m", *BACKUP)
+        assert added.code == 0, added.stderr
+    return romashka
+
+
+def periods(result_json: list[dict[str, object]]) -> list[object]:
+    return [inv["period"] for inv in result_json]
+
+
+def test_a_bare_invoice_issues_the_month_that_has_ended(run: Runner, october_and_november: str) -> None:
+    issued = run("invoice", "--date", "2026-11-15", "--format", "json")
+    assert issued.code == 0, issued.stderr
+    assert periods(issued.json()) == ["2026-10"]
+    assert issued.stderr.splitlines()[0] == (
+        "invoicing 2026-10, the month that has ended (another: --month YYYY-MM)"
+    )
+    assert "issued 1 invoice(s) for 2026-10" in issued.stderr
+    assert "warning" not in issued.stderr
+
+
+def test_on_a_months_last_day_a_bare_invoice_issues_that_month(
+    run: Runner, october_and_november: str
+) -> None:
+    issued = run("invoice", "--date", "2026-11-30", "--dry-run", "--format", "json")
+    assert issued.code == 0, issued.stderr
+    assert periods(issued.json()) == ["2026-11"]
+    assert issued.stderr.startswith("invoicing 2026-11, the month that has ended")
+
+
+def test_on_the_first_a_bare_invoice_issues_the_month_before(run: Runner, october_and_november: str) -> None:
+    issued = run("invoice", "--date", "2026-12-01", "--dry-run", "--format", "json")
+    assert issued.code == 0, issued.stderr
+    assert periods(issued.json()) == ["2026-11"]
+
+
+@pytest.mark.parametrize(
+    ("on", "month"),
+    [
+        (date(2027, 1, 1), (2026, 12)),
+        (date(2026, 12, 31), (2026, 12)),
+        (date(2028, 2, 28), (2028, 1)),
+        (date(2028, 2, 29), (2028, 2)),
+        (date(2026, 12, 2), (2026, 11)),
+    ],
+)
+def test_month_to_invoice(on: date, month: tuple[int, int]) -> None:
+    assert month_to_invoice(on) == month
+
+
+def test_a_bare_invoice_today_never_issues_a_month_in_progress(
+    run: Runner, october_and_november: str
+) -> None:
+    today = minute_ago(timedelta(0)).date()
+    ended = (today + timedelta(days=1)).month != today.month
+    previous = today.replace(day=1) - timedelta(days=1)
+    expected = f"{today:%Y-%m}" if ended else f"{previous:%Y-%m}"
+    issued = run("invoice", "--dry-run")
+    assert issued.code == 0, issued.stderr
+    assert issued.stderr.startswith(f"invoicing {expected}, the month that has ended")
+
+
+def test_a_month_in_progress_named_is_issued_with_a_warning(run: Runner, october_and_november: str) -> None:
+    issued = run("invoice", "--month", "2026-11", "--date", "2026-11-25", "--format", "json")
+    assert issued.code == 0, issued.stderr
+    assert periods(issued.json()) == ["2026-11"]
+    assert issued.stderr.splitlines()[0] == (
+        "warning: 2026-11 is still in progress (it ends 2026-11-30): work after 2026-11-25 will need "
+        "another invoice"
+    )
+    quiet = run("invoice", "--month", "2026-10", "--date", "2026-11-25", "--dry-run")
+    assert "warning" not in quiet.stderr

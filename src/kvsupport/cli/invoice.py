@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -24,6 +25,7 @@ from kvsupport.core.models import Invoice
 from kvsupport.core.money import money_str
 from kvsupport.core.records import invoice_record
 from kvsupport.errors import InvalidValue, KvsupportError
+from kvsupport.i18n import _
 from kvsupport.ops import invoices
 from kvsupport.ops.env import Env
 from kvsupport.storage.api import InvoiceSummary
@@ -130,16 +132,19 @@ def invoice_issue(
         typer.Option("--output", "-o", help="Also write each invoice and act (HTML, PDF) here."),
     ] = None,
 ) -> None:
-    """Issue the month's invoices (one per client with unbilled paid work) and print them;
-    list, show, void, pay. Run again, it bills only what is new.
+    """Issue the invoices of the month that has ended (one per client with unbilled paid
+    work) and print them; list, show, void, pay. Run again, it bills only what is new.
+
+    Without --month: the previous month, or on a month's last day, that month. A month
+    still in progress is issued only when named, with a warning.
 
     Example: kvsupport invoice --month 2026-11 --dry-run
     """
     if ctx.invoked_subcommand is not None:
         return
     env = env_of(ctx)
-    year, mon = month(env, month_)
     on = day(env, date)
+    year, mon = _period(env, month_, on)
     if output is not None and not dry_run:
         output_directory(output)  # a bad --output stops the run before anything is stored
     result = invoices.issue(env, year, mon, client=client, issued_on=on, dry_run=dry_run)
@@ -165,6 +170,29 @@ def invoice_issue(
             paths = write_documents(env, inv, output, hint)
             say(env, f"wrote {', '.join(p.name for p in paths)} to {output}")
     _summary(env, result, dry_run)
+
+
+def _period(env: Env, typed: str | None, on: dt.date) -> tuple[int, int]:
+    """The month to issue: as typed (a month in progress: with a warning), else the month
+    that has ended on the invoice date ``on``, said on stderr."""
+    if typed is None:
+        year, mon = invoices.month_to_invoice(on)
+        say(
+            env,
+            _("invoicing {period}, the month that has ended (another: --month YYYY-MM)").format(
+                period=f"{year:04d}-{mon:02d}"
+            ),
+        )
+        return year, mon
+    year, mon = month(env, typed)
+    last = invoices.month_in_progress(year, mon, on)
+    if last is not None:
+        warn(
+            _(
+                "{period} is still in progress (it ends {last}): work after {on} will need another invoice"
+            ).format(period=f"{year:04d}-{mon:02d}", last=last.isoformat(), on=on.isoformat())
+        )
+    return year, mon
 
 
 def _summary(env: Env, result: invoices.Issued, dry_run: bool) -> None:

@@ -35,6 +35,22 @@ class Issued:
     earlier_unbilled: str | None = None
 
 
+def month_to_invoice(on: date) -> tuple[int, int]:
+    """The month a bare ``kvsupport invoice`` on ``on`` issues: the one that has ended —
+    the previous month, or on a month's last day, that month (SPEC §5, issue 12)."""
+    if (on + timedelta(days=1)).month != on.month:
+        return on.year, on.month
+    return (on.year - 1, 12) if on.month == 1 else (on.year, on.month - 1)
+
+
+def month_in_progress(year: int, month: int, on: date) -> date | None:
+    """The last day of ``year``-``month`` when that month has not ended on ``on`` (it is
+    ``on``'s month and ``on`` is not its last day), else ``None``."""
+    after = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    last = after - timedelta(days=1)
+    return last if date(year, month, 1) <= on < last else None
+
+
 def _sequence_key(number_format: str, year: int) -> int:
     """Numbers restart each year only when the format shows the year."""
     return year if "{year" in number_format else 0
