@@ -16,7 +16,6 @@ from kvsupport.cli.options import (
     ItemFormat,
     ItemFormatOpt,
     ListFormat,
-    MonthOpt,
     env_of,
 )
 from kvsupport.cli.output import Column, console, print_json, print_rows, say, stream_batches, warn
@@ -117,10 +116,21 @@ def write_documents(env: Env, invoice: Invoice, directory: Path, hint: str | Non
     return written
 
 
+IssueMonthOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--month",
+        "-m",
+        help="Month YYYY-MM or MM.YYYY (default: the month that has ended).",
+        show_default=False,
+    ),
+]
+
+
 @app.callback(invoke_without_command=True)
 def invoice_issue(
     ctx: typer.Context,
-    month_: MonthOpt = None,
+    month_: IssueMonthOpt = None,
     client: ClientOpt = None,
     date: Annotated[
         str | None, typer.Option("--date", help="Invoice date (default: today).", show_default=False)
