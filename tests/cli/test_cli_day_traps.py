@@ -6,8 +6,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from cli_testkit import Runner, assert_refused, minute_ago, snapshot, stamp
+from cli_testkit import Runner, assert_refused, minute_ago, normalise, snapshot, stamp
 
+from kvsupport.cli.undohint import undo_hint
 from kvsupport.ops.invoices import month_to_invoice
 
 
@@ -328,3 +329,61 @@ def test_a_month_in_progress_named_is_issued_with_a_warning(run: Runner, october
     )
     quiet = run("invoice", "--month", "2026-10", "--date", "2026-11-25", "--dry-run")
     assert "warning" not in quiet.stderr
+
+
+# ------------------------------------------------------- item 8: what a removal says
+
+
+def said(message: str) -> list[str]:
+    """``message`` and, once ``kvsupport undo`` exists, its hint line."""
+    hint = undo_hint()
+    return [message, *([f"hint: {hint}"] if hint else [])]
+
+
+def test_cancel_says_what_it_discarded(run: Runner, romashka: str) -> None:
+    assert run("session", "start", romashka, "line", "--at", "-15m").code == 0
+    cancelled = run("session", "cancel")
+    assert cancelled.code == 0, cancelled.stderr
+    assert normalise(cancelled.stderr).splitlines() == said(
+        "cancelled session 1 (line for romashka (ООО «Ромашка»)), started <hh:mm>: <dur> not recorded"
+    )
+    assert "15m not recorded" in cancelled.stderr
+
+
+def test_cancel_of_a_resumed_session_says_what_it_keeps(run: Runner, romashka: str) -> None:
+    assert run("session", "start", romashka, "line", "--at", "-30m").code == 0
+    assert run("session", "stop", "--at", "-20m").code == 0
+    assert run("session", "resume", "--at", "-5m").code == 0
+    cancelled = run("session", "cancel")
+    assert cancelled.stderr.splitlines() == said(
+        "dropped the open segment 2 of session 1; its earlier segments are kept (worked 10m)"
+    )
+
+
+def test_delete_says_what_it_deleted(run: Runner, romashka: str) -> None:
+    backup = ("--problem", "пени", "--consent", "письмо")
+    assert (
+        run(
+            "session", "add", romashka, "backup", "--start", "2026-11-24 10:00", "--end", "11:01", *backup
+        ).code
+        == 0
+    )
+    deleted = run("session", "delete", "1")
+    assert deleted.code == 0, deleted.stderr
+    assert deleted.stdout == ""
+    assert deleted.stderr.splitlines() == said(
+        "deleted session 1 (romashka, backup, 2026-11-24 10:00–11:01, worked 1h01m, 1321.67 RUB)"
+    )
+
+
+def test_a_discarded_order_session_says_its_order_is_open_again(run: Runner, romashka: str) -> None:
+    soon = stamp(minute_ago(timedelta(minutes=-30)))
+    assert run("order", "add", romashka, "line", "--at", soon).code == 0
+    assert run("session", "start", "--order", "1", "--at", "-1m").code == 0
+    cancelled = run("session", "cancel")
+    assert cancelled.stderr.splitlines()[0].endswith("; order 1 is open again")
+
+
+def test_quiet_removals_say_nothing(run: Runner, romashka: str) -> None:
+    assert run("session", "start", romashka, "line", "--at", "-15m").code == 0
+    assert run("-q", "session", "cancel").stderr == ""

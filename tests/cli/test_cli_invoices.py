@@ -477,7 +477,10 @@ def test_the_fee_is_charged_once_ever_and_is_due_again_after_a_void(
     # voiding the invoice that charged it does
     voided = ok(run("invoice", "void", "2026-0002", "--reason", "ошибка в реквизитах"))
     assert voided.stdout == ""
-    assert voided.stderr.startswith("voided 2026-0002")
+    assert voided.stderr.startswith(
+        f"voided 2026-0002 ({LESNAYA}, 7250.00 RUB): sessions 3, 7 and the one-time fee "
+        "«Подключение к системе дистанционного обслуживания» can be invoiced again; the number is not reused"
+    )
     assert billed_on(run, "2026-10")[3] is None
     assert billed_on(run, "2026-10")[7] is None
     record = show(run, "2026-0002")

@@ -295,7 +295,7 @@ def test_cancel_of_a_resumed_session_drops_only_the_open_segment(
     result = run("session", "cancel")
     assert result.code == 0, result.stderr
     assert result.stdout == ""
-    assert "dropped the open segment of session 1" in result.stderr
+    assert "dropped the open segment 2 of session 1" in result.stderr
 
     record = show_json(run, 1)
     segments = record["segments"]

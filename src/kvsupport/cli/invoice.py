@@ -24,7 +24,7 @@ from kvsupport.core.models import Invoice
 from kvsupport.core.money import money_str
 from kvsupport.core.records import invoice_record
 from kvsupport.errors import InvalidValue, KvsupportError
-from kvsupport.i18n import _
+from kvsupport.i18n import _, ngettext
 from kvsupport.ops import invoices
 from kvsupport.ops.env import Env
 from kvsupport.storage.api import InvoiceSummary
@@ -341,7 +341,27 @@ def invoice_void(
     """
     env = env_of(ctx)
     voided = invoices.void(env, number, text_value("--reason", reason) or "")
-    say(env, f"voided {voided.number}; its sessions can be invoiced again (the number is not reused)")
+    from kvsupport.cli.undohint import say_removed
+
+    say_removed(env, voided_message(voided))
+
+
+def voided_message(voided: Invoice) -> str:
+    """What ``invoice void`` says: the invoice, and what it frees to be invoiced again."""
+    ids = [str(line.session) for line in voided.lines if line.kind == "session"]
+    fees = [line.title for line in voided.lines if line.kind == "fee"]
+    freed = []
+    if ids:
+        freed.append(ngettext("session {ids}", "sessions {ids}", len(ids)).format(ids=", ".join(ids)))
+    freed += [_("the one-time fee «{title}»").format(title=title) for title in fees]
+    return _(
+        "voided {number} ({client}, {total} RUB): {freed} can be invoiced again; the number is not reused"
+    ).format(
+        number=voided.number,
+        client=voided.client_code,
+        total=money_str(voided.total),
+        freed=_(" and ").join(freed) if freed else _("nothing"),
+    )
 
 
 @app.command("pay")

@@ -26,9 +26,10 @@ from kvsupport.cli.options import (
     check_text,
     env_of,
 )
-from kvsupport.cli.output import print_json, say
+from kvsupport.cli.output import print_json
 from kvsupport.cli.parse import duration as parse_duration
 from kvsupport.cli.parse import moment, text_value
+from kvsupport.cli.undohint import say_removed
 from kvsupport.core.timeinput import add_elapsed
 from kvsupport.errors import InvalidValue
 from kvsupport.i18n import _
@@ -314,9 +315,5 @@ def session_delete(
     Example: kvsupport session delete 12
     """
     env = env_of(ctx)
-    session = sessions.delete(env, session_id)
-    say(
-        env,
-        f"deleted session {session.id} ({session.client}, {session.service}, "
-        f"{views.clock(env, session.started_at)})",
-    )
+    removed = sessions.delete(env, session_id)
+    say_removed(env, views.deleted(env, *removed))

@@ -14,6 +14,7 @@ from kvsupport.core.billing import Charge
 from kvsupport.core.models import Session
 from kvsupport.core.money import money_str
 from kvsupport.core.timeinput import elapsed, format_duration
+from kvsupport.i18n import _
 from kvsupport.ops.env import Env
 from kvsupport.ops.sessions import Outcome, Status, span_text
 
@@ -77,11 +78,44 @@ def stopped(env: Env, outcome: Outcome) -> str:
 
 
 def cancelled(env: Env, outcome: Outcome) -> str:
-    """The confirmation of ``session cancel``."""
+    """The confirmation of ``session cancel``: what was discarded."""
     s = outcome.session
     if outcome.dropped_segment:
-        return f"dropped the open segment of session {s.id}; its earlier segments are kept"
-    return f"cancelled session {s.id} ({_who(outcome)}), started {clock(env, s.started_at)}"
+        kept = format_duration(outcome.charge.worked_seconds) if outcome.charge else "?"
+        return _(
+            "dropped the open segment {n} of session {id}; its earlier segments are kept (worked {kept})"
+        ).format(n=len(s.segments) + 1, id=s.id, kept=kept)
+    text = _("cancelled session {id} ({who}), started {start}: {worked} not recorded").format(
+        id=s.id,
+        who=_who(outcome),
+        start=clock(env, s.started_at),
+        worked=format_duration(s.worked_seconds(env.now)),
+    )
+    if s.order is not None:
+        text += _("; order {order} is open again").format(order=s.order)
+    return text
+
+
+def deleted(env: Env, session: Session, charge: Charge | None, reopened_order: int | None) -> str:
+    """The confirmation of ``session delete``: the session as it was."""
+    if charge is None:
+        cost = ""
+    elif charge.service.is_free:
+        cost = _(", worked {worked}, free").format(worked=format_duration(charge.worked_seconds))
+    else:
+        cost = _(", worked {worked}, {amount} RUB").format(
+            worked=format_duration(charge.worked_seconds), amount=money_str(charge.amount)
+        )
+    text = _("deleted session {id} ({client}, {service}, {span}{cost})").format(
+        id=session.id,
+        client=session.client,
+        service=session.service,
+        span=span_text(env, session.started_at, session.ended_at, dated=True),
+        cost=cost,
+    )
+    if reopened_order is not None:
+        text += _("; order {order} is open again").format(order=reopened_order)
+    return text
 
 
 def status_lines(env: Env, status: Status) -> list[str]:

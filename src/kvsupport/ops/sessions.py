@@ -317,7 +317,8 @@ def cancel(env: Env) -> Outcome:
             return Outcome(running, client=store.client(running.client))
         kept = running._replace(segments=running.segments[:-1])
         store.put_session(kept)
-        return Outcome(kept, client=store.client(kept.client), dropped_segment=True)
+        charge = charge_for(kept, env.tariffs, env.tz)
+        return Outcome(kept, charge, client=store.client(kept.client), dropped_segment=True)
 
 
 class Status(NamedTuple):
@@ -514,23 +515,37 @@ def _editable(session: Session, verb: str) -> None:
         )
 
 
-def delete(env: Env, session_id: int) -> Session:
+class Removed(NamedTuple):
+    """A session deleted, its charge as it stood, and the order it reopened (if any)."""
+
+    session: Session
+    charge: Charge | None
+    reopened_order: int | None
+
+
+def delete(env: Env, session_id: int) -> Removed:
     """Remove a session that is not on an invoice."""
     with env.store(write=True) as store:
         session = store.session(session_id)
         _editable(session, "deleted")
         store.delete_session(session_id)
-        _reopen_order(store, session)
-        return session
+        reopened = _reopen_order(store, session)
+        try:
+            charge: Charge | None = charge_for(session, env.tariffs, env.tz, env.now)
+        except (Refused, NotFound):
+            charge = None
+        return Removed(session, charge, reopened)
 
 
-def _reopen_order(store: Store, session: Session) -> None:
-    """A session started from an order and then discarded: the order is open again."""
+def _reopen_order(store: Store, session: Session) -> int | None:
+    """A session started from an order and then discarded: the order is open again (its id)."""
     if session.order is None:
-        return
+        return None
     for order in store.orders():
         if order.id == session.order and order.session == session.id:
             store.put_order(order._replace(status="open", session=None))
+            return order.id
+    return None
 
 
 def month_bounds(env: Env, year: int, month: int) -> tuple[datetime, datetime]:
