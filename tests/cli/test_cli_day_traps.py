@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -387,3 +388,134 @@ def test_a_discarded_order_session_says_its_order_is_open_again(run: Runner, rom
 def test_quiet_removals_say_nothing(run: Runner, romashka: str) -> None:
     assert run("session", "start", romashka, "line", "--at", "-15m").code == 0
     assert run("-q", "session", "cancel").stderr == ""
+
+
+# ------------------------------------------------------- item 9: show and status
+
+
+def test_show_prints_the_whole_record(run: Runner, romashka: str) -> None:
+    soon = stamp(minute_ago(timedelta(minutes=-30)))
+    assert run("order", "add", romashka, "backup", "--at", soon, "--problem", "не считаются пени").code == 0
+    started = run("session", "start", "--order", "1", "--consent", "письмо от 20.11.2026", "--at", "-20m")
+    assert started.code == 0, started.stderr
+    assert run("session", "stop", "--at", "-10m", "--note", "связь оборвалась").code == 0
+    assert run("session", "resume", "--at", "-5m").code == 0
+    assert run("session", "stop", "--note", "пересчитали пени").code == 0
+    shown = run("session", "show", "1")
+    assert shown.code == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert lines[1:8] == [
+        "problem:  не считаются пени",
+        "consent:  письмо от 20.11.2026",
+        "phone:    +7 495 123-45-67 (the client's)",
+        "note:     связь оборвалась",
+        "          пересчитали пени",
+        "order:    #1",
+        "consultant: kvtest",
+    ]
+    assert lines[8] == "segments:"
+    assert "amount:   1300.00 × 60 / 60 = 1300.00 RUB (half-up to kopecks)" in lines
+
+
+def test_status_shows_the_phone_teamviewer_and_the_minimum(run: Runner, romashka: str) -> None:
+    assert run("client", "edit", romashka, "--teamviewer-id", "123 456 789").code == 0
+    backup = ("--problem", "пени", "--consent", "письмо")
+    assert (
+        run(
+            "session", "start", romashka, "backup", "--at", "-20m", *backup, "--phone", "+7 916 000-11-22"
+        ).code
+        == 0
+    )
+    status = run("session", "status")
+    assert status.code == 0, status.stderr
+    lines = status.stdout.splitlines()
+    assert lines[2] == "  phone +7 916 000-11-22, TeamViewer 123 456 789"
+    assert lines[3] in (
+        "  the 60-min minimum is used up in 40 min",
+        "  the 60-min minimum is used up in 39 min",
+    )
+    record = run("session", "status", "--format", "json").json()
+    assert list(record)[:2] == ["running", "next_order"]  # the keys it had, in their place
+    assert record["running"]["id"] == 1
+    assert (record["phone"], record["teamviewer_id"]) == ("+7 916 000-11-22", "123 456 789")
+    assert record["minimum_left_minutes"] in (39, 40)
+
+
+def test_status_of_a_free_call_has_no_minimum_and_the_clients_phone(run: Runner, romashka: str) -> None:
+    assert run("session", "start", romashka, "line", "--at", "-2m").code == 0
+    lines = run("session", "status").stdout.splitlines()
+    assert lines[2:] == ["  phone +7 495 123-45-67"]
+    record = run("session", "status", "--format", "json").json()
+    assert (record["phone"], record["teamviewer_id"], record["minimum_left_minutes"]) == (
+        "+7 495 123-45-67",
+        None,
+        None,
+    )
+
+
+def test_status_past_the_minimum_says_it_is_used_up(run: Runner, romashka: str) -> None:
+    assert run("session", "start", romashka, "remote", "--backup-confirmed", "--at", "-61m").code == 0
+    assert "  the 60-min minimum is used up" in run("session", "status").stdout.splitlines()
+    assert run("session", "status", "-f", "json").json()["minimum_left_minutes"] == 0
+
+
+# ------------------------------------------------------- item 14: orders
+
+
+def put_past_order(client: str, service: str, when: datetime) -> int:
+    """An order whose time has passed, put straight into the ledger (the command line only
+    schedules ahead, and a test cannot wait for an order's time to pass)."""
+    from kvsupport.core.models import Order
+    from kvsupport.storage import open_store
+
+    with open_store(os.environ["KVSUPPORT_LEDGER"], write=True) as store:
+        order = Order(id=store.new_order_id(), client=client, service=service, at=when)
+        store.put_order(order)
+        return order.id
+
+
+def test_a_missed_order_shows_in_order_list_and_status(run: Runner, romashka: str) -> None:
+    when = minute_ago(timedelta(hours=2))
+    put_past_order(romashka, "remote", when)
+    listed = run("order", "list", "--format", "json").json()
+    assert [(row["id"], row["status"], row["missed"]) for row in listed] == [(1, "open", True)]
+    text = run("order", "list").stdout
+    (row,) = [line for line in text.splitlines() if line.split() and line.split()[0] == "1"]
+    assert row.split()[-1] == "missed"
+    status = run("session", "status")
+    assert status.stdout.splitlines() == [
+        "no session is running",
+        f"missed order: #1 romashka remote at {when:%H:%M} (start it: --order 1; or cancel it)"
+        if when.date() == minute_ago(timedelta(0)).date()
+        else f"missed order: #1 romashka remote at {when:%Y-%m-%d %H:%M} (start it: --order 1; or cancel it)",
+    ]
+    record = run("session", "status", "--format", "json").json()
+    assert record["missed_orders"] == [
+        {"id": 1, "client": "romashka", "service": "remote", "at": when.isoformat()}
+    ]
+    # started late all the same, it is missed no more
+    assert run("session", "start", "--order", "1", "--backup-confirmed").code == 0
+    assert run("session", "status", "--format", "json").json()["missed_orders"] == []
+    assert run("order", "list", "--format", "json").json() == []
+
+
+def test_an_order_just_due_is_the_next_not_missed(run: Runner, romashka: str) -> None:
+    when = minute_ago(timedelta(minutes=5))
+    if when.date() != minute_ago(timedelta(0)).date():
+        pytest.skip("just after midnight: five minutes ago was yesterday")
+    put_past_order(romashka, "remote", when)
+    record = run("session", "status", "--format", "json").json()
+    assert (record["next_order"]["id"], record["missed_orders"]) == (1, [])
+
+
+def test_a_duplicate_order_is_refused(run: Runner, romashka: str, ledger_dir: Path) -> None:
+    when = stamp(minute_ago(timedelta(days=-2)))
+    assert run("order", "add", romashka, "remote", "--at", when).code == 0
+    before = snapshot(ledger_dir)
+    again = run("order", "add", "ROMASHKA", "remote", "--at", when)
+    assert_refused(again, 1, "order 1 is for the same: remote for romashka at")
+    assert "kvsupport order cancel" in again.stderr
+    assert snapshot(ledger_dir) == before
+    assert run("order", "add", romashka, "backup", "--at", when).code == 0  # another service
+    assert run("order", "cancel", "1").code == 0
+    assert run("order", "add", romashka, "remote", "--at", when).code == 0  # the first is cancelled

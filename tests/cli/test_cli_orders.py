@@ -21,7 +21,7 @@ CLIENTS: list[tuple[str, ...]] = [
     ("client", "add", "ромашка", "--name", "ООО «Ромашка»", "--phone", "+7 495 123-45-67"),
     ("client", "add", "лесная", "--name", "ТСЖ «Лесная 5»"),
 ]
-ORDER_KEYS = ["id", "client", "service", "at", "today", "problem", "phone", "status", "session"]
+ORDER_KEYS = ["id", "client", "service", "at", "today", "problem", "phone", "status", "session", "missed"]
 
 
 def ahead(days: int, clock: str = "10:00") -> datetime:
@@ -108,6 +108,7 @@ def test_list_json_soonest_first(run: Runner, three_orders: Path) -> None:
         "phone": None,
         "status": "open",
         "session": None,
+        "missed": False,
     }
     assert remote["at"] == f"{REMOTE_AT:%Y-%m-%d}T10:00:00+03:00"
     assert (backup["client"], backup["problem"], backup["phone"]) == ("лесная", "пени", "+7 916 000-11-22")
@@ -312,7 +313,8 @@ def soon() -> datetime:
 
 
 def test_status_mentions_the_next_order_today(run: Runner, three_orders: Path, soon: datetime) -> None:
-    assert run("session", "status", "--format", "json").json() == {"running": None, "next_order": None}
+    idle = run("session", "status", "--format", "json").json()
+    assert (idle["running"], idle["next_order"], idle["missed_orders"]) == (None, None, [])
     added = run("order", "add", "лесная", "line", "--at", f"{soon:%H:%M}")
     assert added.code == 0, added.stderr
     assert added.stderr == f"order 4: line for лесная at {soon:%H:%M}\n"

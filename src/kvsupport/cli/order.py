@@ -6,13 +6,15 @@ from typing import Annotated, Any
 
 import typer
 
-from kvsupport.cli.options import FormatOpt, ListFormat, env_of
+from kvsupport.cli.options import FormatOpt, ListFormat, complete_client, env_of
 from kvsupport.cli.output import Column, console, print_rows, say
 from kvsupport.cli.parse import moment, text_value
 from kvsupport.cli.views import clock, iso
 from kvsupport.core.models import Order
+from kvsupport.i18n import _
 from kvsupport.ops import orders
 from kvsupport.ops.env import Env
+from kvsupport.ops.orders import is_missed
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Scheduled sessions (remote help is ordered ahead)."
@@ -32,13 +34,14 @@ def order_record(env: Env, order: Order) -> dict[str, Any]:
         "phone": order.phone,
         "status": order.status,
         "session": order.session,
+        "missed": is_missed(order, env.now),
     }
 
 
 @app.command("add")
 def order_add(
     ctx: typer.Context,
-    client: Annotated[str, typer.Argument(help="Client code.")],
+    client: Annotated[str, typer.Argument(help="Client code.", autocompletion=complete_client)],
     service: Annotated[str, typer.Argument(help="Service key.")],
     at: Annotated[
         str,
@@ -61,7 +64,7 @@ def order_add(
 
 
 #: the keys of ``order_record``: the CSV header, also of an empty listing
-RECORD_FIELDS = ["id", "client", "service", "at", "today", "problem", "phone", "status", "session"]
+RECORD_FIELDS = ["id", "client", "service", "at", "today", "problem", "phone", "status", "session", "missed"]
 
 COLUMNS: list[Column] = [
     ("id", "N", "right"),
@@ -79,7 +82,8 @@ def order_list(
     all_: Annotated[bool, typer.Option("--all", help="Done and cancelled too.")] = False,
     fmt: FormatOpt = ListFormat.text,
 ) -> None:
-    """List open orders, soonest first; today's are marked.
+    """List open orders, soonest first; today's are marked, missed ones (their time passed,
+    no session started) say so.
 
     Example: kvsupport order list
     """
@@ -93,12 +97,13 @@ def order_list(
     from rich.table import Table
 
     table = Table(show_edge=False, pad_edge=False)
-    for _, header, justify in COLUMNS:
+    for _key, header, justify in COLUMNS:
         table.add_column(header, justify=justify)  # type: ignore[arg-type]
     for row, order in zip(rows, found, strict=True):
         when = ("today " if row["today"] else "") + clock(env, order.at)
         style = "bold" if row["today"] and order.status == "open" else None
-        cells = [str(row["id"]), when, row["client"], row["service"], row["problem"] or "", row["status"]]
+        shown_status = _("missed") if row["missed"] else row["status"]
+        cells = [str(row["id"]), when, row["client"], row["service"], row["problem"] or "", shown_status]
         table.add_row(*(escape(c) for c in cells), style=style)
     console().print(table)
 

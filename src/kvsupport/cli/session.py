@@ -24,6 +24,7 @@ from kvsupport.cli.options import (
     MonthOpt,
     check_moment,
     check_text,
+    complete_client,
     env_of,
 )
 from kvsupport.cli.output import print_json
@@ -61,7 +62,10 @@ LongOpt = Annotated[
 def session_start(
     ctx: typer.Context,
     client: Annotated[
-        str | None, typer.Argument(metavar="CLIENT", help="Client code.", show_default=False)
+        str | None,
+        typer.Argument(
+            metavar="CLIENT", help="Client code.", show_default=False, autocompletion=complete_client
+        ),
     ] = None,
     service: Annotated[
         str | None,
@@ -132,7 +136,7 @@ def session_status(ctx: typer.Context, fmt: ItemFormatOpt = ItemFormat.text) -> 
 @app.command("add")
 def session_add(
     ctx: typer.Context,
-    client: Annotated[str, typer.Argument(help="Client code.")],
+    client: Annotated[str, typer.Argument(help="Client code.", autocompletion=complete_client)],
     service: Annotated[str, typer.Argument(help="Service key.")],
     start: Annotated[str, typer.Option(help="Start time.", show_default=False, callback=check_moment)],
     end: Annotated[
@@ -217,18 +221,19 @@ def session_show(
     session_id: Annotated[int, typer.Argument(metavar="ID", help="Session id.")],
     fmt: ItemFormatOpt = ItemFormat.text,
 ) -> None:
-    """Explain a session's charge: segments, rounding, minimum, tariff, rate, amount.
+    """The whole record of a session (problem, consent, phone, note, order, consultant,
+    evidence) and how its charge was reached: segments, rounding, minimum, tariff, rate.
 
     Example: kvsupport session show 12
     """
     env = env_of(ctx)
-    session, charge = sessions.show(env, session_id)
+    session, charge, client = sessions.show(env, session_id)
     if fmt is ItemFormat.json:
         record = views.session_record(env, session, charge)
         record["explanation"] = views.explain_record(charge)
         print_json(record)
     else:
-        print("\n".join(views.explain_lines(env, session, charge)))
+        print("\n".join(views.explain_lines(env, session, charge, client)))
 
 
 @app.command("edit")

@@ -139,6 +139,10 @@ class Client(NamedTuple):
     fee_paid: bool = False
     #: one-time fee key -> number of the invoice that charged it
     fees_charged: Mapping[str, str] = {}  # never mutated: changes build a new dict
+    #: hidden from lists and completion; its history is kept (``client archive``)
+    archived: bool = False
+    #: the codes it had before ``client edit --code``: issued invoices keep the code they froze
+    former_codes: tuple[str, ...] = ()
 
     def owes_fee(self, key: str) -> bool:
         """True when the one-time fee ``key`` has been neither paid before nor invoiced."""

@@ -122,6 +122,8 @@ def client_record(client: Client, today: date | None = None) -> dict[str, Any]:
         "license_until": _day(client.license_until),
         "fee_paid": client.fee_paid,
         "fees_charged": dict(client.fees_charged),
+        "archived": client.archived,
+        "former_codes": list(client.former_codes),
     }
     if today is not None:
         record["license_ended"] = client.license_until is not None and client.license_until < today
@@ -131,7 +133,7 @@ def client_record(client: Client, today: date | None = None) -> dict[str, Any]:
 def client_snapshot(client: Client) -> dict[str, object]:
     """The customer's requisites as frozen into an invoice (no fee bookkeeping)."""
     record = client_record(client)
-    del record["fees_charged"], record["fee_paid"]
+    del record["fees_charged"], record["fee_paid"], record["archived"], record["former_codes"]
     return record
 
 

@@ -18,6 +18,7 @@ from kvsupport.core.models import Client, Invoice, Session
 from kvsupport.core.records import client_snapshot
 from kvsupport.core.words import amount_in_words
 from kvsupport.errors import InvalidValue, NotFound, Refused
+from kvsupport.ops.client_codes import client_of_code, summaries_of
 from kvsupport.ops.env import Env
 from kvsupport.ops.sessions import select
 from kvsupport.storage.api import InvoiceSummary, Store
@@ -84,6 +85,7 @@ def issue(
     supplier = env.config.supplier()
     result = Issued(period)
     with env.store(write=not dry_run) as store:
+        client = None if client is None else store.client(client).code
         sessions = select(env, store, month=(year, month), client=client)
         result.running = [s for s in sessions if s.is_running]
         for code, group in _by_client(invoiceable(sessions, period, env.tz)).items():
@@ -173,18 +175,18 @@ def listing(env: Env, *, unpaid: bool = False, client: str | None = None) -> lis
     """Invoices in order of issue (``unpaid``: issued and not paid), as their figures:
     no whole invoice is read."""
     with env.store() as store:
-        if client:
-            store.client(client)  # an unknown code is refused, not an empty listing
-        return store.invoice_summaries(statuses=("issued",) if unpaid else None, client=client)
+        # an unknown code is refused, not an empty listing; a renamed client's invoices
+        # are found under the codes they froze
+        found = store.client(client) if client else None
+        return summaries_of(store, found, ("issued",) if unpaid else None)
 
 
 def whole_invoices(env: Env, *, unpaid: bool = False, client: str | None = None) -> Iterator[list[Invoice]]:
     """The same invoices as :func:`listing`, whole, a period at a time; the ledger is not
     held while they are printed."""
     with env.store(long_read=True) as store:
-        if client:
-            store.client(client)
-        numbers = [row.number for row in store.invoice_summaries(("issued",) if unpaid else None, client)]
+        found = store.client(client) if client else None
+        numbers = [row.number for row in summaries_of(store, found, ("issued",) if unpaid else None)]
         yield from store.invoice_batches(numbers)
 
 
@@ -219,7 +221,7 @@ def void(env: Env, number: str, reason: str) -> Invoice:
 
 
 def _release_fees(store: Store, invoice: Invoice) -> None:
-    client = store.clients().get(invoice.client_code)
+    client = client_of_code(store, invoice.client_code)  # renamed since: under its code now
     if client is None:
         return
     kept: Mapping[str, str] = {k: v for k, v in client.fees_charged.items() if v != invoice.number}

@@ -10,6 +10,7 @@ from kvsupport.core.models import Client, Order, Segment, Session
 from kvsupport.core.rules import first_overlap, missing_requirements
 from kvsupport.errors import InvalidValue, NotFound, Refused
 from kvsupport.i18n import _
+from kvsupport.ops.client_codes import active
 from kvsupport.ops.env import Env
 from kvsupport.storage.api import Store
 
@@ -155,6 +156,8 @@ def read_time(
 
 
 def _take_order(store: Store, order_id: int, client: str | None, service: str | None) -> Order:
+    if client is not None:
+        client = store.client(client).code
     for order in store.orders():
         if order.id == order_id:
             if order.status != "open":
@@ -199,6 +202,7 @@ def start(
             )
         if client is None or service is None:
             raise InvalidValue("give CLIENT and SERVICE, or --order N")
+        client = active(store, client).code
         draft = Session(
             id=0,
             client=client,
@@ -326,28 +330,34 @@ class Status(NamedTuple):
 
     running: Outcome | None
     next_order: Order | None
+    missed: list[Order] = []  # noqa: RUF012 - never mutated, a new list is passed
 
 
 def status(env: Env) -> Status:
-    """The consultant's running session with its charge so far, and today's next order."""
+    """The consultant's running session with its charge so far, today's next order, and
+    the orders missed (their time passed, no session started)."""
+    from kvsupport.ops.orders import GRACE, is_missed
+
     with env.store() as store:
         running = store.running(env.consultant)
         today = env.today
+        orders = store.orders()
         upcoming = [
             o
-            for o in store.orders()
-            if o.status == "open" and o.at >= env.now and env.local(o.at).date() == today
+            for o in orders
+            if o.status == "open" and o.at >= env.now - GRACE and env.local(o.at).date() == today
         ]
         next_order = min(upcoming, key=lambda o: o.at) if upcoming else None
+        missed = sorted((o for o in orders if is_missed(o, env.now)), key=lambda o: o.at)
         if running is None:
-            return Status(None, next_order)
+            return Status(None, next_order, missed)
         charge = charge_for(running, env.tariffs, env.tz, env.now)
         warnings = []
         elapsed = env.now - running.segments[-1].start
         if elapsed > LONG_SESSION:
             warnings.append(f"running for {_hours(elapsed)}: did you forget to stop it?")
         outcome = Outcome(running, charge, store.client(running.client), warnings)
-        return Status(outcome, next_order)
+        return Status(outcome, next_order, missed)
 
 
 def add(
@@ -367,6 +377,7 @@ def add(
     _not_future(env, end_at, "end")
     check_length(env, start_at, end_at, allow_long=allow_long)
     with env.store(write=True) as store:
+        client = active(store, client).code
         draft = Session(
             id=0,
             client=client,
@@ -473,7 +484,7 @@ def edit(env: Env, session_id: int | None, changes: Changes, *, allow_long: bool
                 check_length(env, seg.start, seg.end, allow_long=allow_long)
         edited = session._replace(
             segments=tuple(segments),
-            client=changes.client or session.client,
+            client=session.client if changes.client is None else active(store, changes.client).code,
             service=changes.service or session.service,
             problem=_text_change(session.problem, changes.problem),
             phone=_text_change(session.phone, changes.phone),
@@ -563,9 +574,9 @@ def select(
     client: str | None = None,
     unbilled: bool = False,
 ) -> list[Session]:
-    """Sessions matching the filters, oldest first."""
+    """Sessions matching the filters (``client`` whatever its case), oldest first."""
     if client is not None:
-        store.client(client)
+        client = store.client(client).code
     if month is None:
         found = [s for batch in store.session_batches() for s in batch]
     else:
@@ -591,8 +602,17 @@ def charged(env: Env, sessions: list[Session]) -> list[tuple[Session, Charge | N
     return out
 
 
-def show(env: Env, session_id: int) -> tuple[Session, Charge]:
-    """``session show``: a session and how its charge was reached."""
+class Shown(NamedTuple):
+    """What ``session show`` shows: the session, its charge and its client."""
+
+    session: Session
+    charge: Charge
+    client: Client | None
+
+
+def show(env: Env, session_id: int) -> Shown:
+    """``session show``: a session, how its charge was reached, and its client."""
     with env.store() as store:
         session = store.session(session_id)
-    return session, charge_for(session, env.tariffs, env.tz, env.now)
+        client = store.clients().get(session.client)
+    return Shown(session, charge_for(session, env.tariffs, env.tz, env.now), client)

@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from kvsupport.core.billing import local_date
+from kvsupport.core.clientcodes import find_code
 from kvsupport.core.models import Segment, Session
 from kvsupport.core.records import EXPORT_COLUMNS, export_rows
 from kvsupport.core.rules import missing_requirements, overlaps_among, segments_in_order
@@ -198,7 +199,7 @@ def build_sessions(
             continue
         session = Session(
             id=0,
-            client=row.client,
+            client=find_code(store.clients(), row.client) or row.client,  # whatever its case
             service=row.service,
             segments=segments,
             problem=row.problem,
@@ -223,6 +224,8 @@ def _rule_problem(env: Env, store: Store, session: Session) -> str | None:
     client = store.clients().get(session.client)
     if client is None:
         return f"unknown client '{session.client}'"
+    if client.archived:
+        return f"client '{client.code}' is archived"
     try:
         _, service = env.tariffs.service_on(session.service, local_date(session.started_at, env.tz))
     except KvsupportError as exc:
@@ -297,7 +300,7 @@ def export(env: Env, *, month: tuple[int, int] | None, client: str | None) -> It
     """
     with env.store(long_read=True) as store:
         if client is not None:
-            store.client(client)
+            client = store.client(client).code
 
         def rows(sessions: Iterable[Session]) -> list[dict[str, Any]]:
             return [

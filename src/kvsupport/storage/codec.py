@@ -184,6 +184,8 @@ def encode_client(c: Client) -> dict[str, Any]:
         "license_until": c.license_until.isoformat() if c.license_until else None,
         "fee_paid": c.fee_paid,
         "fees_charged": dict(c.fees_charged),
+        "archived": c.archived,
+        "former_codes": list(c.former_codes),
     }
 
 
@@ -207,7 +209,15 @@ def decode_client(raw: object, where: str) -> Client:
         license_until=_date(d, "license_until", where, optional=True),
         fee_paid=_bool(d, "fee_paid", where),
         fees_charged=dict(fees),
+        archived=_bool(d, "archived", where),
+        former_codes=_codes(d.get("former_codes", []), f"{where}.former_codes"),
     )
+
+
+def _codes(value: object, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+        raise ShapeError(where, "must be a list of client codes")
+    return tuple(value)
 
 
 def encode_order(o: Order) -> dict[str, Any]:
