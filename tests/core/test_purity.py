@@ -28,6 +28,7 @@ CORE_MODULES = [
     "kvsupport.core.bankstatement",
     "kvsupport.core.invoicerefs",
     "kvsupport.core.payments",
+    "kvsupport.core.clientcodes",
 ]
 NOT_IN_CORE = ["typer", "rich", "click", "pydantic", "kvsupport.storage", "kvsupport.cli", "json"]
 NOT_ON_HOT_PATH = ["typer", "rich", "click", "pydantic"]
