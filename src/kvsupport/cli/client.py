@@ -164,6 +164,7 @@ def client_list(
         COLUMNS,
         empty="no clients yet: kvsupport client add CODE --name NAME",
         fields=RECORD_FIELDS,
+        drop=("fee_paid", "license_until", "inn", "phone"),
     )
 
 

@@ -259,7 +259,7 @@ def invoice_list(
     if fmt is ListFormat.csv:
         print_rows(rows, "csv", COLUMNS, fields=CSV_FIELDS)
     else:
-        print_rows(rows, "text", COLUMNS, empty="no invoices")
+        print_rows(rows, "text", COLUMNS, empty="no invoices", drop=("paid_on", "period", "date"))
 
 
 CSV_FIELDS = [

@@ -112,7 +112,7 @@ def ledger_backups(ctx: typer.Context, fmt: FormatOpt = ListFormat.text) -> None
         ("generation", "Change", "right"),
         ("current", "Current", "left"),
     ]
-    print_rows(rows, fmt.value, columns, empty="no backups yet (one is kept of each change)")
+    print_rows(rows, fmt.value, columns, empty="no backups yet (one is kept of each change)", whole=("name",))
 
 
 @app.command("restore")

@@ -23,6 +23,10 @@ SESSION_COLUMNS: list[Column] = [
 ]
 
 
+#: the columns a narrow terminal goes without, the first first
+DROP_FIRST = ("consultant", "minutes", "invoice", "time", "service", "billable_minutes")
+
+
 def session_query(
     env: Env, month_: str | None, since: str | None, until: str | None, *, all_: bool
 ) -> tuple[Query, bool]:
@@ -56,7 +60,7 @@ def print_sessions(env: Env, query: Query, fmt: str, *, default_month: bool) -> 
     columns = SESSION_COLUMNS
     if len({row["consultant"] for row in rows}) > 1:  # a team's ledger: say who
         columns = [*SESSION_COLUMNS, ("consultant", "Consultant", "left")]
-    print_rows(rows, fmt, columns, empty=empty_message(query, found.elsewhere))
+    print_rows(rows, fmt, columns, empty=empty_message(query, found.elsewhere), drop=DROP_FIRST)
 
 
 def empty_message(query: Query, elsewhere: str | None) -> str:

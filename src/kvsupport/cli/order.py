@@ -93,19 +93,19 @@ def order_list(
     if fmt is not ListFormat.text or not rows:
         print_rows(rows, fmt.value, COLUMNS, empty="no open orders", fields=RECORD_FIELDS)
         return
-    from rich.markup import escape
-    from rich.table import Table
+    from kvsupport.cli.output import text_cell
+    from kvsupport.cli.tables import table
 
-    table = Table(show_edge=False, pad_edge=False)
-    for _key, header, justify in COLUMNS:
-        table.add_column(header, justify=justify)  # type: ignore[arg-type]
+    cells, styles = [], []
     for row, order in zip(rows, found, strict=True):
         when = ("today " if row["today"] else "") + clock(env, order.at)
-        style = "bold" if row["today"] and order.status == "open" else None
-        shown_status = _("missed") if row["missed"] else row["status"]
-        cells = [str(row["id"]), when, row["client"], row["service"], row["problem"] or "", shown_status]
-        table.add_row(*(escape(c) for c in cells), style=style)
-    console().print(table)
+        status = _("missed") if row["missed"] else row["status"]
+        cells.append(
+            [text_cell(v) for v in (row["id"], when, row["client"], row["service"], row["problem"], status)]
+        )
+        styles.append("bold" if row["today"] and order.status == "open" else None)
+    out = console()
+    out.print(table(COLUMNS, cells, out.width, drop=("service",), styles=styles), crop=False)
 
 
 @app.command("cancel")

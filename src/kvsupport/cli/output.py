@@ -159,10 +159,15 @@ def print_rows(
     title: str | None = None,
     empty: str = "nothing to list",
     fields: Sequence[str] | None = None,
+    drop: Sequence[str] = (),
+    whole: Sequence[str] = (),
 ) -> None:
     """Print a listing in ``fmt``; in text, only ``columns``; JSON and CSV get every key.
 
-    ``fields`` names the CSV header, so an empty listing has the same header.
+    ``fields`` names the CSV header, so an empty listing has the same header. In text,
+    the table fits the terminal (:mod:`kvsupport.cli.tables`): free text is cut with
+    «…» (except the keys ``whole`` names), then the columns ``drop`` names are left out,
+    the first first.
     """
     if fmt in ("json", "csv"):
         stream_rows(rows, fmt, fields or (list(rows[0]) if rows else [c[0] for c in columns]))
@@ -170,36 +175,18 @@ def print_rows(
     if not rows:
         sys.stderr.write(empty + "\n")
         return
-    from rich.table import Table
+    from kvsupport.cli.tables import FREE_TEXT, table
 
-    table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
-    for key, header, justify in columns:
-        add_column(table, header, justify, fold=key in _FOLDING)
-    for row in rows:
-        table.add_row(*(_text_cell(row.get(key)) for key, _, _ in columns))
-    console().print(table, crop=False)  # too wide still: the terminal wraps, nothing is cut
-
-
-#: Columns of free text: on a narrow terminal they fold onto more lines, so that
-#: figures, dates and codes keep their width and are never cut.
-_FOLDING = {
-    "name",
-    "client",
-    "client_code",
-    "client_name",
-    "service",
-    "time",
-    "title",
-    "problem",
-    "note",
-    "when",
-}
+    out = console()
+    cells = [[_text_cell(row.get(key)) for key, _, _ in columns] for row in rows]
+    shown = table(columns, cells, out.width, drop=drop, free=FREE_TEXT - set(whole), title=title)
+    out.print(shown, crop=False)
 
 
 def add_column(table: Any, header: str, justify: str, *, fold: bool = False) -> None:
-    """A listing column: free text (``fold``) wraps, everything else keeps its width."""
+    """A listing column that keeps its width (``fold``: free text, cut with «…» if need be)."""
     if fold:
-        table.add_column(header, justify=justify, overflow="fold")
+        table.add_column(header, justify=justify, no_wrap=True, overflow="ellipsis")
     else:
         table.add_column(header, justify=justify, no_wrap=True, min_width=len(header))
 
@@ -210,6 +197,11 @@ def _csv_cell(value: Any) -> Any:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return "" if value is None else value
+
+
+def text_cell(value: Any) -> str:
+    """A value as a text table shows it (escaped for rich): ``None`` is empty, ``True`` is yes."""
+    return _text_cell(value)
 
 
 def _text_cell(value: Any) -> str:

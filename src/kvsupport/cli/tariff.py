@@ -61,7 +61,7 @@ def tariff_list(ctx: typer.Context, fmt: FormatOpt = ListFormat.text) -> None:
         ("vat", "VAT", "left"),
         ("services", "Services", "left"),
     ]
-    print_rows(rows, fmt.value, columns, title=str(env.tariffs_path))
+    print_rows(rows, fmt.value, columns, title=str(env.tariffs_path), drop=("vat",))
 
 
 @app.command("show")
