@@ -7,7 +7,15 @@ from typing import Annotated, Any
 
 import typer
 
-from kvsupport.cli.options import FormatOpt, ItemFormat, ItemFormatOpt, ListFormat, complete_client, env_of
+from kvsupport.cli.options import (
+    FormatOpt,
+    ItemFormat,
+    ItemFormatOpt,
+    ListFormat,
+    OutputOpt,
+    complete_client,
+    env_of,
+)
 from kvsupport.cli.output import Column, print_json, print_rows, say
 from kvsupport.cli.parse import day
 from kvsupport.core.models import Client
@@ -151,6 +159,7 @@ def client_list(
     ctx: typer.Context,
     all_: Annotated[bool, typer.Option("--all", help="Archived clients too.")] = False,
     fmt: FormatOpt = ListFormat.text,
+    output: OutputOpt = None,
 ) -> None:
     """List clients (archived ones with --all).
 
@@ -165,6 +174,8 @@ def client_list(
         empty="no clients yet: kvsupport client add CODE --name NAME",
         fields=RECORD_FIELDS,
         drop=("fee_paid", "license_until", "inn", "phone"),
+        output=output,
+        sheet="clients",
     )
 
 

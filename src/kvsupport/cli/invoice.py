@@ -16,9 +16,19 @@ from kvsupport.cli.options import (
     ItemFormat,
     ItemFormatOpt,
     ListFormat,
+    OutputOpt,
     env_of,
 )
-from kvsupport.cli.output import Column, console, print_json, print_rows, say, stream_batches, warn
+from kvsupport.cli.output import (
+    Column,
+    console,
+    destination,
+    print_json,
+    print_rows,
+    say,
+    stream_batches,
+    warn,
+)
 from kvsupport.cli.parse import day, month, text_value
 from kvsupport.core.models import Invoice
 from kvsupport.core.money import money_str
@@ -242,8 +252,9 @@ def invoice_list(
     unpaid: Annotated[bool, typer.Option("--unpaid", help="Only issued, not paid.")] = False,
     client: ClientOpt = None,
     fmt: FormatOpt = ListFormat.text,
+    output: OutputOpt = None,
 ) -> None:
-    """List invoices in order of issue (JSON: whole invoices; text and CSV: their figures).
+    """List invoices in order of issue (JSON: whole invoices; text, CSV, xlsx: their figures).
 
     Example: kvsupport invoice list --unpaid --format csv
     """
@@ -253,13 +264,15 @@ def invoice_list(
             [with_client_code(invoice_record(inv)) for inv in batch]
             for batch in invoices.whole_invoices(env, unpaid=unpaid, client=client)
         )
-        stream_batches(batches, "json")
+        with destination(output):
+            stream_batches(batches, "json")
         return
     rows = [summary_row(row) for row in invoices.listing(env, unpaid=unpaid, client=client)]
-    if fmt is ListFormat.csv:
-        print_rows(rows, "csv", COLUMNS, fields=CSV_FIELDS)
+    if fmt in (ListFormat.csv, ListFormat.xlsx):
+        print_rows(rows, fmt.value, COLUMNS, fields=CSV_FIELDS, output=output, sheet="invoices")
     else:
-        print_rows(rows, "text", COLUMNS, empty="no invoices", drop=("paid_on", "period", "date"))
+        drop = ("paid_on", "period", "date")
+        print_rows(rows, "text", COLUMNS, empty="no invoices", drop=drop, output=output)
 
 
 CSV_FIELDS = [

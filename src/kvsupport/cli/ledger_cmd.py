@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from kvsupport.cli.options import FormatOpt, ListFormat, env_of
+from kvsupport.cli.options import FormatOpt, ListFormat, OutputOpt, env_of
 from kvsupport.cli.output import Column, print_rows, say
 from kvsupport.ops import ledger
 
@@ -89,7 +89,7 @@ def ledger_copy(
 
 
 @app.command("backups")
-def ledger_backups(ctx: typer.Context, fmt: FormatOpt = ListFormat.text) -> None:
+def ledger_backups(ctx: typer.Context, fmt: FormatOpt = ListFormat.text, output: OutputOpt = None) -> None:
     """List the backups a file ledger keeps of its recent states, newest (the current one) first.
 
     Example: kvsupport ledger backups
@@ -112,7 +112,15 @@ def ledger_backups(ctx: typer.Context, fmt: FormatOpt = ListFormat.text) -> None
         ("generation", "Change", "right"),
         ("current", "Current", "left"),
     ]
-    print_rows(rows, fmt.value, columns, empty="no backups yet (one is kept of each change)", whole=("name",))
+    print_rows(
+        rows,
+        fmt.value,
+        columns,
+        empty="no backups yet (one is kept of each change)",
+        whole=("name",),
+        output=output,
+        sheet="backups",
+    )
 
 
 @app.command("restore")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from kvsupport.cli import views
 from kvsupport.cli.output import Column, print_rows
 from kvsupport.cli.parse import day, month
@@ -47,9 +49,15 @@ def session_query(
     return Query(month=month(env, month_)), month_ is None
 
 
-def print_sessions(env: Env, query: Query, fmt: str, *, default_month: bool) -> None:
+def print_sessions(
+    env: Env, query: Query, fmt: str, *, default_month: bool, output: Path | None = None
+) -> None:
     """Print the sessions of ``query`` in ``fmt``; an empty default month says so and
     names the latest month that has such sessions."""
+    if fmt == "xlsx":
+        from kvsupport.cli.spreadsheet import refuse_terminal
+
+        refuse_terminal(output)  # before the ledger is read
     found = find(env, query, default_month=default_month)
     rows = []
     for session, charge in found.sessions:
@@ -60,7 +68,15 @@ def print_sessions(env: Env, query: Query, fmt: str, *, default_month: bool) -> 
     columns = SESSION_COLUMNS
     if len({row["consultant"] for row in rows}) > 1:  # a team's ledger: say who
         columns = [*SESSION_COLUMNS, ("consultant", "Consultant", "left")]
-    print_rows(rows, fmt, columns, empty=empty_message(query, found.elsewhere), drop=DROP_FIRST)
+    print_rows(
+        rows,
+        fmt,
+        columns,
+        empty=empty_message(query, found.elsewhere),
+        drop=DROP_FIRST,
+        output=output,
+        sheet="sessions",
+    )
 
 
 def empty_message(query: Query, elsewhere: str | None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -16,6 +17,7 @@ class ListFormat(StrEnum):
     text = "text"
     json = "json"
     csv = "csv"
+    xlsx = "xlsx"
 
 
 class ItemFormat(StrEnum):
@@ -26,6 +28,10 @@ class ItemFormat(StrEnum):
 
 
 FormatOpt = Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write to FILE (an xlsx needs it, or a pipe).", show_default=False),
+]
 ItemFormatOpt = Annotated[ItemFormat, typer.Option("--format", "-f", help="Output format.")]
 MonthOpt = Annotated[
     str | None,

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kvsupport.cli.options import FormatOpt, ListFormat, complete_client, env_of
+from kvsupport.cli.options import FormatOpt, ListFormat, OutputOpt, complete_client, env_of
 from kvsupport.cli.output import Column, console, print_rows, say
 from kvsupport.cli.parse import moment, text_value
 from kvsupport.cli.views import clock, iso
@@ -81,6 +81,7 @@ def order_list(
     ctx: typer.Context,
     all_: Annotated[bool, typer.Option("--all", help="Done and cancelled too.")] = False,
     fmt: FormatOpt = ListFormat.text,
+    output: OutputOpt = None,
 ) -> None:
     """List open orders, soonest first; today's are marked, missed ones (their time passed,
     no session started) say so.
@@ -90,8 +91,16 @@ def order_list(
     env = env_of(ctx)
     found = orders.listing(env, every=all_)
     rows = [order_record(env, o) for o in found]
-    if fmt is not ListFormat.text or not rows:
-        print_rows(rows, fmt.value, COLUMNS, empty="no open orders", fields=RECORD_FIELDS)
+    if fmt is not ListFormat.text or not rows or output is not None:
+        print_rows(
+            rows,
+            fmt.value,
+            COLUMNS,
+            empty="no open orders",
+            fields=RECORD_FIELDS,
+            output=output,
+            sheet="orders",
+        )
         return
     from kvsupport.cli.output import text_cell
     from kvsupport.cli.tables import table

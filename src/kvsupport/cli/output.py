@@ -10,6 +10,8 @@ import io
 import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from kvsupport.ops.env import Env
@@ -141,6 +143,33 @@ def _json_items(batch: list[dict[str, Any]]) -> str:
     return text.replace("}, {" + key + ": ", "},\n  {" + key + ": ")
 
 
+@contextmanager
+def destination(output: Path | None) -> Iterator[None]:
+    """Standard output goes to ``output`` (a new file readable by its owner only) inside
+    the block; ``None``: it stays standard output."""
+    if output is None:
+        yield
+        return
+    import os
+
+    from kvsupport.errors import KvsupportError
+    from kvsupport.i18n import _
+
+    try:
+        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    except OSError as exc:
+        raise KvsupportError(
+            _("cannot write {path}: {reason}").format(path=output, reason=exc.strerror or exc)
+        ) from None
+    saved = sys.stdout
+    with open(fd, "w", encoding="utf-8", newline="") as stream:
+        sys.stdout = stream
+        try:
+            yield
+        finally:
+            sys.stdout = saved
+
+
 def console(stderr: bool = False, piped_width: int = 200) -> Any:
     """A rich console that respects the terminal and ``NO_COLOR``."""
     from rich.console import Console
@@ -161,20 +190,40 @@ def print_rows(
     fields: Sequence[str] | None = None,
     drop: Sequence[str] = (),
     whole: Sequence[str] = (),
+    output: Path | None = None,
+    sheet: str = "list",
 ) -> None:
     """Print a listing in ``fmt``; in text, only ``columns``; JSON and CSV get every key.
 
     ``fields`` names the CSV header, so an empty listing has the same header. In text,
     the table fits the terminal (:mod:`kvsupport.cli.tables`): free text is cut with
     «…» (except the keys ``whole`` names), then the columns ``drop`` names are left out,
-    the first first.
+    the first first. ``xlsx``: a workbook of one ``sheet`` (:mod:`kvsupport.cli.spreadsheet`).
+    ``output``: to that file instead of standard output.
     """
-    if fmt in ("json", "csv"):
-        stream_rows(rows, fmt, fields or (list(rows[0]) if rows else [c[0] for c in columns]))
+    header = fields or (list(rows[0]) if rows else [c[0] for c in columns])
+    if fmt == "xlsx":
+        from kvsupport.cli.spreadsheet import Sheet, write_workbook
+
+        write_workbook([Sheet(sheet, header, rows)], output)
         return
-    if not rows:
-        sys.stderr.write(empty + "\n")
-        return
+    with destination(output):
+        if fmt in ("json", "csv"):
+            stream_rows(rows, fmt, header)
+            return
+        if not rows:
+            sys.stderr.write(empty + "\n")
+            return
+        _print_table(rows, columns, title, drop, whole)
+
+
+def _print_table(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[Column],
+    title: str | None,
+    drop: Sequence[str],
+    whole: Sequence[str],
+) -> None:
     from kvsupport.cli.tables import FREE_TEXT, table
 
     out = console()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sys
 from decimal import Decimal
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from kvsupport.cli.options import ClientOpt, FormatOpt, ListFormat, MonthOpt, env_of
-from kvsupport.cli.output import Column, add_column, console, print_json, print_rows
+from kvsupport.cli.options import ClientOpt, FormatOpt, ListFormat, MonthOpt, OutputOpt, env_of
+from kvsupport.cli.output import Column, add_column, console, destination, print_json, print_rows
 from kvsupport.cli.parse import month
 from kvsupport.core.money import ZERO, money_str, to_kopecks
 from kvsupport.errors import InvalidValue
@@ -77,6 +78,7 @@ def report(
     by: Annotated[str, typer.Option("--by", help="Group by client, service or consultant.")] = "client",
     client: ClientOpt = None,
     fmt: FormatOpt = ListFormat.text,
+    output: OutputOpt = None,
 ) -> None:
     """Sessions, worked and billed hours, amounts, free line calls, unbilled work, unpaid invoices.
 
@@ -90,15 +92,35 @@ def report(
         raise InvalidValue(f"--by {by!r}: use client, service or consultant")
     grouped: By = "client" if by == "client" else "service" if by == "service" else "consultant"
     chosen = month(env, month_)
+    if fmt is ListFormat.xlsx:
+        from kvsupport.cli.spreadsheet import refuse_terminal
+
+        refuse_terminal(output)  # before the ledger is read
     result = month_report(env, *chosen, grouped, client)
-    if fmt is ListFormat.json:
-        print_json(report_record(result))
-    elif fmt is ListFormat.csv:
-        print_rows([row_record(r) for r in result.rows], "csv", COLUMNS, fields=FIELDS)
-    else:
-        print_text(result)
-        if not result.rows and month_ is None:
-            _point_elsewhere(env, chosen, client)
+    if fmt is ListFormat.xlsx:
+        write_report(result, output)
+        return
+    with destination(output):
+        if fmt is ListFormat.json:
+            print_json(report_record(result))
+        elif fmt is ListFormat.csv:
+            print_rows([row_record(r) for r in result.rows], "csv", COLUMNS, fields=FIELDS)
+        else:
+            print_text(result)
+    if fmt is ListFormat.text and not result.rows and month_ is None:
+        _point_elsewhere(env, chosen, client)
+
+
+def write_report(result: Report, output: Path | None) -> None:
+    """The report as a workbook: its rows and their total, then the unpaid invoices."""
+    from kvsupport.cli.spreadsheet import Sheet, write_workbook
+
+    rows = [row_record(r) for r in [*result.rows, result.total]]
+    unpaid = ["number", "date", "period", "client", "total"]
+    write_workbook(
+        [Sheet(f"{result.period} by {result.by}", FIELDS, rows), Sheet("unpaid", unpaid, result.unpaid)],
+        output,
+    )
 
 
 def _point_elsewhere(env: Env, chosen: tuple[int, int], client: str | None) -> None:

@@ -22,6 +22,7 @@ from kvsupport.cli.options import (
     ItemFormatOpt,
     ListFormat,
     MonthOpt,
+    OutputOpt,
     check_moment,
     check_text,
     complete_client,
@@ -196,6 +197,7 @@ def session_list(
     ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Every month, not one.")] = False,
     fmt: FormatOpt = ListFormat.text,
+    output: OutputOpt = None,
 ) -> None:
     """List sessions of a month (default: this month) with their charges.
 
@@ -212,7 +214,7 @@ def session_list(
         grep=text_value("--grep", grep),
         consultant=consultant,
     )
-    print_sessions(env, query, fmt.value, default_month=default_month)
+    print_sessions(env, query, fmt.value, default_month=default_month, output=output)
 
 
 @app.command("show")

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from kvsupport.cli.options import ClientOpt, env_of
-from kvsupport.cli.output import say, stream_batches
+from kvsupport.cli.options import ClientOpt, OutputOpt, env_of
+from kvsupport.cli.output import destination, say, stream_batches
 from kvsupport.cli.parse import month
 from kvsupport.errors import InvalidValue
 from kvsupport.ops import transfer
@@ -21,7 +21,10 @@ commands = {"import": import_app, "export": export_app}
 FileFormat = Annotated[
     str | None,
     typer.Option(
-        "--format", "-f", help="csv or json (default: from the file name, else csv).", show_default=False
+        "--format",
+        "-f",
+        help="csv, json or xlsx (default: from the file name, else csv).",
+        show_default=False,
     ),
 ]
 
@@ -35,23 +38,24 @@ def import_sessions(
         bool, typer.Option("--allow-long", help="Accept segments longer than session.max_hours.")
     ] = False,
 ) -> None:
-    """Import sessions; every row is checked first and nothing is stored if one is bad.
+    """Import sessions from CSV, JSON or an .xlsx (the columns export writes); every row is
+    checked first and nothing is stored if one is bad.
 
-    Example: kvsupport import november.csv
+    Example: kvsupport import november.xlsx
     """
     env = env_of(ctx)
-    chosen = fmt or ("json" if file.endswith(".json") else "csv")
-    if chosen not in ("csv", "json"):
-        raise InvalidValue(f"--format {chosen!r}: use csv or json")
+    chosen = fmt or next((kind for kind in ("json", "xlsx") if file.lower().endswith(f".{kind}")), "csv")
+    if chosen not in ("csv", "json", "xlsx"):
+        raise InvalidValue(f"--format {chosen!r}: use csv, json or xlsx")
     if not file.strip():
         raise InvalidValue("FILE is empty", hint="give a file, or - for standard input")
     source = "stdin" if file == "-" else file
 
-    def read() -> str:
+    def read() -> str | bytes:
         if file == "-":
-            return sys.stdin.read()
+            return sys.stdin.buffer.read() if chosen == "xlsx" else sys.stdin.read()
         try:
-            return Path(file).read_text("utf-8-sig")
+            return Path(file).read_bytes() if chosen == "xlsx" else Path(file).read_text("utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise InvalidValue(f"cannot read {file}: {getattr(exc, 'strerror', None) or exc}") from None
 
@@ -66,14 +70,21 @@ def export_sessions(
         str | None, typer.Option("--month", "-m", help="Only this month YYYY-MM or MM.YYYY.")
     ] = None,
     client: ClientOpt = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="csv or json.")] = "csv",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, json or xlsx.")] = "csv",
+    output: OutputOpt = None,
 ) -> None:
     """Export sessions, one row per segment (the columns 'import' reads).
 
-    Example: kvsupport export --month 2026-11 --format json | jq '.[].client'
+    Example: kvsupport export --month 2026-11 --format xlsx -o november.xlsx
     """
     env = env_of(ctx)
-    if fmt not in ("csv", "json"):
-        raise InvalidValue(f"--format {fmt!r}: use csv or json")
+    if fmt not in ("csv", "json", "xlsx"):
+        raise InvalidValue(f"--format {fmt!r}: use csv, json or xlsx")
     chosen = None if month_ is None else month(env, month_)
-    stream_batches(transfer.export(env, month=chosen, client=client), fmt, transfer.COLUMNS)
+    if fmt == "xlsx":
+        from kvsupport.cli.workbooks import export_workbook
+
+        export_workbook(env, transfer.export(env, month=chosen, client=client), output)
+        return
+    with destination(output):
+        stream_batches(transfer.export(env, month=chosen, client=client), fmt, transfer.COLUMNS)

@@ -108,7 +108,7 @@ class Located(NamedTuple):
     row: Fields
 
 
-def read_rows(text: str, fmt: str, source: str) -> tuple[list[Located], list[str]]:
+def read_rows(text: str | bytes, fmt: str, source: str) -> tuple[list[Located], list[str]]:
     """Parse CSV or JSON into rows; every malformed row is a problem naming its line."""
     problems: list[str] = []
     rows: list[Located] = []
@@ -125,7 +125,13 @@ def read_rows(text: str, fmt: str, source: str) -> tuple[list[Located], list[str
     return rows, problems
 
 
-def _records(text: str, fmt: str, source: str) -> Iterator[tuple[str, Any]]:
+def _records(text: str | bytes, fmt: str, source: str) -> Iterator[tuple[str, Any]]:
+    if isinstance(text, bytes):  # an .xlsx workbook
+        from kvsupport.ops.xlsxrows import xlsx_records
+
+        for where, row in xlsx_records(text, source):
+            yield where, _TOO_MANY_CELLS if row is None else row
+        return
     if fmt == "json":
         try:
             data = json.loads(text)
@@ -265,7 +271,7 @@ def _label(env: Env, new: list[Session], name: str) -> str:
 
 
 def import_sessions(
-    env: Env, read: Callable[[], str], fmt: str, source: str, *, allow_long: bool = False
+    env: Env, read: Callable[[], str | bytes], fmt: str, source: str, *, allow_long: bool = False
 ) -> int:
     """Store every session of the text that ``read`` returns, or none: each problem is
     reported with its line. Returns how many were stored.
