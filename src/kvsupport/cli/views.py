@@ -16,7 +16,7 @@ from kvsupport.core.money import money_str
 from kvsupport.core.timeinput import elapsed, format_duration
 from kvsupport.i18n import N_, _
 from kvsupport.ops.env import Env
-from kvsupport.ops.sessions import Outcome, Status, span_text
+from kvsupport.ops.sessions import Outcome, Status, so_far_at, span_text
 
 
 def iso(env: Env, moment: datetime | None) -> str | None:
@@ -260,7 +260,7 @@ def explain_lines(env: Env, session: Session, charge: Charge, client: Client | N
         "segments:",
     ]
     for i, seg in enumerate(session.segments, 1):
-        end = seg.end or env.now
+        end = seg.end or so_far_at(env, session)
         secs = int(elapsed(seg.start, end).total_seconds())
         shown = span_text(env, seg.start, seg.end, dated=True, open_end="now", clock="%H:%M:%S")
         lines.append(f"  {i}. {shown.replace('–', ' – ', 1)}  {format_duration(secs)}")

@@ -48,6 +48,15 @@ class Outcome(NamedTuple):
     notes: list[str] = []  # noqa: RUF012 - never mutated, a new list is passed
 
 
+def so_far_at(env: Env, session: Session) -> datetime:
+    """The "now" of a running session's charge so far: the current whole minute, what a
+    stop now would record (so status and stop never bill a different minute), never
+    before its last start."""
+    from kvsupport.core.timeinput import current_minute
+
+    return max(current_minute(env.now, tz=env.tz), session.segments[-1].start)
+
+
 def check_rules(env: Env, store: Store, session: Session, *, allow_overlap: bool) -> list[str]:
     """Refuse a session that breaks SPEC §3.1, §3.6 or §6; return warnings."""
     client = store.client(session.client)
@@ -217,7 +226,7 @@ def start(
         store.put_session(session)
         if order is not None:
             store.put_order(order._replace(status="done", session=session.id))
-        so_far = charge_for(session, env.tariffs, env.tz, env.now)
+        so_far = charge_for(session, env.tariffs, env.tz, so_far_at(env, session))
         return Outcome(session, so_far, store.client(client), warnings, notes=notes)
 
 
@@ -305,7 +314,7 @@ def resume(env: Env, session_id: int | None, at: At) -> Outcome:
             if other is not None:
                 raise Refused(f"overlaps session {other.id} ({other.client}, {other.service})")
         store.put_session(resumed)
-        so_far = charge_for(resumed, env.tariffs, env.tz, env.now)
+        so_far = charge_for(resumed, env.tariffs, env.tz, so_far_at(env, resumed))
         return Outcome(resumed, so_far, store.client(resumed.client), notes=notes)
 
 
@@ -351,7 +360,7 @@ def status(env: Env) -> Status:
         missed = sorted((o for o in orders if is_missed(o, env.now)), key=lambda o: o.at)
         if running is None:
             return Status(None, next_order, missed)
-        charge = charge_for(running, env.tariffs, env.tz, env.now)
+        charge = charge_for(running, env.tariffs, env.tz, so_far_at(env, running))
         warnings = []
         elapsed = env.now - running.segments[-1].start
         if elapsed > LONG_SESSION:
@@ -542,7 +551,7 @@ def delete(env: Env, session_id: int) -> Removed:
         store.delete_session(session_id)
         reopened = _reopen_order(store, session)
         try:
-            charge: Charge | None = charge_for(session, env.tariffs, env.tz, env.now)
+            charge: Charge | None = charge_for(session, env.tariffs, env.tz, so_far_at(env, session))
         except (Refused, NotFound):
             charge = None
         return Removed(session, charge, reopened)
@@ -596,7 +605,7 @@ def charged(env: Env, sessions: list[Session]) -> list[tuple[Session, Charge | N
     out: list[tuple[Session, Charge | None]] = []
     for s in sessions:
         try:
-            out.append((s, charge_for(s, env.tariffs, env.tz, env.now)))
+            out.append((s, charge_for(s, env.tariffs, env.tz, so_far_at(env, s))))
         except (Refused, NotFound):
             out.append((s, None))
     return out
@@ -615,4 +624,4 @@ def show(env: Env, session_id: int) -> Shown:
     with env.store() as store:
         session = store.session(session_id)
         client = store.clients().get(session.client)
-    return Shown(session, charge_for(session, env.tariffs, env.tz, env.now), client)
+    return Shown(session, charge_for(session, env.tariffs, env.tz, so_far_at(env, session)), client)
