@@ -24,6 +24,7 @@ from kvsupport.core.models import Segment, Session
 from kvsupport.core.records import EXPORT_COLUMNS, export_rows
 from kvsupport.core.rules import missing_requirements, overlaps_among, segments_in_order
 from kvsupport.errors import InvalidValue, KvsupportError, Problems
+from kvsupport.i18n import _
 from kvsupport.ops.env import Env
 from kvsupport.ops.sessions import month_bounds
 from kvsupport.storage.api import Store
@@ -231,9 +232,9 @@ def _rule_problem(env: Env, store: Store, session: Session) -> str | None:
     if client is None:
         return f"unknown client '{session.client}'"
     if client.archived:
-        return f"client '{client.code}' is archived"
+        return _("client '{code}' is archived").format(code=client.code)
     try:
-        _, service = env.tariffs.service_on(session.service, local_date(session.started_at, env.tz))
+        _version, service = env.tariffs.service_on(session.service, local_date(session.started_at, env.tz))
     except KvsupportError as exc:
         return exc.message
     missing = missing_requirements(service, session, client)

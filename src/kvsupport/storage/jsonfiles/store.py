@@ -284,7 +284,7 @@ class FileStore(InvoiceStore):
         """Put ``client`` in the place of the client ``old`` (its code changed)."""
         clients = self.clients()
         if old not in clients:
-            raise NotFound(f"unknown client '{old}'")
+            raise NotFound(_("unknown client '{code}'").format(code=old))
         self._clients = {
             client.code if code == old else code: client if code == old else c for code, c in clients.items()
         }

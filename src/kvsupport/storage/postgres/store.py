@@ -36,6 +36,7 @@ from psycopg.types.json import Jsonb
 
 from kvsupport.core.models import Client, Invoice, Order, Session
 from kvsupport.errors import InvalidValue, LedgerError, NotFound
+from kvsupport.i18n import _
 from kvsupport.storage import codec
 from kvsupport.storage.api import Counters, Counts, InvoiceSummary
 from kvsupport.storage.consistency import Consistency
@@ -267,7 +268,7 @@ class DatabaseStore:
             (client.code, Jsonb(codec.encode_client(client)), old),
         )
         if done.rowcount != 1:
-            raise NotFound(f"unknown client '{old}'")
+            raise NotFound(_("unknown client '{code}'").format(code=old))
         self._clients = None
 
     # -- orders -------------------------------------------------------------------
