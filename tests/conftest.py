@@ -21,6 +21,10 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "process: runs kvsupport in real processes: the installed script, a terminal, signals, crashes",
     )
+    config.addinivalue_line(
+        "markers",
+        "file_ledger: looks at a file ledger's own files (the CLI tests run on PostgreSQL too, these do not)",
+    )
 
 
 @pytest.fixture(autouse=True)

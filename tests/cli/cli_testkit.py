@@ -152,9 +152,36 @@ def month_of(moment: datetime) -> str:
     return f"{moment.astimezone(MOSCOW):%Y-%m}"
 
 
-def snapshot(*paths: Path) -> dict[str, bytes]:
-    """Every file under ``paths`` (files or directories) with its bytes."""
-    files: dict[str, bytes] = {}
+#: On a PostgreSQL test ledger, the file ledger a prepared ledger is staged in first.
+STAGING = "KVSUPPORT_TEST_STAGING"
+
+
+def database() -> str | None:
+    """The test's ledger when it is a PostgreSQL one."""
+    location = os.environ.get("KVSUPPORT_LEDGER", "")
+    return location if location.startswith(("postgresql://", "postgres://")) else None
+
+
+def install_ledger(prepared: Path, ledger_dir: Path) -> None:
+    """Make the test's ledger a copy of the prepared file ledger in ``prepared`` (a
+    directory with ``ledger.json``): copied as files, and on PostgreSQL then copied into
+    the test's database with ``kvsupport ledger copy``."""
+    shutil.copytree(prepared, ledger_dir, dirs_exist_ok=True)
+    target = database()
+    if target is not None:
+        done = invoke(("ledger", "copy", str(ledger_dir / "ledger.json"), target))
+        assert done.code == 0, done.stderr
+
+
+def snapshot(*paths: Path) -> dict[str, Any]:
+    """Every file under ``paths`` (files or directories) with its bytes, and on a
+    PostgreSQL test ledger every row of its tables: what "nothing changed" compares."""
+    files: dict[str, Any] = {}
+    target = database()
+    if target is not None:
+        import pgkit
+
+        files["postgresql"] = pgkit.dump(target)
     for path in paths:
         if path.is_file():
             files[str(path)] = path.read_bytes()

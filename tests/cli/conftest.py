@@ -10,11 +10,34 @@ subprocess. The autouse fixture of ``tests/conftest.py`` has already pointed
 from __future__ import annotations
 
 import os
-import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cli_testkit import EnvExtra, Result, Runner, invoke
+from cli_testkit import STAGING, EnvExtra, Result, Runner, install_ledger, invoke
+
+import pgkit
+
+
+@pytest.fixture(autouse=True, params=["file", "postgres"])
+def ledger_backend(request: pytest.FixtureRequest, isolated_files: Path) -> Iterator[str]:
+    """Every CLI test runs on a file ledger and on a PostgreSQL one (a fresh schema of a
+    real server, ``tests/pgkit.py``): the same command lines must give the same results.
+    Tests of a file ledger's own files are marked ``file_ledger`` and run on files only."""
+    if request.param == "file":
+        yield "file"
+        return
+    if request.node.get_closest_marker("file_ledger"):
+        pytest.skip("a test of the file ledger's own files")
+    staging = os.environ["KVSUPPORT_LEDGER"]  # where prepared file ledgers are copied first
+    with pgkit.fresh_ledger() as url:
+        os.environ["KVSUPPORT_LEDGER"] = url
+        os.environ[STAGING] = staging
+        try:
+            yield "postgres"
+        finally:
+            os.environ["KVSUPPORT_LEDGER"] = staging
+            os.environ.pop(STAGING, None)
 
 
 @pytest.fixture
@@ -47,13 +70,25 @@ def run_process(isolated_files: Path) -> Runner:
     return runner
 
 
+MINIMAL_SUPPLIER = (
+    "supplier.name",
+    "ООО «Бонус»",
+    "supplier.inn",
+    "7707083893",
+    "supplier.account",
+    "40702810938000012345",
+)
+
+
 @pytest.fixture(scope="session")
 def moscow_config_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    """A config file written by ``kvsupport config set timezone Europe/Moscow`` (once)."""
+    """A config file written by ``kvsupport config set timezone Europe/Moscow …`` (once),
+    with the least of the supplier's requisites that an invoice is issued with: its name,
+    INN and account (issue 12: without them ``kvsupport invoice`` refuses)."""
     where = tmp_path_factory.mktemp("moscow")
     config = where / "config.toml"
     result = invoke(
-        ("config", "set", "timezone", "Europe/Moscow"),
+        ("config", "set", "timezone", "Europe/Moscow", *MINIMAL_SUPPLIER),
         env_extra={
             "KVSUPPORT_CONFIG": str(config),
             "KVSUPPORT_LEDGER": str(where / "ledger.json"),
@@ -69,7 +104,8 @@ def moscow_config_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
 
 @pytest.fixture
 def moscow(isolated_files: Path, moscow_config_bytes: bytes) -> Path:
-    """This test's config file, with ``timezone = "Europe/Moscow"``."""
+    """This test's config file, with ``timezone = "Europe/Moscow"`` (and see
+    :func:`moscow_config_bytes`)."""
     config = Path(os.environ["KVSUPPORT_CONFIG"])
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_bytes(moscow_config_bytes)
@@ -78,8 +114,9 @@ def moscow(isolated_files: Path, moscow_config_bytes: bytes) -> Path:
 
 @pytest.fixture
 def ledger_dir(isolated_files: Path) -> Path:
-    """The directory of this test's ledger (``KVSUPPORT_LEDGER``)."""
-    return Path(os.environ["KVSUPPORT_LEDGER"]).parent
+    """The directory of this test's file ledger (``KVSUPPORT_LEDGER``; on PostgreSQL, where
+    a prepared ledger is put before :func:`install_ledger` copies it into the database)."""
+    return Path(os.environ.get(STAGING) or os.environ["KVSUPPORT_LEDGER"]).parent
 
 
 ROMASHKA = (
@@ -137,12 +174,22 @@ def romashka(moscow: Path, ledger_dir: Path, romashka_ledger: Path) -> str:
 
     The ledger is a copy of one ``kvsupport client add`` made once per test run.
     """
-    shutil.copytree(romashka_ledger, ledger_dir, dirs_exist_ok=True)
+    install_ledger(romashka_ledger, ledger_dir)
     return "romashka"
 
 
 @pytest.fixture
 def one_session(moscow: Path, ledger_dir: Path, one_session_ledger: Path) -> int:
     """Moscow time, ``romashka`` and a stopped session (copied, see ``one_session_ledger``); its id."""
-    shutil.copytree(one_session_ledger, ledger_dir, dirs_exist_ok=True)
+    install_ledger(one_session_ledger, ledger_dir)
     return 1
+
+
+FAULTS = Path(__file__).resolve().parent / "faults"
+
+
+@pytest.fixture
+def enospc() -> EnvExtra:
+    """``env_extra`` for a run on a full disk: every ``os.write`` to a file fails with
+    ENOSPC (Python-level fault injection, see ``faults/sitecustomize.py``)."""
+    return {"PYTHONPATH": str(FAULTS), "KVSUPPORT_TEST_FAULT": "enospc"}

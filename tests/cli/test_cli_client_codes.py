@@ -10,20 +10,12 @@ from cli_testkit import Runner, assert_refused, snapshot
 from kvsupport.cli.undohint import undo_hint
 
 BACKUP = ("--problem", "пени", "--consent", "письмо от 01.10.2026")
-SUPPLIER = """
-[supplier]
-name = "ООО «Бонус»"
-inn = "7707083893"
-bik = "044525225"
-account = "40702810938000012345"
-"""
 
 
 @pytest.fixture
 def worked(run: Runner, romashka: str, moscow: Path) -> str:
     """romashka with a remote session in October 2026 (invoiced as 2026-0001, with the
     connection fee), a backup in November (not invoiced) and an order ahead."""
-    moscow.write_text(moscow.read_text("utf-8") + SUPPLIER, "utf-8")
     for argv in (
         (
             "session",
@@ -170,3 +162,22 @@ def test_completion_offers_the_codes_not_archived(run: Runner, worked: str) -> N
     assert run("client", "archive", "rosa").code == 0
     assert complete(run, "session", "start", "ro") == ["romashka"]
     assert complete(run, "client", "unarchive", "") == ["rosa"]
+
+
+def test_undo_takes_a_rename_back_whole(run: Runner, worked: str) -> None:
+    assert run("client", "edit", "romashka", "--code", "romashka-spb").code == 0
+    undone = run("undo")
+    assert undone.code == 0, undone.stderr
+    assert undone.stderr.startswith("undone: changed client ")
+    assert codes(run, "session", "list", "--all") == ["romashka", "romashka"]
+    assert codes(run, "order", "list") == ["romashka"]
+    assert run("client", "show", "romashka", "--format", "json").json()["former_codes"] == []
+    assert_refused(run("client", "show", "romashka-spb"), 1, "unknown client 'romashka-spb'")
+    assert run("ledger", "check").code == 0
+
+
+def test_undo_takes_an_archive_back(run: Runner, worked: str) -> None:
+    assert run("client", "archive", "romashka").code == 0
+    undone = run("undo")
+    assert undone.stderr == "undone: archived client romashka\n"
+    assert [c["code"] for c in run("client", "list", "--format", "json").json()] == ["romashka"]

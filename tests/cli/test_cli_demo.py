@@ -73,8 +73,8 @@ def test_demo_prints_last_months_invoices(run: Runner, tmpdir_env: dict[str, str
     assert "отработано 50 мин, к оплате 1 ч 00 мин" in second
     assert "Всего наименований 2, на сумму 5 300,00 руб." in second
     assert "Пять тысяч триста рублей 00 копеек" in second
-    assert "Без НДС" in first
-    assert "Без НДС" in second
+    assert "Без налога (НДС)" in first
+    assert "Без налога (НДС)" in second
     assert "Консультационная линия" not in out  # the free line call is never invoiced
     assert "\x1b" not in out
 
@@ -121,6 +121,7 @@ def test_demo_leaves_the_users_ledger_alone(
     assert run("session", "list", "--all", "--format", "json").stdout == "[]\n"
 
 
+@pytest.mark.file_ledger
 def test_demo_creates_no_ledger_where_none_was(
     run: Runner, isolated_files: Path, tmpdir_env: dict[str, str]
 ) -> None:

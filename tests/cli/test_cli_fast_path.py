@@ -7,15 +7,17 @@ import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
 import typer
-from cli_testkit import Runner, invoke, normalise, snapshot
+from cli_testkit import Runner, database, invoke, normalise, snapshot
 
 import kvsupport.cli.app
 import kvsupport.cli.session
+import pgkit
 from kvsupport.cli.fast import ALIASES, ROOT_FLAGS, ROOT_VALUES, VERBS, parse
 
 Argv = tuple[str, ...]
@@ -76,10 +78,19 @@ def test_fast_path_and_typer_agree(run: Runner, romashka: str, ledger_dir: Path,
     setup, argv = CASES[case]
     for args in setup:
         assert run(*args).code == 0
-    twin = ledger_dir.with_name("ledger-typer")
-    shutil.copytree(ledger_dir, twin)
-    twin_ledger = str(twin / "ledger.json")
     ledger = os.environ["KVSUPPORT_LEDGER"]
+    with ExitStack() as stack:
+        if database() is None:
+            twin = ledger_dir.with_name("ledger-typer")
+            shutil.copytree(ledger_dir, twin)
+            twin_ledger = str(twin / "ledger.json")
+        else:  # a second schema of the same server, a copy of this one
+            twin_ledger = stack.enter_context(pgkit.fresh_ledger())
+            assert run("ledger", "copy", ledger, twin_ledger).code == 0
+        _compare(argv, ledger, twin_ledger, ledger_dir)
+
+
+def _compare(argv: Argv, ledger: str, twin_ledger: str, ledger_dir: Path) -> None:
 
     bad_config = ledger_dir.parent / "bad-config.toml"
     bad_config.write_text('timezone = "Europe/Moscow"\ncolour = "blue"\n', "utf-8")

@@ -6,6 +6,7 @@ import json
 import os
 from pathlib import Path
 
+import pytest
 from cli_testkit import Runner, snapshot
 
 CONSENT = ("--problem", "пени", "--consent", "письмо")
@@ -32,6 +33,7 @@ def test_ledger_check_counts_what_it_read(run: Runner, romashka: str) -> None:
     assert result.stderr.endswith(": ok — 1 clients, 3 sessions, 1 invoices, 0 orders\n")
 
 
+@pytest.mark.file_ledger
 def test_ledger_check_shows_the_first_problems_of_many(run: Runner, romashka: str, ledger_dir: Path) -> None:
     starts = [f"2026-10-{(n - 1) // 2 + 1:02d} {10 + n % 2}:00" for n in range(1, 61)]
     rows = "".join(f"{romashka},line,{start},5m\n" for start in starts)  # one run, not 60 session adds
@@ -48,6 +50,7 @@ def test_ledger_check_shows_the_first_problems_of_many(run: Runner, romashka: st
     assert result.stderr.splitlines()[-1] == "hint: 10 more problems not shown"
 
 
+@pytest.mark.file_ledger
 def test_ledger_check_names_a_damaged_part_and_changes_nothing(
     run: Runner, romashka: str, ledger_dir: Path
 ) -> None:
@@ -69,6 +72,7 @@ def test_ledger_check_names_a_damaged_part_and_changes_nothing(
     assert snapshot(ledger_dir) == before
 
 
+@pytest.mark.file_ledger
 def test_ledger_check_finds_an_invoice_whose_lines_do_not_add_up(
     run: Runner, romashka: str, ledger_dir: Path
 ) -> None:

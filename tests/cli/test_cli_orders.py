@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from cli_testkit import MOSCOW, Runner, minute_ago, now_local, snapshot
+from cli_testkit import MOSCOW, Runner, install_ledger, minute_ago, now_local, snapshot
 
 from conftest import build_ledger
 
@@ -62,7 +61,7 @@ def orders_ledger(tmp_path_factory: pytest.TempPathFactory, moscow_config_bytes:
 @pytest.fixture
 def three_orders(moscow: Path, ledger_dir: Path, orders_ledger: Path) -> Path:
     """This test's copy of ``orders_ledger``; the ledger directory."""
-    shutil.copytree(orders_ledger, ledger_dir, dirs_exist_ok=True)
+    install_ledger(orders_ledger, ledger_dir)
     return ledger_dir
 
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_testkit import Runner, snapshot
+from cli_testkit import Runner, install_ledger, snapshot
 
 from conftest import build_ledger
 
@@ -124,7 +123,7 @@ def month_ledger(tmp_path_factory: pytest.TempPathFactory, moscow_config_bytes: 
 @pytest.fixture
 def month(moscow: Path, ledger_dir: Path, month_ledger: Path) -> Path:
     """This test's copy of ``month_ledger``; the ledger directory."""
-    shutil.copytree(month_ledger, ledger_dir, dirs_exist_ok=True)
+    install_ledger(month_ledger, ledger_dir)
     return ledger_dir
 
 

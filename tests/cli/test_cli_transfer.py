@@ -15,9 +15,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from cli_testkit import Runner, snapshot
+from cli_testkit import Runner, install_ledger, snapshot
 
 from conftest import build_ledger
+from kvsupport.core.spreadsheet import from_formula_safe
 
 CLIENTS: list[tuple[str, ...]] = [
     ("client", "add", "ромашка", "--name", "ООО «Ромашка»", "--inn", "7707083893", "--phone", "+74951234567"),
@@ -63,7 +64,7 @@ ROWS = [
     "связь оборвалась,no,kvtest\n",
     "3,лесная,line,2026-10-07T09:00:00+03:00,2026-10-07T09:15:00+03:00,,,,no,,no,kvtest\n",
     "4,лесная,remote,2026-10-08T10:00:00+03:00,2026-10-08T11:30:00+03:00,перенос базы,"
-    "+7 916 000-11-22,,yes,,no,kvtest\n",
+    "'+7 916 000-11-22,,yes,,no,kvtest\n",  # a phone a spreadsheet would read as a formula: quoted
     "5,ромашка,backup,2026-10-09T16:00:00+03:00,2026-10-09T16:45:00+03:00,не считает пени,,"
     "письмо от 02.10.2026,no,,no,kvtest\n",
     "6,лесная,line,2026-10-31T23:30:00+03:00,2026-10-31T23:50:00+03:00,,,,no,,no,kvtest\n",
@@ -87,7 +88,7 @@ def twin_ledger(tmp_path_factory: pytest.TempPathFactory, moscow_config_bytes: b
 @pytest.fixture
 def october(moscow: Path, ledger_dir: Path, october_ledger: Path) -> Path:
     """This test's ledger (``KVSUPPORT_LEDGER``): a copy of ``october_ledger``; its directory."""
-    shutil.copytree(october_ledger, ledger_dir, dirs_exist_ok=True)
+    install_ledger(october_ledger, ledger_dir)
     return ledger_dir
 
 
@@ -131,7 +132,7 @@ def test_export_json(run: Runner, october: Path) -> None:
         assert row["id"] == int(line["id"])
         assert row["backup_confirmed"] is (line["backup_confirmed"] == "yes")
         for key in ("client", "service", "start", "end", "problem", "phone", "consent", "note"):
-            assert row[key] == (line[key] or None), key
+            assert row[key] == (from_formula_safe(line[key]) or None), key
     assert rows[3] == {
         "id": 3,
         "client": "лесная",

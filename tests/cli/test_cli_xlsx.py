@@ -21,20 +21,12 @@ from kvsupport.core.records import EXPORT_COLUMNS
 
 BACKUP = ("--problem", "не считаются пени", "--consent", "письмо от 20.10.2026")
 NOTE = '=HYPERLINK("http://example.com","click")'
-SUPPLIER = """
-[supplier]
-name = "ООО «Бонус»"
-inn = "7707083893"
-bik = "044525225"
-account = "40702810938000012345"
-"""
 
 
 @pytest.fixture
 def october(run: Runner, romashka: str, moscow: Path) -> str:
     """romashka (INN 7707083893): a 61-min backup on 20.10.2026 with a note that looks like a
     formula, a free call, an invoice of October, an order ahead."""
-    moscow.write_text(moscow.read_text("utf-8") + SUPPLIER, "utf-8")
     for argv in (
         ("session", "add", romashka, "backup", "--start", "2026-10-20 10:00", "--duration", "61m", *BACKUP),
         ("session", "edit", "1", "--note", NOTE),
@@ -74,8 +66,10 @@ LISTINGS = [
 
 @pytest.mark.parametrize("argv", LISTINGS, ids=" ".join)
 def test_every_listing_is_a_workbook_with_the_csv_header(
-    run: Runner, october: str, argv: tuple[str, ...]
+    run: Runner, october: str, argv: tuple[str, ...], ledger_backend: str
 ) -> None:
+    if argv[0] == "ledger" and ledger_backend == "postgres":
+        pytest.skip("a PostgreSQL ledger keeps no backups of its own")
     as_xlsx = run(*argv, "--format", "xlsx")
     assert as_xlsx.code == 0, as_xlsx.stderr
     assert as_xlsx.stdout_bytes.startswith(b"PK")

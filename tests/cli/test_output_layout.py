@@ -12,6 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kvsupport.cli import output
+from kvsupport.core.spreadsheet import formula_safe
+from kvsupport.core.text import printable
 
 TRICKY = ['}, {"id": 1', '"}, {"id": ', "\\", '\\"}, {"id": ', "Ромашка «ТСЖ»", "a\nb", "\r", "a\r\nb", ""]
 texts = st.one_of(st.sampled_from(TRICKY), st.text(max_size=30))
@@ -65,5 +67,14 @@ def test_csv_listing_has_a_header_and_yes_no_and_empty_cells(rows: list[dict[str
     text = _printed(rows, "csv", ["id", "client", "ok", "note", "missing"])
     back = list(csv.reader(io.StringIO(text, newline="")))
     assert back[0] == ["id", "client", "ok", "note", "missing"]
-    expected = [[str(r["id"]), r["client"], "yes" if r["ok"] else "no", r["note"] or "", ""] for r in rows]
+    expected = [
+        [str(r["id"]), _cell(r["client"]), "yes" if r["ok"] else "no", _cell(r["note"] or ""), ""]
+        for r in rows
+    ]
     assert back[1:] == expected
+
+
+def _cell(text: str) -> str:
+    """A text cell as CSV writes it: quoted against spreadsheet formulas, no control characters
+    but newline and tab (issue 9 B14, B17)."""
+    return printable(formula_safe(text))

@@ -14,6 +14,7 @@ import shlex
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from cli_testkit import Runner, normalise
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -53,6 +54,7 @@ def run_tour(run: Runner, where: Path) -> list[tuple[list[str], str, str]]:
     return done
 
 
+@pytest.mark.file_ledger  # the tour's ledger is the default one, a file in the user's data directory
 def test_the_quick_tour_prints_what_the_readme_shows(run: Runner, tmp_path: Path) -> None:
     assert len(tour()) >= 6
     for attempt in range(2):

@@ -561,8 +561,9 @@ def line_of(amount: str, vat: str) -> InvoiceLine:
         ([("1300.00", "20")], "included", "216.67"),
         ([("1500.00", "20")], "included", "250.00"),
         ([("0.05", "20")], "included", "0.01"),
-        # VAT of the total, not a sum of rounded per-line VATs (216.67 × 2 = 433.34)
-        ([("1300.00", "20"), ("1300.00", "20")], "included", "433.33"),
+        # the sum of each line's VAT, so the lines add up to what is printed (issue 13, item 8);
+        # the VAT of the total would be 433.33
+        ([("1300.00", "20"), ("1300.00", "20")], "included", "433.34"),
         ([("1300.00", "none"), ("1300.00", "20")], "included", "216.67"),
         ([("1100.00", "10"), ("1200.00", "20")], "included", "300.00"),
     ],

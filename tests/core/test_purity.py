@@ -28,6 +28,8 @@ CORE_MODULES = [
     "kvsupport.core.bankstatement",
     "kvsupport.core.invoicerefs",
     "kvsupport.core.payments",
+    "kvsupport.core.spreadsheet",
+    "kvsupport.core.text",
     "kvsupport.core.clientcodes",
 ]
 NOT_IN_CORE = ["typer", "rich", "click", "pydantic", "kvsupport.storage", "kvsupport.cli", "json"]

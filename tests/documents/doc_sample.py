@@ -25,6 +25,10 @@ SUPPLIER: dict[str, object] = {
     "correspondent_account": "30101810400000000225",
     "account": "40702810938000012345",
     "director": "Петров П. П.",
+    "kind": "company",
+    "director_title": None,
+    "accountant": "Сидорова Анна Викторовна",
+    "stamp": None,
     "consultant": "Иванов И. И.",
 }
 
@@ -39,8 +43,9 @@ CLIENT: dict[str, object] = {
     "email": "tsj-berezka@example.ru",
     "teamviewer_id": "123 456 789",
     "license_until": "2027-03-31",
-    "fee_paid": False,
-    "fees_charged": {},
+    "kind": "company",
+    "signatory": "Председатель правления Смирнов Олег Петрович",
+    "contract": "№ 15 от 01.02.2017",
 }
 
 
@@ -50,10 +55,11 @@ def at(day: int, hour: int, minute: int, second: int = 0) -> datetime:
 
 
 def make_invoice() -> Invoice:
-    """Invoice 2026-0001, total 6 621,67.
+    """Invoice 2026-0001, total 6 621,67, no VAT.
 
     A backup session of 44 min 30 s (billed 1 h), a remote one of 20 + 41 min
-    (billed 61 min, 1 321,67) and the one-time connection fee (4 000,00).
+    (billed 61 min, 1 321,67) and the one-time connection fee (4 000,00). The
+    client's contract and signatory, the supplier's chief accountant are on record.
     """
     lines = (
         InvoiceLine(
@@ -112,27 +118,20 @@ def make_invoice() -> Invoice:
         vat_amount=Decimal("0.00"),
         total_in_words=amount_in_words(total, "ru"),
         due_on=date(2026, 12, 5),
+        act_date=date(2026, 11, 30),
     )
+
+
+def with_vat(invoice: Invoice, rate: str = "22") -> Invoice:
+    """``invoice`` with every line's price including VAT at ``rate``, the VAT per line
+    and in total computed as issuing does."""
+    from kvsupport.core.billing import vat_in, vat_included
+
+    lines = tuple(line._replace(vat=rate, vat_amount=vat_in(line.amount, rate)) for line in invoice.lines)
+    mode, vat = vat_included(lines)
+    return invoice._replace(lines=lines, vat_mode=mode, vat_amount=vat)
 
 
 def line_with(line: InvoiceLine, **changes: object) -> InvoiceLine:
     """A copy of ``line`` with some fields changed."""
-    fields = {name: getattr(line, name) for name in _LINE_FIELDS}
-    return InvoiceLine(**{**fields, **changes})
-
-
-_LINE_FIELDS = (
-    "kind",
-    "session",
-    "date",
-    "title",
-    "minutes",
-    "billable_minutes",
-    "rate",
-    "amount",
-    "tariff",
-    "vat",
-    "service",
-    "fee_key",
-    "segments",
-)
+    return line._replace(**changes)  # type: ignore[arg-type]

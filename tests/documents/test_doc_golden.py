@@ -16,10 +16,10 @@ import pytest
 from doc_sample import make_invoice
 from rich.console import Console
 
+from kvsupport.core.records import invoice_record
 from kvsupport.documents.html import render_html
 from kvsupport.documents.layout import document
 from kvsupport.documents.text import render_text
-from kvsupport.storage.codec import encode_invoice
 
 GOLDEN = Path(__file__).parent.parent / "golden"
 
@@ -51,4 +51,4 @@ def test_html(name: str, act: bool) -> None:
 
 
 def test_invoice_json() -> None:
-    _check("invoice.json", json.dumps(encode_invoice(INVOICE), ensure_ascii=False, indent=2))
+    _check("invoice.json", json.dumps(invoice_record(INVOICE), ensure_ascii=False, indent=2))

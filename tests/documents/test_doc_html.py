@@ -47,7 +47,7 @@ def test_page_is_a_printable_self_contained_a4() -> None:
 def test_page_shows_the_money() -> None:
     page = render_html(document(INVOICE, act=False))
     assert "<title>Счёт на оплату № 2026-0001 от 30 ноября 2026 г.</title>" in page
-    assert "Без НДС" in page
+    assert "Без налога (НДС)" in page
     assert "Шесть тысяч шестьсот двадцать один рубль 67 копеек" in page
     for amount in ("1 300,00", "1 321,67", "4 000,00", "6 621,67"):
         assert amount.replace(" ", "\u00a0") in page
@@ -59,7 +59,7 @@ def test_page_shows_the_money() -> None:
 
 def test_act_page() -> None:
     page = render_html(document(INVOICE, act=True))
-    assert "Акт № 2026-0001 от 30 ноября 2026 г." in page
+    assert "Акт об оказании услуг № 2026-0001 от 30 ноября 2026 г." in page
     assert "Заказчик претензий по объёму, качеству и срокам оказания услуг не имеет." in page
     assert page.count("М.П.") == 2
     assert "Банк получателя" not in page

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -12,14 +11,14 @@ from doc_sample import make_invoice
 from kvsupport.documents.layout import document
 from kvsupport.documents.pdf import FONTS, render_pdf
 from kvsupport.documents.render import render
+from toolkit import need
 
 INVOICE = make_invoice()
 
 
 def _text(pdf: bytes, tmp_path: Path) -> str:
     """The PDF's text as ``pdftotext`` extracts it, no-break spaces made plain."""
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+    need("pdftotext", package="poppler-utils")
     path = tmp_path / "doc.pdf"
     path.write_bytes(pdf)
     out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)
@@ -48,7 +47,7 @@ def test_invoice_text_is_extractable(tmp_path: Path) -> None:
         "1 321,67",
         "₽/ч",
         "Шесть тысяч шестьсот двадцать один рубль 67 копеек",
-        "Без НДС",
+        "Без налога (НДС)",
         "Всего наименований 3, на сумму 6 621,67 руб.",
         "Оплатить не позднее 05.12.2026",
         "ТСЖ «Берёзка»",
@@ -60,7 +59,7 @@ def test_invoice_text_is_extractable(tmp_path: Path) -> None:
 
 def test_act_text_is_extractable(tmp_path: Path) -> None:
     text = _text(render_pdf(document(INVOICE, act=True)), tmp_path)
-    assert "Акт № 2026-0001 от 30 ноября 2026 г." in text
+    assert "Акт об оказании услуг № 2026-0001 от 30 ноября 2026 г." in text
     assert "Заказчик претензий по объёму, качеству и срокам оказания услуг не имеет." in text
     assert text.count("М.П.") == 2
 
@@ -82,3 +81,45 @@ def test_fonts_ship_with_their_licence() -> None:
 def test_render_refuses_an_unknown_format() -> None:
     with pytest.raises(ValueError, match="unknown document format 'docx'"):
         render(INVOICE, fmt="docx")
+
+
+def _pages(pdf: bytes, tmp_path: Path) -> list[str]:
+    """The text of each page (``pdftotext`` puts a form feed between pages)."""
+    text = _text_raw(pdf, tmp_path)
+    return [" ".join(page.split()) for page in text.split("\f") if page.strip()]
+
+
+def _text_raw(pdf: bytes, tmp_path: Path) -> str:
+    need("pdftotext", package="poppler-utils")
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)
+    return out.stdout.decode("utf-8").replace("\u00a0", " ")
+
+
+def test_pages_are_numbered_and_continuation_pages_say_whose_they_are(tmp_path: Path) -> None:
+    forty = INVOICE._replace(lines=INVOICE.lines[:2] * 20)
+    pages = _pages(render_pdf(document(forty, act=False)), tmp_path)
+    count = len(pages)
+    assert count >= 3
+    title = "Счёт на оплату № 2026-0001 от 30 ноября 2026 г."
+    for number, page in enumerate(pages, 1):
+        assert f"Страница {number} из {count}" in page
+        if number > 1:
+            assert page.startswith(title), page[:80]
+    with_rows = [page for page in pages if "единоразово" in page or "₽/ч)" in page]
+    assert len(with_rows) >= 2  # the table runs onto a second page…
+    for page in with_rows:
+        assert "Наименование работ, услуг" in page  # …and its header row repeats there
+
+
+def test_a_void_documents_continuation_pages_say_it_is_void(tmp_path: Path) -> None:
+    void = INVOICE._replace(lines=INVOICE.lines * 12, status="void", void_reason="дубль")
+    pages = _pages(render_pdf(document(void, act=True)), tmp_path)
+    assert len(pages) > 1
+    assert pages[1].startswith("Акт об оказании услуг № 2026-0001 от 30 ноября 2026 г. — АННУЛИРОВАН: дубль")
+
+
+def test_a_single_page_says_so(tmp_path: Path) -> None:
+    (page,) = _pages(render_pdf(document(INVOICE._replace(lines=INVOICE.lines[:1]), act=False)), tmp_path)
+    assert "Страница 1 из 1" in page

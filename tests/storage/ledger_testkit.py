@@ -92,8 +92,13 @@ def temp_leftovers(ledger_files: LedgerFiles) -> list[Path]:
 
 
 def part_files(ledger_files: LedgerFiles) -> set[str]:
-    """The part files on disk."""
-    return {name for name in listing(ledger_files.parts) if name.endswith(".json")}
+    """The part files on disk (records; the journal's files are :func:`journal_files`)."""
+    return {n for n in listing(ledger_files.parts) if n.endswith(".json") and not n.startswith("journal-")}
+
+
+def journal_files(ledger_files: LedgerFiles) -> set[str]:
+    """The journal's files on disk (one per recent change)."""
+    return {n for n in listing(ledger_files.parts) if n.startswith("journal-")}
 
 
 def python(code: str, *args: str) -> list[str]:

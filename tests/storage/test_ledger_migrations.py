@@ -93,13 +93,27 @@ def test_format_1_fixture_opens_and_reads_back() -> None:
         assert invoice.lines[0].billable_minutes == 60
 
 
+def _with_issue_13(invoice: dict[str, Any]) -> dict[str, Any]:
+    """A stored invoice with the keys issue 13 added, as it encodes today: no act date or
+    replaced invoice, each line's VAT (none here)."""
+    lines = [line | {"vat_amount": "0.00"} for line in invoice["lines"]]
+    return invoice | {"lines": lines, "act_date": None, "replaces": None}
+
+
 def test_format_1_fixture_is_in_the_shape_the_code_writes_today(tmp_path: Path) -> None:
     """Every record decodes and encodes back to the same JSON; the documents have today's keys."""
     manifest = _json(V1 / "ledger.json")
-    # issue 12 added an archived flag and the codes a client had: a record without them has neither
-    unrenamed = {"archived": False, "former_codes": []}
+    # issue 13 added a client's kind, signatory and contract: a record without them is a company's;
+    # issue 12 an archived flag and the codes a client had
+    client_added: dict[str, object] = {
+        "kind": "company",
+        "signatory": None,
+        "contract": None,
+        "archived": False,
+        "former_codes": [],
+    }
     for code, row in manifest["clients"].items():
-        assert codec.encode_client(codec.decode_client(row, code)) == row | unrenamed
+        assert codec.encode_client(codec.decode_client(row, code)) == row | client_added
     for row in manifest["orders"]:
         assert codec.encode_order(codec.decode_order(row, "orders")) == row
     # format 3 added who worked a session: a record without it reads as nobody's
@@ -114,7 +128,7 @@ def test_format_1_fixture_is_in_the_shape_the_code_writes_today(tmp_path: Path) 
             if part["kind"] == "sessions":
                 assert codec.encode_session(codec.decode_session(row, entry["file"])) == row | added
             else:
-                assert codec.encode_invoice(codec.decode_invoice(row, entry["file"])) == row
+                assert codec.encode_invoice(codec.decode_invoice(row, entry["file"])) == _with_issue_13(row)
 
     # what the code writes now has the same keys at every level
     fresh = tmp_path / "fresh" / "ledger.json"
@@ -124,7 +138,7 @@ def test_format_1_fixture_is_in_the_shape_the_code_writes_today(tmp_path: Path) 
             Session(1, "romashka", "line", (Segment(msk(2025, 3, 3, 10), msk(2025, 3, 3, 11)),))
         )
     written = _json(fresh)
-    assert list(written) == list(manifest)
+    assert list(written) == [*manifest, "journal"]  # format 4 added the journal of changes
     assert set(written["parts"]["sessions/2025-03"]) == set(manifest["parts"]["sessions/2025-03"])
     part = _json(LedgerFiles(fresh).parts / written["parts"]["sessions/2025-03"]["file"])
     assert list(part) == list(_json(V1 / "ledger.parts" / manifest["parts"]["sessions/2025-03"]["file"]))

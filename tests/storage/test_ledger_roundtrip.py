@@ -274,7 +274,7 @@ def test_the_invoice_index_follows_every_change_and_lists_without_reading_invoic
         "period": "2025-03",
         "status": "paid",
         "total": "5300.00",
-        "vat": {"mode": "included", "amount": "883.33"},
+        "vat": {"mode": "included", "amount": "883.34"},  # 216.67 + 666.67: VAT per line (issue 13)
         "paid_on": "2025-04-02",
         "void_reason": None,
         "due_on": None,

@@ -10,23 +10,31 @@ import sys
 from collections.abc import Callable
 from typing import NoReturn
 
+from kvsupport.core.text import printable
 from kvsupport.errors import KvsupportError, Problems
+from kvsupport.i18n import _
+
+
+def to_stderr(text: str) -> None:
+    """Write ``text`` to stderr; a stderr that cannot take it (``2>/dev/full``, a closed
+    pipe) loses the message, never the command's outcome or its exit code."""
+    try:
+        sys.stderr.write(text)
+        sys.stderr.flush()
+    except OSError:
+        pass
 
 
 def report(message: str, hint: str | None = None) -> None:
     """Print one error (and its hint) to stderr."""
-    sys.stderr.write(f"error: {message}\n")
-    if hint:
-        sys.stderr.write(f"hint: {hint}\n")
+    to_stderr(f"error: {printable(message)}\n" + (f"hint: {printable(hint)}\n" if hint else ""))
 
 
 def fail(exc: KvsupportError) -> NoReturn:
     """Report a domain error and exit with its code."""
     if isinstance(exc, Problems):
-        for problem in exc.problems:
-            sys.stderr.write(f"error: {problem}\n")
-        if exc.hint:
-            sys.stderr.write(f"hint: {exc.hint}\n")
+        lines = "".join(f"error: {printable(problem)}\n" for problem in exc.problems)
+        to_stderr(lines + (f"hint: {printable(exc.hint)}\n" if exc.hint else ""))
     else:
         report(exc.message, exc.hint)
     sys.exit(exc.exit_code)
@@ -37,7 +45,9 @@ def guarded(run: Callable[[], object], *, click: bool = True) -> NoReturn:
 
     ``click=False`` (the fast path) keeps Typer unimported. Warnings that storage
     queued after the result was decided (:mod:`kvsupport.notices`) are printed last,
-    however the command ends.
+    however the command ends. Output that cannot be written (``> /dev/full``, a full
+    disk) is one ``error:`` line and exit 1; it is flushed here, before the exit, so
+    that it cannot fail after the exit code is set.
     """
     try:
         _run_then_exit(run, click)
@@ -50,7 +60,7 @@ def _print_notices() -> None:
 
     for message in drain():
         try:
-            sys.stderr.write(f"warning: {message}\n")
+            sys.stderr.write(f"warning: {printable(message)}\n")
             sys.stderr.flush()
         except (OSError, ValueError):
             return  # stderr is gone or full: the change itself is already decided
@@ -59,14 +69,18 @@ def _print_notices() -> None:
 def _run_then_exit(run: Callable[[], object], click: bool) -> NoReturn:
     try:
         result = run()
+        sys.stdout.flush()
     except KvsupportError as exc:
         fail(exc)
     except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
+        to_stderr("interrupted\n")
         sys.exit(130)
     except BrokenPipeError:
         _quiet_stdout()
         sys.exit(1)
+    except OSError as exc:
+        _quiet_stdout()
+        _os_error(exc)
     except Exception as exc:
         if click:
             _click_error(exc)
@@ -74,12 +88,30 @@ def _run_then_exit(run: Callable[[], object], click: bool) -> NoReturn:
     sys.exit(result if isinstance(result, int) else 0)
 
 
+def _os_error(exc: OSError) -> NoReturn:
+    """An operating-system failure no layer below turned into a message: the output
+    (no file name) or a file (named). Exit 1."""
+    reason = exc.strerror or str(exc)
+    if exc.filename is None:
+        report(
+            _("cannot write the output: {reason}").format(reason=reason),
+            _("what the command stored is stored; only what it printed was lost"),
+        )
+    else:
+        report(_("{path}: {reason}").format(path=exc.filename, reason=reason))
+    sys.exit(1)
+
+
 def _quiet_stdout() -> None:
-    """After a closed pipe (``| head``), drop what is left instead of a traceback."""
+    """After a closed pipe (``| head``) or a full disk, drop what is left instead of a
+    traceback when Python flushes stdout at exit."""
     import os
 
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _click_error(exc: Exception) -> None:
@@ -101,5 +133,5 @@ def _click_error(exc: Exception) -> None:
         report(exc.format_message(), hint)
         sys.exit(exc.exit_code)
     if isinstance(exc, typer.Abort):
-        sys.stderr.write("interrupted\n")
+        to_stderr("interrupted\n")
         sys.exit(130)

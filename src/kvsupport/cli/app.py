@@ -28,7 +28,8 @@ GROUPS: dict[str, tuple[str, str]] = {
     "import": ("kvsupport.cli.transfer", "Import sessions from CSV or JSON, all or nothing."),
     "export": ("kvsupport.cli.transfer", "Export sessions as CSV or JSON."),
     "config": ("kvsupport.cli.config_cmd", "Supplier requisites and settings."),
-    "ledger": ("kvsupport.cli.ledger_cmd", "Where the ledger is; check, backups, restore."),
+    "ledger": ("kvsupport.cli.ledger_cmd", "Where the ledger is; create, check, copy, changes, backups."),
+    "undo": ("kvsupport.cli.undo", "Take back your last change to the ledger."),
     "demo": ("kvsupport.cli.demo", "A sample month in a temporary ledger, with its invoice."),
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -19,9 +20,18 @@ from kvsupport.cli.options import (
 from kvsupport.cli.output import Column, print_json, print_rows, say
 from kvsupport.cli.parse import day
 from kvsupport.core.models import Client
+from kvsupport.core.text import printable
 from kvsupport.ops import clients
 from kvsupport.ops.clients import ClientFields
 from kvsupport.ops.env import Env
+
+
+class PartyKind(StrEnum):
+    """What a client is in law."""
+
+    company = "company"
+    entrepreneur = "entrepreneur"
+
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Clients: requisites, contacts, licence.")
 commands = {"client": app}
@@ -37,6 +47,19 @@ AddressOpt = Annotated[str | None, typer.Option(help="Legal address.")]
 PhoneOpt = Annotated[str | None, typer.Option(help="Contact phone.")]
 EmailOpt = Annotated[str | None, typer.Option(help="Contact e-mail.")]
 TvOpt = Annotated[str | None, typer.Option("--teamviewer-id", help="TeamViewer ID.")]
+KindOpt = Annotated[
+    PartyKind | None,
+    typer.Option(
+        help="company (ООО, ТСЖ…, the default) or entrepreneur (ИП: no KPP, OGRNIP).", show_default=False
+    ),
+]
+SignatoryOpt = Annotated[
+    str | None,
+    typer.Option(help='Who signs the act: title and name, e.g. "Председатель правления Петров П. П.".'),
+]
+ContractOpt = Annotated[
+    str | None, typer.Option(help='The contract, e.g. "№ 15 от 01.02.2017" (printed «Основание: договор …»).')
+]
 LicenseOpt = Annotated[
     str | None, typer.Option("--license-until", help="Licence end date (free line until then).")
 ]
@@ -70,6 +93,9 @@ def client_add(
     fee_paid: Annotated[
         bool, typer.Option("--fee-paid", help="One-time fees were paid before kvsupport.")
     ] = False,
+    kind: KindOpt = None,
+    signatory: SignatoryOpt = None,
+    contract: ContractOpt = None,
 ) -> None:
     """Add a client.
 
@@ -87,6 +113,9 @@ def client_add(
         teamviewer_id=teamviewer_id,
         license_until=_licence(env, license_until),
         fee_paid=fee_paid,
+        kind=kind.value if kind else None,
+        signatory=signatory,
+        contract=contract,
     )
     client = clients.add(env, code, fields)
     say(env, f"added client {client.code}: {client.name}")
@@ -117,6 +146,9 @@ def client_edit(
             help="One-time fees paid before kvsupport.",
         ),
     ] = None,
+    kind: KindOpt = None,
+    signatory: SignatoryOpt = None,
+    contract: ContractOpt = None,
 ) -> None:
     """Change a client's fields; an empty value ("") clears an optional field; --code renames.
 
@@ -134,6 +166,9 @@ def client_edit(
         teamviewer_id=teamviewer_id,
         license_until=_licence(env, license_until),
         fee_paid=fee_paid,
+        kind=kind.value if kind else None,
+        signatory=signatory,
+        contract=contract,
     )
     client, renamed = clients.edit(env, code, fields, new_code)
     from kvsupport.cli.client_archive import changed_message
@@ -198,7 +233,7 @@ def client_show(ctx: typer.Context, code: CodeArg, fmt: ItemFormatOpt = ItemForm
                 shown = ", ".join(value)
             else:
                 shown = ("yes" if value else "no") if isinstance(value, bool) else value
-            print(f"{key.replace('_', ' ') + ':':16} {shown}")
+            print(printable(f"{key.replace('_', ' ') + ':':16} {shown}"))
 
 
 from kvsupport.cli import client_archive  # noqa: E402, F401 - registers client archive|unarchive

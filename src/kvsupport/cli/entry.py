@@ -14,11 +14,17 @@ def main(argv: list[str] | None = None) -> None:
     one's own, never the language of the call before.
     """
     from kvsupport import i18n
-    from kvsupport.cli._errors import guarded
+    from kvsupport.cli._errors import fail, guarded
+    from kvsupport.cli.parse import refuse_control_characters
+    from kvsupport.errors import KvsupportError
 
     i18n.use()
     _closed_streams_read_and_write_nothing()
     args = sys.argv[1:] if argv is None else argv
+    try:
+        refuse_control_characters(args)  # typed text, for every command, before any is parsed
+    except KvsupportError as exc:
+        fail(exc)
     if not os.environ.get("KVSUPPORT_NO_FAST_PATH"):
         from kvsupport.cli.fast import parse
 

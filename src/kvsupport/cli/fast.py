@@ -33,7 +33,7 @@ VERBS: dict[str, Verb] = {
         ("--at", "--problem", "--phone", "--consent", "--order", "--format"),
         ("--backup-confirmed", "--allow-overlap"),
     ),
-    "stop": Verb(0, ("--at", "--note", "--format"), ()),
+    "stop": Verb(0, ("--at", "--note", "--format"), ("--allow-long",)),
     "resume": Verb(1, ("--at", "--format"), ()),
     "cancel": Verb(0, ("--format",), ()),
     "status": Verb(0, ("--format",), ()),
@@ -79,6 +79,7 @@ def parse(argv: Sequence[str]) -> Callable[[], None] | None:
         config_option=root.get("config"),
         quiet=quiet,
     )
+    env.action = f"session {verb_name}"
     return _bind(verb_name, env, positionals, options)
 
 
@@ -144,7 +145,8 @@ def _bind(
 
         return run_start
     if verb == "stop":
-        return lambda: hot.stop(env, at=at, note=text("--note"), fmt=fmt)
+        allow_long = bool(options.get("--allow-long"))
+        return lambda: hot.stop(env, at=at, note=text("--note"), fmt=fmt, allow_long=allow_long)
     if verb == "resume":
         if positionals and not positionals[0].isdigit():
             return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 from kvsupport.cli import views
 from kvsupport.cli.output import print_json, say, warn
 from kvsupport.cli.parse import text_value
+from kvsupport.core.text import printable
 from kvsupport.ops import sessions
 from kvsupport.ops.env import Env
 from kvsupport.ops.sessions import Details, Outcome
@@ -71,9 +72,9 @@ def start(
     finish(env, outcome, views.started(env, outcome), fmt)
 
 
-def stop(env: Env, *, at: str | None, note: str | None, fmt: str) -> None:
+def stop(env: Env, *, at: str | None, note: str | None, fmt: str, allow_long: bool = False) -> None:
     """``session stop``."""
-    outcome = sessions.stop(env, at, text_value("--note", note))
+    outcome = sessions.stop(env, at, text_value("--note", note), allow_long=allow_long)
     finish(env, outcome, views.stopped(env, outcome), fmt)
 
 
@@ -98,4 +99,4 @@ def status(env: Env, *, fmt: str) -> None:
     if fmt == "json":
         print_json(views.status_record(env, current))
     else:
-        print("\n".join(views.status_lines(env, current)))
+        print(printable("\n".join(views.status_lines(env, current))))

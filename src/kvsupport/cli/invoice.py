@@ -33,7 +33,7 @@ from kvsupport.cli.parse import day, month, text_value
 from kvsupport.core.models import Invoice
 from kvsupport.core.money import money_str
 from kvsupport.core.records import invoice_record
-from kvsupport.errors import InvalidValue, KvsupportError
+from kvsupport.errors import InvalidValue, KvsupportError, Refused
 from kvsupport.i18n import _, ngettext
 from kvsupport.ops import invoices
 from kvsupport.ops.env import Env
@@ -51,10 +51,13 @@ class DocFormat(StrEnum):
     json = "json"
     html = "html"
     pdf = "pdf"
+    svg = "svg"
 
 
 def render_document(env: Env, invoice: Invoice, *, act: bool, fmt: str) -> bytes | str:
-    """The invoice (or act) as JSON, HTML or PDF."""
+    """The invoice (or act) as JSON, HTML or PDF; ``svg``: the invoice's payment QR code alone."""
+    if fmt == "svg":
+        return payment_svg(env, invoice, act=act)
     if fmt == "json":
         import json
 
@@ -64,10 +67,68 @@ def render_document(env: Env, invoice: Invoice, *, act: bool, fmt: str) -> bytes
     return render(invoice, act=act, fmt=fmt, language=env.config.language)
 
 
+def payment_svg(env: Env, invoice: Invoice, *, act: bool) -> str:
+    """The invoice's payment QR code (ГОСТ Р 56042-2014) as an SVG file; refused for an
+    act, an invoice that is not to be paid, or one whose supplier has no bank requisites."""
+    from kvsupport.documents.payment import missing_requisites, payload
+    from kvsupport.documents.qr import svg_document
+
+    if act:
+        raise InvalidValue(_("an act has no payment code"), hint=_("drop --act: the code is the invoice's"))
+    if invoice.status != "issued":
+        raise Refused(
+            _("invoice {number} is {status}: it is not to be paid").format(
+                number=invoice.number, status=invoice.status
+            )
+        )
+    text = payload(invoice)
+    if text is None:
+        raise Refused(
+            _("invoice {number} has no payment code: the supplier's {keys} were not configured").format(
+                number=invoice.number, keys=", ".join(missing_requisites(invoice.supplier))
+            ),
+            hint=_("configure them, void the invoice and issue it again"),
+        )
+    return svg_document(text, _("Payment of invoice {number}").format(number=invoice.number))
+
+
+def warn_no_payment_code(invoice: Invoice) -> None:
+    """Warn that an unpaid invoice prints without its payment QR code, and why."""
+    from kvsupport.documents.payment import missing_requisites
+
+    missing = missing_requisites(invoice.supplier)
+    if missing and invoice.status == "issued":
+        warn(
+            _("invoice {number} has no payment QR code: the supplier's {keys} are not on it").format(
+                number=invoice.number, keys=", ".join(f"supplier.{key}" for key in missing)
+            )
+        )
+
+
+def warn_missing_requisites(invoice: Invoice) -> None:
+    """Warn when the customer's INN or address is not on record: the invoice prints blanks."""
+    missing = [key for key in ("inn", "address") if not invoice.client.get(key)]
+    if missing:
+        code = invoice.client_code
+        warn(
+            _(
+                "client {code} has no {keys} on record: invoice {number} prints blanks; "
+                "kvsupport client edit {code} --{key} …"
+            ).format(
+                code=code,
+                keys=", ".join(k.upper() if k == "inn" else k for k in missing),
+                number=invoice.number,
+                key=missing[0],
+            )
+        )
+
+
 def _document(env: Env, invoice: Invoice, act: bool) -> Any:
+    """The document's view model for the terminal, with no control characters in it."""
+    from kvsupport.core.text import printable_fields
     from kvsupport.documents.layout import document
 
-    return document(invoice, act=act, language=env.config.language)
+    return printable_fields(document(invoice, act=act, language=env.config.language))
 
 
 def print_document(env: Env, invoice: Invoice, *, act: bool, out: Any = None) -> None:
@@ -89,39 +150,19 @@ def file_stem(number: str) -> str:
     return "".join("-" if ch in '/\\:*?"<>|' else ch for ch in number)
 
 
-def write_file(path: Path, blob: bytes, hint: str | None = None) -> None:
-    """Write ``blob`` to ``path``, a new file readable by its owner only (documents hold
-    clients' requisites and phones, like the ledger); a failure is an ``error:`` line."""
-    import os
-
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with open(fd, "wb") as out:
-            out.write(blob)
-    except OSError as exc:
-        raise KvsupportError(f"cannot write {path}: {exc.strerror or exc}", hint=hint) from None
-
-
-def output_directory(directory: Path) -> Path:
-    """``--output DIR``, created if missing; checked before anything is issued."""
-    if directory.exists() and not directory.is_dir():
-        raise InvalidValue(f"--output {directory} is not a directory", hint="give --output a directory")
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise KvsupportError(f"cannot create {directory}: {exc.strerror or exc}") from None
-    return directory
-
-
 def write_documents(env: Env, invoice: Invoice, directory: Path, hint: str | None = None) -> list[Path]:
-    """Write the invoice and the act as HTML and PDF into ``directory`` (see
-    :func:`output_directory`)."""
+    """Write the invoice and the act as HTML and PDF into ``directory`` (made by
+    :func:`~kvsupport.storage.outputs.make_output_directory`)."""
+    from kvsupport.storage.outputs import write_output
+
     written = []
+    warn_no_payment_code(invoice)
     for act, kind in ((False, "invoice"), (True, "act")):
         for fmt in ("html", "pdf"):
             data = render_document(env, invoice, act=act, fmt=fmt)
             path = directory / f"{file_stem(invoice.number)}-{kind}.{fmt}"
-            write_file(path, data if isinstance(data, bytes) else data.encode("utf-8"), hint)
+            blob = data if isinstance(data, bytes) else data.encode("utf-8")
+            write_output(path, blob, ledger=env.ledger_location, what="--output", hint=hint)
             written.append(path)
     return written
 
@@ -145,6 +186,14 @@ def invoice_issue(
     date: Annotated[
         str | None, typer.Option("--date", help="Invoice date (default: today).", show_default=False)
     ] = None,
+    act_date: Annotated[
+        str | None,
+        typer.Option(
+            "--act-date",
+            help="The acts' date (default: the month's last day; never before the last session).",
+            show_default=False,
+        ),
+    ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show, store nothing.")] = False,
     fmt: ItemFormatOpt = ItemFormat.text,
     output: Annotated[
@@ -165,18 +214,22 @@ def invoice_issue(
     env = env_of(ctx)
     on = day(env, date)
     year, mon = _period(env, month_, on)
+    acts_on = day(env, act_date) if act_date is not None else None
     if output is not None and not dry_run:
-        output_directory(output)  # a bad --output stops the run before anything is stored
-    result = invoices.issue(env, year, mon, client=client, issued_on=on, dry_run=dry_run)
+        from kvsupport.storage.outputs import make_output_directory
+
+        # a bad --output stops the run before anything is stored
+        make_output_directory(output, ledger=env.ledger_location)
+    result = invoices.issue(env, year, mon, client=client, issued_on=on, dry_run=dry_run, act_date=acts_on)
     for s in result.running:
         warn(f"session {s.id} ({s.client}) is running and is not billed; stop it and run again")
-    missing = [k for k in ("name", "inn", "account") if not env.config.supplier().get(k)]
-    if result.invoices and missing:
-        verb = "is" if len(missing) == 1 else "are"
+    missing = invoices.missing_supplier_requisites(env.config.supplier())
+    if result.invoices and missing:  # a dry run: a real run is refused
         warn(
-            f"the supplier's {', '.join(missing)} {verb} not configured: "
-            f"kvsupport config set supplier.{missing[0]} …"
+            _("{keys} not set in the config: the run itself will be refused").format(keys=", ".join(missing))
         )
+    for inv in result.invoices:
+        warn_missing_requisites(inv)
     if fmt is ItemFormat.json:
         print_json([invoice_record(inv) for inv in result.invoices])
     elif result.invoices:
@@ -319,7 +372,8 @@ def invoice_show(
     fmt: Annotated[DocFormat, typer.Option("--format", "-f", help="Output format.")] = DocFormat.text,
     out: Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE.")] = None,
 ) -> None:
-    """Show an invoice or its act, on the terminal or as JSON, HTML or PDF.
+    """Show an invoice or its act, on the terminal or as JSON, HTML or PDF; ``--format svg``
+    gives the invoice's payment QR code alone.
 
     Example: kvsupport invoice show 2026-0001 --act --format pdf -o act.pdf
     """
@@ -328,13 +382,17 @@ def invoice_show(
     if fmt is DocFormat.text and out is None:
         print_document(env, invoice, act=act)
         return
+    if fmt in (DocFormat.html, DocFormat.pdf) and not act:
+        warn_no_payment_code(invoice)
     if fmt is DocFormat.text:
         data: bytes | str = document_text(env, invoice, act=act)
     else:
         data = render_document(env, invoice, act=act, fmt=fmt.value)
     blob = data if isinstance(data, bytes) else data.encode("utf-8")
     if out is not None:
-        write_file(out, blob)
+        from kvsupport.storage.outputs import write_output
+
+        write_output(out, blob, ledger=env.ledger_location)
         say(env, f"wrote {out}")
     elif fmt is DocFormat.pdf and sys.stdout.isatty():
         raise KvsupportError("a PDF is not for the terminal", hint="add -o FILE or pipe it")

@@ -7,9 +7,12 @@ from typing import Annotated
 
 import typer
 
+from kvsupport.cli.changes import change_text
 from kvsupport.cli.options import FormatOpt, ListFormat, OutputOpt, env_of
 from kvsupport.cli.output import Column, print_rows, say
+from kvsupport.core.text import printable
 from kvsupport.ops import ledger
+from kvsupport.ops import undo as undo_ops
 
 SHOWN_PROBLEMS = 50  # a damaged ledger can have thousands: the first ones say where
 
@@ -54,7 +57,7 @@ def ledger_check(ctx: typer.Context) -> None:
     env = env_of(ctx)
     found = ledger.check(env)
     for problem in found.problems[:SHOWN_PROBLEMS]:
-        sys.stderr.write(f"error: {problem}\n")
+        sys.stderr.write(f"error: {printable(problem)}\n")
     if len(found.problems) > SHOWN_PROBLEMS:
         sys.stderr.write(f"hint: {len(found.problems) - SHOWN_PROBLEMS} more problems not shown\n")
     if found.problems:
@@ -88,6 +91,36 @@ def ledger_copy(
     )
 
 
+@app.command("changes")
+def ledger_changes(ctx: typer.Context, fmt: FormatOpt = ListFormat.text, output: OutputOpt = None) -> None:
+    """List the recent changes of the ledger, newest first: who, when, what (what 'undo' takes back).
+
+    Example: kvsupport ledger changes
+    """
+    env = env_of(ctx)
+    rows = [
+        {
+            "number": c.number,
+            "at": env.local(c.at).isoformat(timespec="seconds"),
+            "consultant": c.consultant,
+            "action": c.action,
+            "change": change_text(c),
+            "count": c.size,
+            "undone_by": c.undone_by,
+            "undoes": c.undoes,
+        }
+        for c in undo_ops.changes(env)
+    ]
+    columns: list[Column] = [
+        ("number", "N", "right"),
+        ("at", "When", "left"),
+        ("consultant", "Who", "left"),
+        ("change", "What", "left"),
+        ("undone_by", "Undone by", "right"),
+    ]
+    print_rows(rows, fmt.value, columns, empty="no changes recorded yet", output=output, sheet="changes")
+
+
 @app.command("backups")
 def ledger_backups(ctx: typer.Context, fmt: FormatOpt = ListFormat.text, output: OutputOpt = None) -> None:
     """List the backups a file ledger keeps of its recent states, newest (the current one) first.
@@ -95,22 +128,26 @@ def ledger_backups(ctx: typer.Context, fmt: FormatOpt = ListFormat.text, output:
     Example: kvsupport ledger backups
     """
     env = env_of(ctx)
+    found, changes = ledger.backups(env)
+    what = {c.number: change_text(c) for c in changes}
     rows = [
         {
             "name": b.name,
             "taken_at": env.local(b.taken_at).isoformat(timespec="seconds"),
             "generation": b.generation,
             "current": b.current,
+            "change": what.get(b.generation),
             "bytes": b.size,
             "path": b.path,
         }
-        for b in ledger.backups(env)
+        for b in found
     ]
     columns: list[Column] = [
         ("name", "Backup", "left"),
         ("taken_at", "Taken", "left"),
         ("generation", "Change", "right"),
         ("current", "Current", "left"),
+        ("change", "What", "left"),
     ]
     print_rows(
         rows,

@@ -10,8 +10,10 @@ import typer
 from kvsupport.cli.options import ItemFormat, ItemFormatOpt
 from kvsupport.cli.output import print_json
 from kvsupport.core.letters import Letter, read_letter
+from kvsupport.core.text import printable
 from kvsupport.errors import InvalidValue
 from kvsupport.i18n import _
+from kvsupport.storage import reading
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="A client's letter (.eml): what a session takes from it."
@@ -20,8 +22,9 @@ commands = {"letter": app}
 
 #: The largest letter read. Mail services cap a letter near 25-30 MB of
 #: attachments (about 40 MB as .eml); parsing takes ~10x the file in memory
-#: (a 28 MB letter: 0.7 s, 283 MiB here).
-MAX_LETTER_BYTES = 64 * 1024 * 1024
+#: (a 28 MB letter: 0.7 s, 283 MiB here). The limit of every file read is in
+#: :mod:`kvsupport.storage.reading`.
+MAX_LETTER_BYTES = reading.MAX_LETTER_BYTES
 
 
 def read_letter_file(file: str) -> Letter:
@@ -36,7 +39,7 @@ def read_letter_file(file: str) -> Letter:
                 ),
                 hint=_("give the letter saved as .eml, not a folder or an archive"),
             )
-        data = path.read_bytes()
+        data = reading.read_capped(path, MAX_LETTER_BYTES)  # /dev/zero or a pipe has no size first
     except OSError as exc:
         raise InvalidValue(
             _("cannot read {file}: {reason}").format(file=file, reason=exc.strerror or exc)
@@ -118,8 +121,8 @@ def letter_show(
     else:
         rows.append((_("consent"), _("(none: the letter does not say it agrees to pay; give --consent)")))
     width = max(len(label) for label, _value in rows) + 2
-    for label, value in rows:
-        print(f"{label + ':':{width}} {value}")
+    for label, value in rows:  # a letter is anyone's text: no control character reaches the terminal
+        print(printable(f"{label + ':':{width}} {value}"))
     print(_("attachments:") if letter.attachments else _("attachments: (none)"))
     for item in letter.attachments:
-        print(f"  {item.name}  {human_size(item.size)}  sha256 {item.sha256}")
+        print(printable(f"  {item.name}  {human_size(item.size)}  sha256 {item.sha256}"))

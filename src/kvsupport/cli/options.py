@@ -106,4 +106,5 @@ def env_of(ctx: typer.Context) -> Env:
     root = ctx.find_root()
     if not isinstance(root.obj, Env):  # a sub-app invoked on its own, as in tests
         root.obj = Env()
+    root.obj.action = " ".join(ctx.command_path.split()[1:]) or None  # what the journal calls it
     return root.obj

@@ -8,26 +8,31 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from kvsupport.cli._errors import to_stderr
+from kvsupport.core.spreadsheet import QUOTE, TRIGGERS, formula_safe
+from kvsupport.core.text import printable
 from kvsupport.ops.env import Env
 
 Column = tuple[str, str, str]  # key, header, justify ("left" | "right")
 
 
 def say(env: Env, message: str) -> None:
-    """A confirmation on stderr (silenced by ``--quiet``)."""
+    """A confirmation on stderr (silenced by ``--quiet``). A stderr that cannot take it
+    (``2>/dev/full``) loses the line, not the command: the change is stored already."""
     if not env.quiet:
-        sys.stderr.write(message + "\n")
+        to_stderr(printable(message) + "\n")
 
 
 def warn(message: str) -> None:
-    """A warning on stderr."""
-    sys.stderr.write(f"warning: {message}\n")
+    """A warning on stderr (lost, like :func:`say`, when stderr cannot take it)."""
+    to_stderr(f"warning: {printable(message)}\n")
 
 
 def print_json(data: Any) -> None:
@@ -41,7 +46,7 @@ def print_json(data: Any) -> None:
         stream_rows(data, "json")
         return
     if not isinstance(data, dict) or not data:
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
         return
     fields = []
     for key, value in data.items():
@@ -50,7 +55,18 @@ def print_json(data: Any) -> None:
         else:  # JSON text has no raw newline inside a string: re-indenting is safe
             text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
         fields.append(f"  {json.dumps(key, ensure_ascii=False)}: {text}")
-    sys.stdout.write("{\n" + ",\n".join(fields) + "\n}\n")
+    sys.stdout.write(json_text("{\n" + ",\n".join(fields) + "\n}\n"))
+
+
+_C1 = re.compile("[\x7f-\x9f]")
+
+
+def json_text(text: str) -> str:
+    """JSON text with DEL and the C1 controls escaped (``json`` escapes only U+0000-U+001F;
+    a terminal may obey a raw U+009B): the same JSON, nothing raw for a terminal to run."""
+    if _C1.search(text) is None:
+        return text
+    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def stream_rows(rows: Iterable[dict[str, Any]], fmt: str, fields: Sequence[str] | None = None) -> None:
@@ -75,11 +91,12 @@ def stream_batches(
         sep = "[\n  "
         for batch in batches:
             if batch:
-                out.write(sep + _json_items(batch))
+                out.write(sep + json_text(_json_items(batch)))
                 sep = ",\n  "
         out.write("[]\n" if sep.startswith("[") else "\n]\n")
         return
     header: list[str] | None = None
+    careful = _CAREFUL  # a local: this loop runs for every cell of an export
     for batch in batches:
         if not batch:
             continue
@@ -87,7 +104,13 @@ def stream_batches(
             header = list(fields or batch[0])
             out.write(_csv_text([header]))
         out.write(
-            _csv_text([v if type(v) is str else _csv_cell(v) for v in map(row.get, header)] for row in batch)
+            _csv_text(
+                [
+                    (formula_safe(v) if v and v[0] in careful else v) if type(v) is str else _csv_cell(v)
+                    for v in map(row.get, header)
+                ]
+                for row in batch
+            )
         )
     if header is None and fields:
         out.write(_csv_text([list(fields)]))  # nothing to list: the header alone
@@ -107,7 +130,7 @@ def _csv_text(rows: Iterable[list[Any]]) -> str:
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL).writerows(rows)
         text = buffer.getvalue()
-    return text
+    return printable(text)  # cells keep their newlines and tabs, lose other control characters
 
 
 _BATCH = 1000
@@ -212,7 +235,7 @@ def print_rows(
             stream_rows(rows, fmt, header)
             return
         if not rows:
-            sys.stderr.write(empty + "\n")
+            sys.stderr.write(printable(empty) + "\n")
             return
         _print_table(rows, columns, title, drop, whole)
 
@@ -241,6 +264,10 @@ def add_column(table: Any, header: str, justify: str, *, fold: bool = False) -> 
 
 
 def _csv_cell(value: Any) -> Any:
+    """A CSV cell: text a spreadsheet will not run as a formula (OWASP, see
+    :mod:`kvsupport.core.spreadsheet`), lists and records as JSON, yes/no."""
+    if type(value) is str:
+        return formula_safe(value) if value[:1] in _CAREFUL else value
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, bool):
@@ -253,6 +280,9 @@ def text_cell(value: Any) -> str:
     return _text_cell(value)
 
 
+_CAREFUL = frozenset({*TRIGGERS, QUOTE})  # a cell that starts otherwise is safe as it is
+
+
 def _text_cell(value: Any) -> str:
     from rich.markup import escape
 
@@ -260,4 +290,4 @@ def _text_cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "yes" if value else ""
-    return escape(str(value))
+    return escape(printable(str(value)))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from kvsupport.errors import InvalidValue
+from kvsupport.i18n import _
 from kvsupport.ops.env import Env
 
 
@@ -74,3 +75,40 @@ def text_value(name: str, text: str | None) -> str | None:
             f"{name} {text!r} looks like an option", hint=f"give {name} a value, quoted if needed"
         )
     return text
+
+
+#: Options whose text may run over several lines (a newline or a tab in it is kept).
+MULTILINE_OPTIONS = frozenset({"--problem", "--note"})
+
+
+def refuse_control_characters(args: list[str]) -> None:
+    """The one check of typed text: no argument may hold a control character (ESC, BEL,
+    CR, NUL…: commands to whatever terminal or program shows it later), except a newline
+    or a tab in the value of a multi-line option (:data:`MULTILINE_OPTIONS`)."""
+    from kvsupport.core.text import control_character
+
+    for i, arg in enumerate(args):
+        name, eq, inline = arg.partition("=")
+        option: str | None
+        if arg.startswith("--") and eq:
+            option, value = name, inline
+        else:
+            before = args[i - 1] if i else ""
+            option = before if before.startswith("-") and "=" not in before else None
+            value = arg
+        found = control_character(value, multiline=option in MULTILINE_OPTIONS)
+        if found is not None:
+            where = option or _("argument {n}").format(n=i + 1)
+            raise InvalidValue(
+                _("{where} {value}: a control character ({char}) is not allowed in typed text").format(
+                    where=where, value=ascii_preview(value), char=found
+                ),
+                hint=_("type it without; a newline is allowed only in --problem and --note"),
+            )
+
+
+def ascii_preview(value: str, limit: int = 40) -> str:
+    """``value`` quoted with its control characters escaped (``'Ром\\x1b[2J'``), cut at
+    ``limit`` characters: safe to print, and shows where the character is."""
+    shown = repr(value[:limit])
+    return shown + ("…" if len(value) > limit else "")

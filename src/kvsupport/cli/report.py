@@ -13,6 +13,7 @@ from kvsupport.cli.options import ClientOpt, FormatOpt, ListFormat, MonthOpt, Ou
 from kvsupport.cli.output import Column, add_column, console, destination, print_json, print_rows
 from kvsupport.cli.parse import month
 from kvsupport.core.money import ZERO, money_str, to_kopecks
+from kvsupport.core.text import printable
 from kvsupport.errors import InvalidValue
 from kvsupport.ops.env import Env
 from kvsupport.ops.reports import By, Report, Row, month_report
@@ -142,7 +143,7 @@ def print_text(result: Report) -> None:
     out = console()
     total = result.total  # a property: a new Row on every access
     rows = [*result.rows, total]
-    cells = [[escape(str(row_record(row)[key])) for key, _, _ in COLUMNS] for row in rows]
+    cells = [[escape(printable(str(row_record(row)[key]))) for key, _, _ in COLUMNS] for row in rows]
     columns = [(key, header or result.by.capitalize(), justify) for key, header, justify in COLUMNS]
     title = f"{result.period} by {result.by}"
     last = len(result.rows) - 1 if result.rows else None
@@ -167,7 +168,7 @@ def print_text(result: Report) -> None:
         ):
             debts.add_column(header, justify=justify)  # type: ignore[arg-type]
         for code, count, amount, oldest in result.unpaid_by_client():
-            debts.add_row(escape(code), str(count), money_str(amount), oldest)
+            debts.add_row(escape(printable(code)), str(count), money_str(amount), oldest)
         out.print(debts)
 
 

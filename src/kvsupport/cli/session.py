@@ -32,6 +32,7 @@ from kvsupport.cli.output import print_json
 from kvsupport.cli.parse import duration as parse_duration
 from kvsupport.cli.parse import moment, text_value
 from kvsupport.cli.undohint import say_removed
+from kvsupport.core.text import printable
 from kvsupport.core.timeinput import add_elapsed
 from kvsupport.errors import InvalidValue
 from kvsupport.i18n import _
@@ -91,13 +92,17 @@ def session_start(
 
 @app.command("stop")
 def session_stop(
-    ctx: typer.Context, at: AtOpt = None, note: NoteOpt = None, fmt: ItemFormatOpt = ItemFormat.text
+    ctx: typer.Context,
+    at: AtOpt = None,
+    note: NoteOpt = None,
+    allow_long: LongOpt = False,
+    fmt: ItemFormatOpt = ItemFormat.text,
 ) -> None:
     """Stop the running session and show its charge.
 
     Example: kvsupport session stop --at 11:05 --note "пересчитали пени"
     """
-    hot.stop(env_of(ctx), at=at, note=note, fmt=fmt.value)
+    hot.stop(env_of(ctx), at=at, note=note, fmt=fmt.value, allow_long=allow_long)
 
 
 @app.command("resume")
@@ -235,7 +240,7 @@ def session_show(
         record["explanation"] = views.explain_record(charge)
         print_json(record)
     else:
-        print("\n".join(views.explain_lines(env, session, charge, client)))
+        print(printable("\n".join(views.explain_lines(env, session, charge, client))))
 
 
 @app.command("edit")

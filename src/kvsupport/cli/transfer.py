@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -52,12 +51,28 @@ def import_sessions(
     source = "stdin" if file == "-" else file
 
     def read() -> str | bytes:
-        if file == "-":
-            return sys.stdin.buffer.read() if chosen == "xlsx" else sys.stdin.read()
+        from kvsupport.storage.reading import (
+            MAX_IMPORT_BYTES,
+            NotUtf8,
+            decode_utf8,
+            read_capped,
+            read_stdin_capped,
+        )
+
         try:
-            return Path(file).read_bytes() if chosen == "xlsx" else Path(file).read_text("utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InvalidValue(f"cannot read {file}: {getattr(exc, 'strerror', None) or exc}") from None
+            raw = (
+                read_stdin_capped(MAX_IMPORT_BYTES)
+                if file == "-"
+                else read_capped(Path(file), MAX_IMPORT_BYTES)
+            )
+        except OSError as exc:
+            raise InvalidValue(f"cannot read {source}: {exc.strerror or exc}") from None
+        if chosen == "xlsx":
+            return raw  # a workbook is a zip: bytes, read by openpyxl
+        try:
+            return decode_utf8(raw)  # a byte-order mark dropped, from a file and from stdin alike
+        except NotUtf8 as exc:
+            raise InvalidValue(f"{source}: {exc.message}", hint=exc.hint) from None
 
     stored = transfer.import_sessions(env, read, chosen, source, allow_long=allow_long)
     say(env, f"imported {stored} session(s) from {source}")

@@ -10,8 +10,8 @@ first invoice that bills a session of a service carrying it, once per client.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime, tzinfo
-from decimal import Decimal
+from datetime import date, datetime, timedelta, tzinfo
+from decimal import ROUND_DOWN, Decimal
 from typing import NamedTuple
 
 from kvsupport.core.models import (
@@ -23,7 +23,7 @@ from kvsupport.core.models import (
     Session,
     TariffVersion,
 )
-from kvsupport.core.money import ZERO, to_kopecks
+from kvsupport.core.money import KOPECK, ZERO, to_kopecks
 from kvsupport.core.tariffs import Tariffs
 
 
@@ -124,6 +124,20 @@ def invoiceable(sessions: Iterable[Session], period: str, tz: tzinfo | None) -> 
     return chosen
 
 
+def vat_in(amount: Decimal, vat: str) -> Decimal:
+    """The VAT included in ``amount`` at ``vat`` (``"none"`` or a percentage), half-up to
+    kopecks: ``vat_in(1525.00, "20")`` → 254.17."""
+    if vat == "none":
+        return ZERO
+    rate = Decimal(vat)
+    return to_kopecks(amount * rate / (100 + rate))
+
+
+def line_vat(line: InvoiceLine) -> Decimal:
+    """The VAT included in a line's amount: as stored, else computed by :func:`vat_in`."""
+    return line.vat_amount if line.vat_amount is not None else vat_in(line.amount, line.vat)
+
+
 def invoice_lines(client: Client, charges: Sequence[Charge]) -> tuple[InvoiceLine, ...]:
     """The lines of one client's invoice: one per paid session, fees after their first session.
 
@@ -151,6 +165,7 @@ def invoice_lines(client: Client, charges: Sequence[Charge]) -> tuple[InvoiceLin
                 vat=charge.version.vat,
                 service=service.key,
                 segments=charge.session.segments,
+                vat_amount=vat_in(charge.amount, charge.version.vat),
             )
         )
         fee = service.one_time_fee
@@ -169,26 +184,64 @@ def invoice_lines(client: Client, charges: Sequence[Charge]) -> tuple[InvoiceLin
                     tariff=charge.version.label,
                     vat=charge.version.vat,
                     fee_key=fee.key,
+                    vat_amount=vat_in(fee.amount, charge.version.vat),
                 )
             )
     return tuple(lines)
 
 
 def vat_included(lines: Iterable[InvoiceLine]) -> tuple[str, Decimal]:
-    """The VAT mode and the VAT included in the lines' total (SPEC §3.8).
+    """The VAT mode and the VAT included in the lines' total (SPEC §3.8, §8.1).
 
-    ``("none", 0.00)`` when no line carries VAT; else ``("included", amount)``,
-    the VAT of each rate's subtotal, ``subtotal × rate / (100 + rate)``.
+    ``("none", 0.00)`` when no line carries VAT; else ``("included", amount)``:
+    the sum of each line's VAT (``amount × rate / (100 + rate)``, half-up to the
+    kopeck), so the VAT printed per line adds up to the VAT printed in total.
     """
-    by_rate: dict[Decimal, Decimal] = {}
-    for line in lines:
-        if line.vat != "none":
-            rate = Decimal(line.vat)
-            by_rate[rate] = by_rate.get(rate, ZERO) + line.amount
-    if not by_rate:
+    lines = list(lines)
+    if all(line.vat == "none" for line in lines):
         return "none", ZERO
-    vat = sum((to_kopecks(total * rate / (100 + rate)) for rate, total in by_rate.items()), ZERO)
-    return "included", vat
+    return "included", sum((line_vat(line) for line in lines), ZERO)
+
+
+def with_line_vat(lines: Sequence[InvoiceLine], vat_total: Decimal) -> tuple[InvoiceLine, ...]:
+    """``lines`` with their ``vat_amount`` filled in so that they add up to ``vat_total``.
+
+    For invoices stored before VAT was kept per line: their total VAT was computed
+    per rate (``subtotal × rate / (100 + rate)``), which can differ by a kopeck or
+    two from the sum of the lines rounded one by one. The frozen total stays; it is
+    shared out by the largest remainder (each line gets its VAT rounded down, the
+    kopecks left go to the lines that lost most). Lines that have it keep theirs.
+    """
+    if all(line.vat_amount is not None for line in lines):
+        return tuple(lines)
+    exact = [
+        ZERO if line.vat == "none" else line.amount * Decimal(line.vat) / (100 + Decimal(line.vat))
+        for line in lines
+    ]
+    floors = [value.quantize(KOPECK, rounding=ROUND_DOWN) for value in exact]
+    left = int((vat_total - sum(floors, ZERO)) / KOPECK)
+    taxed = [i for i, line in enumerate(lines) if line.vat != "none"]
+    if not 0 <= left <= len(taxed):  # not a total these lines can make: round each line
+        return tuple(line._replace(vat_amount=line_vat(line)) for line in lines)
+    taxed.sort(key=lambda i: (floors[i] - exact[i], i))
+    extra = set(taxed[:left])
+    return tuple(
+        line._replace(vat_amount=floors[i] + (KOPECK if i in extra else ZERO)) for i, line in enumerate(lines)
+    )
+
+
+def last_day(period: str) -> date:
+    """The last day of a ``YYYY-MM`` period: ``last_day("2026-11")`` → 2026-11-30."""
+    year, month = (int(part) for part in period.split("-"))
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def default_act_date(period: str, issued_on: date, last_service: date) -> date:
+    """The act's date when none is given (SPEC §8.1): the last day of the billed
+    period, or the invoice date if that is earlier (an invoice issued within the
+    month), and never before the day the last service it certifies ended."""
+    return max(min(last_day(period), issued_on), last_service)
 
 
 def build_invoice(
@@ -201,9 +254,16 @@ def build_invoice(
     lines: tuple[InvoiceLine, ...],
     words: str,
     due_on: date | None = None,
+    act_date: date | None = None,
+    replaces: str | None = None,
 ) -> Invoice:
     """An issued invoice over ``lines``; ``words`` is the total in words, ``due_on``
-    the day to pay by (``None``: none printed)."""
+    the day to pay by (``None``: none printed), ``act_date`` the date of its act,
+    ``replaces`` the number of the voided invoice it replaces. Each line gets the VAT
+    it includes (:func:`line_vat`), and the invoice their sum."""
+    lines = tuple(
+        line if line.vat_amount is not None else line._replace(vat_amount=line_vat(line)) for line in lines
+    )
     total = sum((line.amount for line in lines), ZERO)
     mode, vat = vat_included(lines)
     return Invoice(
@@ -219,6 +279,8 @@ def build_invoice(
         vat_amount=vat,
         total_in_words=words,
         due_on=due_on,
+        act_date=act_date,
+        replaces=replaces,
     )
 
 

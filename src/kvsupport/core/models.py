@@ -23,6 +23,9 @@ ROUNDINGS: tuple[Rounding, ...] = ("up", "nearest", "down")
 REQUIREMENTS: tuple[str, ...] = ("problem", "phone", "consent", "backup_confirmed")
 
 InvoiceStatus = Literal["issued", "paid", "void"]
+#: who a party is in law: a company (ООО, ТСЖ…) or an individual entrepreneur (ИП), SPEC §8.1
+PartyKind = Literal["company", "entrepreneur"]
+PARTY_KINDS: tuple[PartyKind, ...] = ("company", "entrepreneur")
 OrderStatus = Literal["open", "done", "cancelled"]
 
 
@@ -139,6 +142,11 @@ class Client(NamedTuple):
     fee_paid: bool = False
     #: one-time fee key -> number of the invoice that charged it
     fees_charged: Mapping[str, str] = {}  # never mutated: changes build a new dict
+    kind: PartyKind = "company"
+    #: who signs the act for the client, title and name: «Председатель правления Петров П. П.»
+    signatory: str | None = None
+    #: the contract the work is done under: «№ 15 от 01.02.2017» (printed «Основание: договор …»)
+    contract: str | None = None
     #: hidden from lists and completion; its history is kept (``client archive``)
     archived: bool = False
     #: the codes it had before ``client edit --code``: issued invoices keep the code they froze
@@ -165,6 +173,9 @@ class InvoiceLine(NamedTuple):
     service: str | None = None
     fee_key: str | None = None
     segments: tuple[Segment, ...] = ()
+    #: the VAT included in ``amount``, half-up to the kopeck; ``None`` in records stored before
+    #: VAT was kept per line (``billing.line_vat`` then computes it)
+    vat_amount: Decimal | None = None
 
 
 class Invoice(NamedTuple):
@@ -184,6 +195,10 @@ class Invoice(NamedTuple):
     void_reason: str | None = None
     paid_on: dt.date | None = None
     due_on: dt.date | None = None  # «Оплатить не позднее»: fixed when issued
+    #: the act's own date (SPEC §8.1); ``None`` on invoices issued before it had one: the invoice's date
+    act_date: dt.date | None = None
+    #: the number of the voided invoice this one replaces (same client, same sessions)
+    replaces: str | None = None
 
     @property
     def client_code(self) -> str:

@@ -8,12 +8,16 @@ already-quantized amounts, so sums are exact. Floats are refused at the edge by
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 KOPECK = Decimal("0.01")
 ZERO = Decimal("0.00")
 #: A bound far above any price, far below where Decimal's 28 digits stop holding kopecks.
 MAX_AMOUNT = Decimal(10) ** 12
+#: The only spelling of an amount as text: digits, and a point with one or two more.
+#: ``Decimal`` alone would take ``"1e3"``, ``"١٣٠٠"`` (Arabic-Indic digits), ``"Infinity"``.
+_PLAIN = re.compile(r"[0-9]+(?:\.[0-9]{1,2})?")
 
 
 def to_kopecks(value: Decimal) -> Decimal:
@@ -31,6 +35,17 @@ def parse_money(value: object) -> Decimal:
         kind = type(value).__name__
         why = " (a float cannot hold kopecks exactly; write it as a string)" if kind == "float" else ""
         raise ValueError(f"must be a string or an integer, not a {kind}{why}")
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("-") and _PLAIN.fullmatch(text[1:]):
+            raise ValueError(f"{value!r} is negative")
+        if re.fullmatch(r"[0-9]+\.[0-9]{3,}", text):
+            raise ValueError(f"{value!r} has more than two decimals")
+        if not _PLAIN.fullmatch(text):
+            raise ValueError(
+                f"{value!r} is not an amount: write digits with at most two decimals after a point, "
+                'e.g. "1300.00"'
+            )
     try:
         amount = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
     except InvalidOperation:

@@ -13,9 +13,15 @@ from __future__ import annotations
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from kvsupport.core.billing import Charge
+from kvsupport.core.billing import Charge, line_vat
 from kvsupport.core.models import Client, Invoice, InvoiceLine, Order, Segment, Session
 from kvsupport.core.money import money_str
+
+#: The version of the invoice's shape (``schema``): 2 added the act's date, the replaced
+#: invoice, the currency, and per line the unit's code, the price and the VAT (issue 13).
+INVOICE_SCHEMA = 2
+#: ОКЕИ 876, «условная единица»: one service, quantity 1, price = sum (SPEC §3.9)
+UNIT, UNIT_CODE = "усл. ед.", "876"
 
 #: The columns of ``export`` and ``import`` (SPEC §5), one session segment a row.
 EXPORT_COLUMNS = [
@@ -122,6 +128,9 @@ def client_record(client: Client, today: date | None = None) -> dict[str, Any]:
         "license_until": _day(client.license_until),
         "fee_paid": client.fee_paid,
         "fees_charged": dict(client.fees_charged),
+        "kind": client.kind,
+        "signatory": client.signatory,
+        "contract": client.contract,
         "archived": client.archived,
         "former_codes": list(client.former_codes),
     }
@@ -162,11 +171,15 @@ def line_record(line: InvoiceLine) -> dict[str, Any]:
         "minutes": line.minutes,
         "billable_minutes": line.billable_minutes,
         "quantity": 1,
-        "unit": "усл.",
+        "unit": UNIT,
+        "unit_code": UNIT_CODE,
+        "price": money_str(line.amount),
         "rate": money_str(line.rate),
         "amount": money_str(line.amount),
         "tariff": line.tariff,
         "vat": line.vat,
+        "vat_rate": None if line.vat == "none" else line.vat,
+        "vat_amount": money_str(line_vat(line)),
         "service": line.service,
         "fee_key": line.fee_key,
         "segments": [{"start": seg.start.isoformat(), "end": _moment(seg.end)} for seg in line.segments],
@@ -193,4 +206,8 @@ def invoice_record(invoice: Invoice) -> dict[str, Any]:
         "void_reason": invoice.void_reason,
         "paid_on": _day(invoice.paid_on),
         "due_on": _day(invoice.due_on),
+        "act_date": _day(invoice.act_date),
+        "replaces": invoice.replaces,
+        "currency": "RUB",
+        "schema": INVOICE_SCHEMA,
     }

@@ -242,3 +242,24 @@ def check_email(text: str) -> str:
             hint=hint,
         )
     return value
+
+
+def kind_problems(kind: str, inn: object, kpp: object, ogrn: object) -> list[tuple[str, str]]:
+    """What does not fit a party's kind (SPEC §8.1), as ``(field, message)`` pairs.
+
+    An individual entrepreneur (``entrepreneur``) has a 12-digit INN, no KPP and a
+    15-digit OGRNIP; nothing more is required of a ``company``. Values already
+    checked one by one (``None`` when not on record).
+    """
+    from kvsupport.i18n import _
+
+    if kind != "entrepreneur":
+        return []
+    problems = []
+    if isinstance(inn, str) and len(inn) != 12:
+        problems.append(("inn", _("an entrepreneur's INN has 12 digits, not {n}").format(n=len(inn))))
+    if kpp:
+        problems.append(("kpp", _("an entrepreneur has no KPP; remove it")))
+    if isinstance(ogrn, str) and len(ogrn) != 15:
+        problems.append(("ogrn", _("an entrepreneur's OGRNIP has 15 digits, not {n}").format(n=len(ogrn))))
+    return problems

@@ -5,8 +5,9 @@ into a :class:`~kvsupport.documents.layout.Document`: every printed string,
 already formatted, in the document's language. The renderers only place those
 strings: ``text.render_text`` (rich, for the terminal), ``html.render_html``
 (one printable A4 page) and ``pdf.render_pdf`` (fpdf2, DejaVu Sans embedded).
-``render.render`` picks HTML or PDF by name.
+``render.render`` picks HTML or PDF by name. ``payment`` builds the text of
+the invoice's payment QR code (ГОСТ Р 56042-2014), ``qr`` draws it with segno.
 
-Importing this package imports nothing heavy: rich and fpdf2 are imported by
-the renderers that need them.
+Importing this package imports nothing heavy: rich, fpdf2 and segno are
+imported by the renderers that need them.
 """

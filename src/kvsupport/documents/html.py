@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .layout import Appendix, BankDetails, Document, Field, Party, SignatureBlock
+from .layout import Appendix, BankDetails, Document, Field, Party, Payment, SignatureBlock
 
 __all__ = ["render_html"]
 
@@ -38,6 +38,7 @@ h1 { font-size: 14pt; margin: 6mm 0 0; }
 .items { margin-top: 3mm }
 .items th, .items td { border: 1px solid #000; padding: 1mm 1.5mm }
 .items th { background: #eee; text-align: center; font-weight: bold; white-space: nowrap }
+.items th.w { white-space: normal }
 .items td.c { text-align: center; white-space: nowrap }
 .items tr { break-inside: avoid }
 .num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums }
@@ -46,12 +47,18 @@ h1 { font-size: 14pt; margin: 6mm 0 0; }
 .summary { margin: 3mm 0 0 }
 .words { margin: 0; font-weight: bold }
 .due { margin: 2mm 0 0; font-weight: bold }
+.replaces { margin: 1mm 0 0; font-weight: bold }
+.basis { margin: 0 0 2mm }
+.parties td.code { width: 36mm; padding: 0 0 0 4mm; text-align: center }
+.parties svg.qr { width: 32mm; height: 32mm; display: block; margin: 0 auto }
+.parties .caption { font-size: 6.5pt; color: #444; margin: 0; line-height: 1.2 }
 .statement { margin: 4mm 0 0 }
 .signs { margin-top: 5mm; border-top: 2px solid #000; padding-top: 4mm }
 .signs td { width: 50%; padding-right: 4mm }
-.signs p { margin: 0 0 4mm; white-space: nowrap }
+.signs p { margin: 0 0 4mm }
+.signs .sign { white-space: nowrap }
 .signs .head { font-weight: bold; margin-bottom: 1mm }
-.line { display: inline-block; width: 25mm; border-bottom: 1px solid #000; margin: 0 1.5mm }
+.line { display: inline-block; width: 20mm; border-bottom: 1px solid #000; margin: 0 1.5mm }
 .blank { display: inline-block; min-width: 45mm; border-bottom: 1px solid #000 }
 .grid .blank { min-width: 28mm }
 .nameline { display: inline-block; min-width: 25mm; padding: 0 1mm; text-align: center }
@@ -74,7 +81,9 @@ def render_html(doc: Document) -> str:
         f"<h1>{escape(doc.title)}</h1>",
         f'<p class="period">{escape(doc.period)}</p>',
         f'<div class="banner">{escape(doc.banner)}</div>' if doc.banner else "",
-        _parties(doc.supplier, doc.customer),
+        f'<p class="replaces">{escape(doc.replaces)}</p>' if doc.replaces else "",
+        _parties(doc.supplier, doc.customer, doc.payment),
+        f'<p class="basis">{escape(doc.basis)}</p>' if doc.basis else "",
         _items(doc),
         _totals(doc.totals),
         f'<p class="summary">{escape(doc.summary)}</p>',
@@ -91,6 +100,14 @@ def render_html(doc: Document) -> str:
         + "\n".join(part for part in body if part)
         + "\n</body>\n</html>\n"
     )
+
+
+def _payment(payment: Payment) -> str:
+    """The payment QR code as inline SVG, its caption under it."""
+    from .qr import svg_inline
+
+    code = svg_inline(payment.payload, payment.caption)
+    return f'<td class="code" rowspan="2">{code}<p class="caption">{escape(payment.caption)}</p></td>'
 
 
 def _value(field: Field) -> str:
@@ -110,14 +127,22 @@ def _bank(bank: BankDetails) -> str:
         f'<tr><td colspan="2" class="cap">{escape(bank.bank.label)}</td>'
         f"<td>{escape(bank.correspondent_account.label)}</td>"
         f'<td class="mono">{_value(bank.correspondent_account)}</td></tr>'
-        f'<tr><td>{escape(bank.inn.label)} <span class="mono">{_value(bank.inn)}</span></td>'
-        f'<td>{escape(bank.kpp.label)} <span class="mono">{_value(bank.kpp)}</span></td>'
-        f'<td rowspan="3">{escape(bank.account.label)}</td>'
+        + _inn_kpp(bank)
+        + f'<td rowspan="3">{escape(bank.account.label)}</td>'
         f'<td rowspan="3" class="mono">{_value(bank.account)}</td></tr>'
         f'<tr><td colspan="2" class="top">{_value(bank.recipient)}</td></tr>'
         f'<tr><td colspan="2" class="cap">{escape(bank.recipient.label)}</td></tr>'
         "</table>"
     )
+
+
+def _inn_kpp(bank: BankDetails) -> str:
+    """The grid's «ИНН … | КПП …» cells; an entrepreneur's INN takes both."""
+    inn = f'{escape(bank.inn.label)} <span class="mono">{_value(bank.inn)}</span>'
+    if bank.kpp is None:
+        return f'<tr><td colspan="2">{inn}</td>'
+    kpp = f'{escape(bank.kpp.label)} <span class="mono">{_value(bank.kpp)}</span>'
+    return f"<tr><td>{inn}</td><td>{kpp}</td>"
 
 
 def _party(party: Party) -> str:
@@ -126,19 +151,38 @@ def _party(party: Party) -> str:
     return f"<tr><th>{escape(party.heading)}:</th><td>{name}{fields}</td></tr>"
 
 
-def _parties(supplier: Party, customer: Party) -> str:
-    return f'<table class="parties">{_party(supplier)}{_party(customer)}</table>'
+def _parties(supplier: Party, customer: Party, payment: Payment | None) -> str:
+    """Supplier and customer; the payment QR code, if any, at their right."""
+    code = _payment(payment) if payment is not None else ""
+    first = _party(supplier).removesuffix("</tr>") + code + "</tr>"
+    return f'<table class="parties">{first}{_party(customer)}</table>'
 
 
 def _items(doc: Document) -> str:
-    """The services table; numbers right-aligned."""
-    widths = ("5%", "55%", "9%", "7%", "12%", "12%")
+    """The services table; numbers right-aligned; the VAT columns when some line has VAT."""
+    widths = (
+        ("5%", "48%", "8%", "8%", "11%", "9%", "11%", "11%")
+        if doc.vat_columns
+        else ("5%", "55%", "9%", "7%", "12%", "12%")
+    )
+    classes = (
+        ("c", "", "c", "c", "num", "c", "num", "num")
+        if doc.vat_columns
+        else ("c", "", "c", "c", "num", "num")
+    )
     cols = "".join(f'<col style="width:{w}">' for w in widths)
-    head = "".join(f"<th>{escape(h)}</th>" for h in doc.headers)
+    wrap = {5, 6} if doc.vat_columns else set()  # «Ставка НДС», «Сумма НДС» may take two lines
+    head = "".join(
+        f'<th class="w">{escape(h)}</th>' if i in wrap else f"<th>{escape(h)}</th>"
+        for i, h in enumerate(doc.headers)
+    )
     rows = "".join(
-        f'<tr><td class="c">{escape(r.number)}</td><td>{escape(r.description)}</td>'
-        f'<td class="c">{escape(r.quantity)}</td><td class="c">{escape(r.unit)}</td>'
-        f'<td class="num">{escape(r.price)}</td><td class="num">{escape(r.amount)}</td></tr>'
+        "<tr>"
+        + "".join(
+            f'<td class="{c}">{escape(cell)}</td>' if c else f"<td>{escape(cell)}</td>"
+            for c, cell in zip(classes, r.cells(doc.vat_columns), strict=True)
+        )
+        + "</tr>"
         for r in doc.rows
     )
     return (
@@ -163,7 +207,8 @@ def _signature_block(block: SignatureBlock) -> str:
     for sig in block.signatures:
         name = escape(sig.name) if sig.name else "&nbsp;"
         parts.append(
-            f'<p>{escape(sig.role)}<span class="line"></span>/<span class="nameline">{name}</span>/</p>'
+            f"<p>{escape(sig.role)} "
+            f'<span class="sign"><span class="line"></span>/<span class="nameline">{name}</span>/</span></p>'
         )
     if block.stamp:
         parts.append(f"<p>{escape(block.stamp)}</p>")

@@ -5,10 +5,14 @@ returns a :class:`Document` in which every value is already formatted in the
 document's language (``ru`` or ``en``), so the text, HTML and PDF renderers
 place strings and decide nothing. Pure: no rich, no fpdf2, no files, no clock.
 
-Each table row is one service, quantity 1 «усл.», price = sum = the line's
+Each table row is one service, quantity 1 «усл. ед.», price = sum = the line's
 amount, so the printed arithmetic is exact and the rows add up to the total
-(SPEC §3.9). A requisite that is not on record prints as an empty
-:class:`Field` (a blank to fill in by hand), never as ``None``.
+(SPEC §3.9); with VAT, each row also shows its rate and the VAT it includes,
+and those add up to the VAT printed (§8.1). A requisite that is not on record
+prints as an empty :class:`Field` (a blank to fill in by hand), never as
+``None``. The supplier and the customer may be companies or individual
+entrepreneurs (``kind``): that decides «ОГРН»/«ОГРНИП», the КПП, who signs and
+the «М.П.».
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from decimal import Decimal
 from functools import partial
 from typing import Literal
 
+from kvsupport.core.billing import line_vat
 from kvsupport.core.models import Invoice, InvoiceLine, Segment
 from kvsupport.core.words import amount_in_words, format_amount
 
@@ -34,6 +39,7 @@ __all__ = [
     "Document",
     "Field",
     "Party",
+    "Payment",
     "Row",
     "Signature",
     "SignatureBlock",
@@ -41,6 +47,8 @@ __all__ = [
     "TimeRow",
     "document",
     "format_minutes",
+    "short_name",
+    "split_signatory",
 ]
 
 
@@ -69,14 +77,15 @@ class BankDetails:
     bik: Field
     correspondent_account: Field
     inn: Field
-    kpp: Field
+    kpp: Field | None  # an entrepreneur has none
     account: Field
     recipient: Field
 
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One table row; ``price`` equals ``amount`` and ``quantity`` is ``"1"``."""
+    """One table row; ``price`` equals ``amount`` and ``quantity`` is ``"1"``; the VAT
+    rate and amount are ``""`` on a document without VAT."""
 
     number: str
     description: str
@@ -84,11 +93,26 @@ class Row:
     unit: str
     price: str
     amount: str
+    vat_rate: str = ""
+    vat_amount: str = ""
+
+    def cells(self, vat: bool) -> tuple[str, ...]:
+        """The row's cells in the order of :attr:`Document.headers`."""
+        head = (self.number, self.description, self.quantity, self.unit, self.price)
+        return (*head, self.vat_rate, self.vat_amount, self.amount) if vat else (*head, self.amount)
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    """The payment QR code (ГОСТ Р 56042-2014): its text and the caption printed under it."""
+
+    payload: str
+    caption: str
 
 
 @dataclass(frozen=True, slots=True)
 class Signature:
-    """«Руководитель ____ / name /»; ``name`` is ``""`` when not configured."""
+    """«Руководитель ____ / Петров П. П. /»; ``name`` is ``""`` when not configured."""
 
     role: str
     name: str
@@ -145,7 +169,7 @@ class Document:
     bank: BankDetails | None
     supplier: Party
     customer: Party
-    headers: tuple[str, str, str, str, str, str]
+    headers: tuple[str, ...]
     rows: tuple[Row, ...]
     totals: tuple[Field, ...]
     summary: str
@@ -154,6 +178,18 @@ class Document:
     statement: str | None
     signatures: tuple[SignatureBlock, ...]
     appendix: Appendix | None
+    #: «Основание: договор № 15 от 01.02.2017», when the client's contract is on record
+    basis: str | None = None
+    #: «Взамен аннулированного счёта № 2026-0002» on a replacement invoice
+    replaces: str | None = None
+    #: True when the table has the VAT rate and amount columns (some line carries VAT)
+    vat_columns: bool = False
+    #: the payment QR code: an unpaid invoice whose supplier's bank requisites are on record
+    payment: Payment | None = None
+    #: what heads each page after the first: the title (and the banner, if any)
+    running_head: str = ""
+    #: «Страница {page} из {pages}»: the page footer, its two numbers filled in by the renderer
+    page_label: str = ""
 
 
 def document(invoice: Invoice, *, act: bool, language: str = "ru") -> Document:
@@ -170,31 +206,33 @@ def document(invoice: Invoice, *, act: bool, language: str = "ru") -> Document:
     money = _money(language)
     total = money(invoice.total)
     supplier, client = invoice.supplier, invoice.client
+    vat = any(line.vat != "none" for line in invoice.lines)
     rows = tuple(_row(i, line, language) for i, line in enumerate(invoice.lines, 1))
-    totals = [Field(t["total"], total)]
-    if invoice.vat_mode == "none":
-        totals.append(Field(t["no_vat"], ""))
-    else:
-        totals.append(Field(t["vat_included"], money(invoice.vat_amount)))
+    totals = [Field(t["total"], total), *_vat_totals(invoice, language)]
     if not act:
         totals.append(Field(t["to_pay"], total))
     words = invoice.total_in_words if language == "ru" else amount_in_words(invoice.total, "en")
     due = None
     if invoice.due_on is not None and not act:
         due = t["due"].format(date=_dmy(invoice.due_on))
+    dated = (invoice.act_date or invoice.date) if act else invoice.date
+    title = t["act_title" if act else "invoice_title"].format(
+        number=invoice.number, date=_long_date(dated, language)
+    )
+    banner = _banner(invoice, act, language)
+    headers: tuple[str, ...] = (t["h_no"], t["h_desc"], t["h_qty"], t["h_unit"], t["h_price"])
+    headers += (t["h_vat_rate"], t["h_vat"], t["h_sum"]) if vat else (t["h_sum"],)
     return Document(
         language=language,
         kind=kind,
-        issued_on=invoice.date,
-        title=t["act_title" if act else "invoice_title"].format(
-            number=invoice.number, date=_long_date(invoice.date, language)
-        ),
+        issued_on=dated,
+        title=title,
         period=_period(invoice.period, language),
-        banner=_banner(invoice, act, language),
+        banner=banner,
         bank=None if act else _bank(supplier, language),
         supplier=_party(t["act_supplier" if act else "supplier"], supplier, language, bank=act),
         customer=_party(t["act_customer" if act else "customer"], client, language, bank=False),
-        headers=(t["h_no"], t["h_desc"], t["h_qty"], t["h_unit"], t["h_price"], t["h_sum"]),
+        headers=headers,
         rows=rows,
         totals=tuple(totals),
         summary=t["summary"].format(count=len(rows), total=total),
@@ -203,6 +241,16 @@ def document(invoice: Invoice, *, act: bool, language: str = "ru") -> Document:
         statement=t["statement"] if act else None,
         signatures=_signatures(supplier, client, act, language),
         appendix=_appendix(invoice.lines, language),
+        basis=_basis(client, language),
+        replaces=(
+            t["replaces_act" if act else "replaces_invoice"].format(number=invoice.replaces)
+            if invoice.replaces
+            else None
+        ),
+        vat_columns=vat,
+        payment=None if act or invoice.status != "issued" else _payment(invoice, language),
+        running_head=f"{title} — {banner}" if banner else title,
+        page_label=t["page"],
     )
 
 
@@ -258,9 +306,15 @@ def _banner(invoice: Invoice, act: bool, language: str) -> str | None:
     return None
 
 
+def _is_entrepreneur(record: Mapping[str, object]) -> bool:
+    return record.get("kind") == "entrepreneur"
+
+
 def _inn_kpp(record: Mapping[str, object], language: str) -> list[Field]:
     t = LABELS[language]
     inn, kpp = _text(record, "inn"), _text(record, "kpp")
+    if _is_entrepreneur(record):  # an entrepreneur has no KPP: not even a blank for one
+        return [Field(t["inn"], inn)]
     if inn and kpp:
         return [Field(t["inn_kpp"], f"{inn} / {kpp}")]
     if kpp:
@@ -273,7 +327,7 @@ def _party(heading: str, record: Mapping[str, object], language: str, *, bank: b
     t = LABELS[language]
     fields = _inn_kpp(record, language)
     if ogrn := _text(record, "ogrn"):
-        fields.append(Field(t["ogrn"], ogrn))
+        fields.append(Field(t["ogrnip" if _is_entrepreneur(record) else "ogrn"], ogrn))
     fields.append(Field(t["address"], _text(record, "address")))
     if bank:
         for key in ("bank", "bik", "correspondent_account", "account"):
@@ -291,7 +345,7 @@ def _bank(supplier: Mapping[str, object], language: str) -> BankDetails:
         bik=Field(t["bik"], _text(supplier, "bik")),
         correspondent_account=Field(t["g_corr"], _text(supplier, "correspondent_account")),
         inn=Field(t["inn"], _text(supplier, "inn")),
-        kpp=Field(t["kpp"], _text(supplier, "kpp")),
+        kpp=None if _is_entrepreneur(supplier) else Field(t["kpp"], _text(supplier, "kpp")),
         account=Field(t["g_account"], _text(supplier, "account")),
         recipient=Field(t["g_recipient"], _text(supplier, "name")),
     )
@@ -311,23 +365,163 @@ def _row(number: int, line: InvoiceLine, language: str) -> Row:
             rate=money(line.rate),
         )
     amount = money(line.amount)
-    return Row(str(number), description, "1", t["unit"], amount, amount)
+    if line.vat == "none":
+        rate, vat = t["no_vat_line"], "—"
+    else:
+        rate, vat = t["vat_rate"].format(rate=line.vat), money(line_vat(line))
+    return Row(str(number), description, "1", t["unit"], amount, amount, rate, vat)
+
+
+def _vat_totals(invoice: Invoice, language: str) -> list[Field]:
+    """«Без налога (НДС)», or «В том числе НДС 22 %: …» for each rate: the sums of the
+    lines' VAT, so the lines add up to what is printed (SPEC §8.1)."""
+    t = LABELS[language]
+    by_rate: dict[str, Decimal] = {}
+    for line in invoice.lines:
+        if line.vat != "none":
+            by_rate[line.vat] = by_rate.get(line.vat, Decimal("0.00")) + line_vat(line)
+    if not by_rate:
+        return [Field(t["no_vat"], "")]
+    money = _money(language)
+    return [
+        Field(t["vat_included"].format(rate=rate), money(by_rate[rate]))
+        for rate in sorted(by_rate, key=Decimal)
+    ]
+
+
+def _basis(client: Mapping[str, object], language: str) -> str | None:
+    """«Основание: договор № 15 от 01.02.2017» (as typed when it says «договор» itself)."""
+    t = LABELS[language]
+    contract = _text(client, "contract")
+    if not contract:
+        return None
+    named = contract.lower().startswith(("договор", "contract"))
+    return t["basis"].format(contract=contract if named else t["contract"].format(contract=contract))
+
+
+def _payment(invoice: Invoice, language: str) -> Payment | None:
+    from .payment import payload
+
+    text = payload(invoice)
+    return None if text is None else Payment(text, LABELS[language]["qr_caption"])
 
 
 def _signatures(
     supplier: Mapping[str, object], client: Mapping[str, object], act: bool, language: str
 ) -> tuple[SignatureBlock, ...]:
+    """The invoice: the supplier's head and accountant. The act: each party's signatory,
+    «М.П.» under a company's (an entrepreneur's only if ``supplier.stamp`` says so)."""
     t = LABELS[language]
-    director, consultant = _text(supplier, "director"), _text(supplier, "consultant")
+    head = _supplier_signature(supplier, language)
     if not act:
-        people = (Signature(t["director"], director), Signature(t["consultant"], consultant))
-        return (SignatureBlock("", "", people, ""),)
+        people = [head]
+        accountant = short_name(_text(supplier, "accountant"))
+        if accountant or not _is_entrepreneur(supplier):  # «Бухгалтер ____ /   /» to fill in by hand
+            people.append(Signature(t["chief_accountant" if accountant else "accountant"], accountant))
+        return (SignatureBlock("", "", tuple(people), ""),)
+    stamp = supplier.get("stamp")
+    supplier_stamp = stamp if isinstance(stamp, bool) else not _is_entrepreneur(supplier)
     return (
         SignatureBlock(
-            t["sig_supplier"], _text(supplier, "name"), (Signature(t["director"], director),), t["stamp"]
+            t["sig_supplier"], _text(supplier, "name"), (head,), t["stamp"] if supplier_stamp else ""
         ),
-        SignatureBlock(t["sig_customer"], _text(client, "name"), (Signature(t["director"], ""),), t["stamp"]),
+        SignatureBlock(
+            t["sig_customer"],
+            _text(client, "name"),
+            (_client_signature(client, language),),
+            "" if _is_entrepreneur(client) else t["stamp"],
+        ),
     )
+
+
+def _supplier_signature(supplier: Mapping[str, object], language: str) -> Signature:
+    """«Руководитель» (or ``director_title``) and the director; an entrepreneur signs as
+    himself: «Индивидуальный предприниматель», his name from ``director`` or the name."""
+    t = LABELS[language]
+    director = _text(supplier, "director")
+    if _is_entrepreneur(supplier):
+        return Signature(t["entrepreneur"], short_name(director or _without_ip(_text(supplier, "name"))))
+    return Signature(_text(supplier, "director_title") or t["director"], short_name(director))
+
+
+def _client_signature(client: Mapping[str, object], language: str) -> Signature:
+    t = LABELS[language]
+    role, name = split_signatory(_text(client, "signatory"))
+    if _is_entrepreneur(client):
+        return Signature(role or t["entrepreneur"], short_name(name or _without_ip(_text(client, "name"))))
+    return Signature(role or t["director"], short_name(name))
+
+
+_IP_PREFIXES = ("индивидуальный предприниматель ", "ип ")
+
+
+def _without_ip(name: str) -> str:
+    """«ИП Новиков Иван Иванович» → «Новиков Иван Иванович»."""
+    lowered = name.lower()
+    for prefix in _IP_PREFIXES:
+        if lowered.startswith(prefix):
+            return name[len(prefix) :].strip()
+    return name
+
+
+_PATRONYMIC_ENDINGS = ("вич", "вна", "чна", "ична", "оглы", "кызы")
+
+
+def _initial(word: str) -> bool:
+    """«П.» (one capital letter and a dot)."""
+    return len(word) == 2 and word[0].isupper() and word[1] == "."
+
+
+def _words(text: str) -> list[str]:
+    """Words, with initials written together («П.П.») split apart."""
+    out: list[str] = []
+    for word in text.split():
+        if len(word) > 2 and word.endswith(".") and all(_initial(p + ".") for p in word[:-1].split(".")):
+            out += [p + "." for p in word[:-1].split(".")]
+        else:
+            out.append(word)
+    return out
+
+
+def short_name(name: str) -> str:
+    """A full name as signature lines print it: «Иванов Иван Иванович» → «Иванов И. И.».
+
+    «Иванов И.И.» → «Иванов И. И.»; «Иван Иванович Иванов» (name first) → «Иванов И. И.»;
+    one word, or text that is not a name, stays as it is. The spaces are no-break
+    spaces: a name never splits across lines.
+    """
+    words = _words(name)
+    if len(words) < 2 or not all(w[:1].isupper() for w in words[:3]):
+        return " ".join(words)
+    if len(words) == 3 and words[1].lower().endswith(_PATRONYMIC_ENDINGS) and not _initial(words[1]):
+        words = [words[2], words[0], words[1]]  # «Иван Иванович Иванов»
+    initials = [w if _initial(w) else f"{w[0]}." for w in words[1:3]]
+    return NBSP.join([words[0], *initials])
+
+
+def split_signatory(text: str) -> tuple[str, str]:
+    """A client's signatory as (title, name): «Председатель правления Петров П. П.» →
+    («Председатель правления», «Петров П. П.»).
+
+    The name is the end: a surname with one or two initials, or three words ending in a
+    patronymic («Петров Пётр Петрович»), else the last word. A comma splits exactly
+    («Председатель правления, Петров Пётр»). No title gives ``""``: the default is used.
+    """
+    if "," in text:
+        title, _, name = text.rpartition(",")
+        return title.strip(), name.strip()
+    words = _words(text)
+    initials = 0
+    while initials < 2 and len(words) > initials and _initial(words[-1 - initials]):
+        initials += 1
+    if initials:
+        size = initials + 1
+    elif len(words) >= 3 and words[-1].lower().endswith(_PATRONYMIC_ENDINGS):
+        size = 3
+    else:
+        size = 1
+    size = min(size, len(words))
+    return " ".join(words[:-size]), " ".join(words[-size:])
 
 
 def _wall(moment: dt.datetime, with_offset: bool) -> str:

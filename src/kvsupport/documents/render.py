@@ -8,6 +8,7 @@ itself (``kvsupport.storage.codec.encode_invoice``), the same for an act.
 from __future__ import annotations
 
 from kvsupport.core.models import Invoice
+from kvsupport.core.text import printable_fields
 
 from .layout import document
 
@@ -25,7 +26,7 @@ def render(invoice: Invoice, *, act: bool = False, fmt: str, language: str = "ru
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown document format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    doc = document(invoice, act=act, language=language)
+    doc = printable_fields(document(invoice, act=act, language=language))  # no control characters
     if fmt == "html":
         from .html import render_html
 

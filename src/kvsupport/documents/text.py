@@ -63,12 +63,16 @@ def document_lines(doc: Document, width: int) -> list[Line]:
     """The page, ``width`` columns wide, line by line with the style of each."""
     lines: list[Line] = []
     heading = [*_centred(doc.title, width - 4), *_centred(doc.period, width - 4)]
+    if doc.replaces:
+        heading += _centred(doc.replaces, width - 4)
     lines += _styled(_frame(heading, width, DOUBLE), "bold")
     if doc.banner:
         lines += _styled(_frame(_centred(doc.banner, width - 4), width, HEAVY), "bold red")
     if doc.bank is not None:
         lines += _styled(_bank(doc.bank, width))
     lines += _parties(doc.supplier, doc.customer, width)
+    if doc.basis:
+        lines += [("", ""), *_styled(_wrap(doc.basis, width))]
     lines += _styled(_rows(doc, width))
     lines += [(f"{field.label:>{width - 13}} {field.value or '—':>12}", "bold") for field in doc.totals]
     lines += _styled(_wrap(doc.summary, width))
@@ -154,7 +158,9 @@ def _bank(bank: BankDetails, width: int) -> list[str]:
     widths = [inner - label - third, label, third]
     if widths[0] < 20:  # a narrow terminal: the long numbers wrap rather than the names
         widths = [inner * 3 // 6, inner // 6, inner - inner * 3 // 6 - inner // 6]
-    requisites = f"{bank.inn.label} {_value(bank.inn)}   {bank.kpp.label} {_value(bank.kpp)}"
+    requisites = f"{bank.inn.label} {_value(bank.inn)}"
+    if bank.kpp is not None:  # an entrepreneur has none
+        requisites += f"   {bank.kpp.label} {_value(bank.kpp)}"
     rows = [
         [_value(bank.bank), bank.bik.label, _value(bank.bik)],
         [bank.bank.label, bank.correspondent_account.label, _value(bank.correspondent_account)],
@@ -183,15 +189,23 @@ def _parties(supplier: Party, customer: Party, width: int) -> list[Line]:
 
 
 def _rows(doc: Document, width: int) -> list[str]:
-    """The services table: № | description | qty | unit | price | sum."""
+    """The services table: № | description | qty | unit | price | (VAT rate | VAT |) sum."""
     headers = list(doc.headers)
-    rows = [[r.number, r.description, r.quantity, r.unit, r.price, r.amount] for r in doc.rows]
-    widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(6)]
-    widths[1] = max(12, width - sum(widths) + widths[1] - 19)  # 7 borders and 12 spaces of padding
-    return _table(widths, rows, "rlrlrr", header=headers, rules=True)
+    rows = [list(r.cells(doc.vat_columns)) for r in doc.rows]
+    count = len(headers)
+    widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(count)]
+    if doc.vat_columns:  # «Ставка НДС», «Сумма НДС»: a heading may take two lines
+        for i in (5, 6):
+            widths[i] = max(max(len(w) for w in headers[i].split()), *(len(row[i]) for row in rows))
+    borders = count + 1 + 2 * count  # the column lines and a space either side of each cell
+    widths[1] = max(12, width - sum(widths) + widths[1] - borders)
+    aligns = "rlrlrrrr" if doc.vat_columns else "rlrlrr"
+    return _table(widths, rows, aligns, header=headers, rules=True)
 
 
-def _signature_block(block: SignatureBlock) -> list[Line]:
+def _signature_block(block: SignatureBlock, width: int) -> list[Line]:
+    """One party's lines; a title too long to share a line of ``width`` with
+    «________________ / Петров П. П. /» gets a line of its own."""
     lines: list[Line] = []
     if block.heading:
         lines.append((block.heading, "bold"))
@@ -199,7 +213,11 @@ def _signature_block(block: SignatureBlock) -> list[Line]:
         lines.append((block.organisation, ""))
     for sig in block.signatures:  # «/ Петров П. П. /» stays on one line
         name = sig.name.replace(" ", "\u00a0") if sig.name else " " * 16
-        lines.append((f"{sig.role} {_BLANK} / {name} /", ""))
+        sign = f"{_BLANK} / {name} /"
+        if len(sig.role) + 1 + len(sign) <= width:
+            lines.append((f"{sig.role} {sign}", ""))
+        else:
+            lines += [(sig.role, ""), (sign, "")]
     if block.stamp:
         lines.append((block.stamp, ""))
     return lines
@@ -209,7 +227,8 @@ def _signatures(blocks: tuple[SignatureBlock, ...], width: int) -> list[Line]:
     """The blocks side by side, each in its share of the width."""
     column = (width - 4 * (len(blocks) - 1)) // len(blocks)
     wrapped = [
-        [(part, style) for text, style in _signature_block(b) for part in _wrap(text, column)] for b in blocks
+        [(part, style) for text, style in _signature_block(b, column) for part in _wrap(text, column)]
+        for b in blocks
     ]
     lines: list[Line] = []
     for parts in zip_longest(*wrapped, fillvalue=("", "")):

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import NamedTuple
 
-from kvsupport.core.models import Client
+from kvsupport.core.models import Client, PartyKind
 from kvsupport.errors import InvalidValue
 from kvsupport.ops.client_codes import Renamed, check_new_code, rename
 from kvsupport.ops.env import Env
@@ -39,6 +39,9 @@ class ClientFields(NamedTuple):
     teamviewer_id: str | None = None
     license_until: date | str | None = None
     fee_paid: bool | None = None
+    kind: PartyKind | None = None  # never cleared
+    signatory: str | None = None
+    contract: str | None = None
 
     def is_empty(self) -> bool:
         """True when nothing would change."""
@@ -65,10 +68,16 @@ def checked(fields: ClientFields) -> ClientFields:
         ogrn=text(fields.ogrn, requisites.check_ogrn),
         phone=text(fields.phone, requisites.check_phone),
         email=text(fields.email, requisites.check_email),
+        signatory=text(fields.signatory, _one_line),
+        contract=text(fields.contract, _one_line),
     )
     if out.kpp and out.inn and len(out.inn) == 12:
         raise InvalidValue("a KPP belongs to an organisation; a 12-digit INN has none")
     return out
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _text(old: str | None, new: str | None) -> str | None:
@@ -93,10 +102,25 @@ def with_fields(client: Client, fields: ClientFields) -> Client:
         teamviewer_id=_text(client.teamviewer_id, fields.teamviewer_id),
         license_until=licence,
         fee_paid=client.fee_paid if fields.fee_paid is None else fields.fee_paid,
+        kind=client.kind if not fields.kind else fields.kind,
+        signatory=_text(client.signatory, fields.signatory),
+        contract=_text(client.contract, fields.contract),
     )
     if changed.kpp and changed.inn and len(changed.inn) == 12:
         raise InvalidValue("a KPP belongs to an organisation; a 12-digit INN has none")
-    return changed
+    return kind_check(changed)
+
+
+def kind_check(client: Client) -> Client:
+    """Refuse requisites that do not fit the client's kind (an entrepreneur: a 12-digit
+    INN, no KPP, a 15-digit OGRNIP)."""
+    from kvsupport.core.requisites import kind_problems
+
+    problems = kind_problems(client.kind, client.inn, client.kpp, client.ogrn)
+    if problems:
+        field, message = problems[0]
+        raise InvalidValue(f"--{field}: {message}")
+    return client
 
 
 def add(env: Env, code: str, fields: ClientFields) -> Client:

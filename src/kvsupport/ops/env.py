@@ -40,6 +40,7 @@ class Env:
         self.quiet = quiet
         self.now = now if now is not None else datetime.now(UTC)
         self._fixed_now = now is not None
+        self.action: str | None = None  # the command, as the ledger's journal names the change
         self._location: str | None = None
         self._config: Config | None = None
         self._tariffs: Tariffs | None = None
@@ -58,12 +59,20 @@ class Env:
         return self._location
 
     def store(
-        self, *, write: bool = False, long_read: bool = False, recover: bool = False
+        self, *, write: bool = False, long_read: bool = False, recover: bool = False, rehearse: bool = False
     ) -> AbstractContextManager[Store]:
         """One unit of work on the ledger (:func:`kvsupport.storage.open_store`)."""
         from kvsupport.storage import open_store
 
-        return open_store(self.ledger_location, write=write, long_read=long_read, recover=recover)
+        return open_store(
+            self.ledger_location,
+            write=write,
+            long_read=long_read,
+            recover=recover,
+            rehearse=rehearse,
+            consultant=self.consultant if write else None,
+            action=self.action,
+        )
 
     @property
     def consultant(self) -> str:

@@ -9,15 +9,18 @@ from datetime import date, timedelta
 from kvsupport.core.billing import (
     build_invoice,
     charge_for,
+    default_act_date,
     format_number,
     invoice_lines,
     invoice_total,
     invoiceable,
+    local_date,
 )
 from kvsupport.core.models import Client, Invoice, Session
 from kvsupport.core.records import client_snapshot
 from kvsupport.core.words import amount_in_words
 from kvsupport.errors import InvalidValue, NotFound, Refused
+from kvsupport.i18n import _
 from kvsupport.ops.client_codes import client_of_code, summaries_of
 from kvsupport.ops.env import Env
 from kvsupport.ops.sessions import select
@@ -65,12 +68,16 @@ def issue(
     client: str | None = None,
     issued_on: date | None = None,
     dry_run: bool = False,
+    act_date: date | None = None,
 ) -> Issued:
     """Issue one invoice per client with unbilled billable sessions of the month.
 
     Sessions already invoiced are never billed again; a running session waits.
     With ``dry_run`` the same invoices are computed and nothing is stored (no
-    number is used up).
+    number is used up). Neither the invoice nor its act (``act_date``, default
+    :func:`~kvsupport.core.billing.default_act_date`) may be dated before the last
+    session it bills ended; without the supplier's name, INN and account nothing is
+    issued (a dry run is allowed: it spends no number).
     """
     period = f"{year:04d}-{month:02d}"
     on = issued_on or env.today
@@ -81,10 +88,13 @@ def issue(
             f"invoice date {on.isoformat()} is more than a month ahead",
             hint="an invoice is dated the day it is issued; its number counts in that year",
         )
+    if act_date is not None:
+        _check_date_ahead(env, act_date, "--act-date")
     number_format = str(env.config.get("invoice.number_format"))
     supplier = env.config.supplier()
+    missing = missing_supplier_requisites(supplier)
     result = Issued(period)
-    with env.store(write=not dry_run) as store:
+    with env.store(write=True, rehearse=dry_run) as store:
         client = None if client is None else store.client(client).code
         sessions = select(env, store, month=(year, month), client=client)
         result.running = [s for s in sessions if s.is_running]
@@ -92,12 +102,80 @@ def issue(
             invoice = _invoice_for(env, store, store.client(code), group, period, on, number_format)
             if invoice is None:
                 continue
-            invoice = invoice._replace(supplier=supplier)
+            if missing and not dry_run:
+                raise Refused(
+                    _("cannot issue invoices: {keys} not set in the config").format(keys=", ".join(missing)),
+                    hint=_(
+                        "a number spent on an invoice nobody can pay is a gap: kvsupport config set {key} …"
+                    ).format(key=missing[0]),
+                )
+            invoice = invoice._replace(
+                supplier=supplier,
+                act_date=_act_date(env, invoice, group, act_date),
+                replaces=_replaced(store, invoice, group),
+            )
             _store(store, invoice, group)
             result.invoices.append(invoice)
         if not result.invoices and not result.running:
             result.earlier_unbilled = _earlier_unbilled(env, store, year, month, client)
     return result
+
+
+def missing_supplier_requisites(supplier: Mapping[str, object]) -> list[str]:
+    """The config keys of the supplier's name, INN and account that are not set: an
+    invoice is not issued without them (issue 12: a number nobody can pay is a gap)."""
+    return [f"supplier.{key}" for key in ("name", "inn", "account") if not supplier.get(key)]
+
+
+def _check_date_ahead(env: Env, on: date, option: str) -> None:
+    if on > env.today + MAX_DATE_AHEAD:
+        raise InvalidValue(_("{option} {date} is more than a month ahead").format(option=option, date=on))
+
+
+def _last_billed(env: Env, invoice: Invoice, sessions: list[Session]) -> tuple[Session, date]:
+    """The billed session that ended last, and the local date it ended."""
+    billed = {line.session for line in invoice.lines if line.kind == "session"}
+    ended = [(local_date(s.ended_at, env.tz), s.id, s) for s in sessions if s.id in billed and s.ended_at]
+    day, _id, session = max(ended)
+    return session, day
+
+
+def _act_date(env: Env, invoice: Invoice, sessions: list[Session], given: date | None) -> date:
+    """The act's date (SPEC §8.1): ``given``, or by default the period's last day; never
+    before the last service it certifies. The invoice date obeys the same rule."""
+    last, ended = _last_billed(env, invoice, sessions)
+    checks = (
+        (invoice.date, _("invoice date {date} is before session {id} ({client}) ended on {ended}")),
+        (given, _("act date {date} is before session {id} ({client}) ended on {ended}")),
+    )
+    for day, message in checks:
+        if day is not None and day < ended:
+            raise InvalidValue(
+                message.format(date=day, id=last.id, client=last.client, ended=ended),
+                hint=_("a document cannot record work not yet done: date it {ended} or later").format(
+                    ended=ended
+                ),
+            )
+    return given if given is not None else default_act_date(invoice.period, invoice.date, ended)
+
+
+def _replaced(store: Store, invoice: Invoice, sessions: list[Session]) -> str | None:
+    """The voided invoice of the same client and period that billed some of these
+    sessions and that no invoice replaces yet (the latest, if several)."""
+    voided = [
+        row.number
+        for row in store.invoice_summaries(statuses=("void",), client=invoice.client_code)
+        if row.period == invoice.period
+    ]
+    if not voided:
+        return None  # the usual case: the index says so without opening an invoice
+    period = store.invoices(periods=[invoice.period])
+    taken = {inv.replaces for inv in period if inv.replaces}
+    ids = {s.id for s in sessions}
+    for old in reversed(period):
+        if old.number in voided and old.number not in taken and ids & {ln.session for ln in old.lines}:
+            return old.number
+    return None
 
 
 def _by_client(sessions: list[Session]) -> dict[str, list[Session]]:

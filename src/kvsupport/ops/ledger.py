@@ -6,8 +6,8 @@ from typing import NamedTuple
 
 from kvsupport.errors import Refused
 from kvsupport.ops.env import Env
-from kvsupport.storage import is_database, open_store
-from kvsupport.storage.api import BackupInfo, Backups, Counts, Store
+from kvsupport.storage import initialise, is_database, open_store
+from kvsupport.storage.api import BackupInfo, Backups, Change, Counts, Store
 
 
 class Checked(NamedTuple):
@@ -28,17 +28,7 @@ def check(env: Env) -> Checked:
 def init(env: Env) -> list[str]:
     """Create the ledger if it is not there (a database: its schema, or the steps of it
     this kvsupport adds); what was done, for the confirmation."""
-    location = env.ledger_location
-    if is_database(location):
-        from kvsupport.storage.postgres.store import initialised
-
-        with initialised(location) as applied:
-            return applied
-    with env.store(write=True) as store:
-        if store.is_empty():
-            store.set_counters(store.counters())  # a change, so the file is written
-            return [store.location]
-        return []
+    return initialise(env.ledger_location)
 
 
 def copy(env: Env, source: str, target: str) -> Counts:
@@ -51,10 +41,7 @@ def copy(env: Env, source: str, target: str) -> Counts:
     if source == target:
         raise Refused("the source and the destination are the same ledger")
     if is_database(target):
-        from kvsupport.storage.postgres.store import initialised
-
-        with initialised(target):
-            pass
+        initialise(target)
     with open_store(source, long_read=True) as src, open_store(target, write=True) as dst:
         if not dst.is_empty():
             raise Refused(
@@ -89,10 +76,11 @@ def _backups_of(store: Store) -> Backups:
     return store
 
 
-def backups(env: Env) -> list[BackupInfo]:
-    """The earlier states the file ledger keeps, newest (the current one) first."""
+def backups(env: Env) -> tuple[list[BackupInfo], list[Change]]:
+    """The earlier states the file ledger keeps, newest (the current one) first, and the
+    journal's changes that made them (none when the ledger could not be read)."""
     with env.store(recover=True) as store:
-        return _backups_of(store).backups()
+        return _backups_of(store).backups(), store.changes()
 
 
 class Restored(NamedTuple):

@@ -230,9 +230,11 @@ def start(
         return Outcome(session, so_far, store.client(client), warnings, notes=notes)
 
 
-def stop(env: Env, at: At, note: str | None = None) -> Outcome:
+def stop(env: Env, at: At, note: str | None = None, *, allow_long: bool = False) -> Outcome:
     """End the consultant's running session at the time typed as ``at`` (``None``: now;
-    a bare ``HH:MM`` on the session's date); a note adds to the session's note."""
+    a bare ``HH:MM`` on the session's date); a note adds to the session's note. A
+    segment over the length limit (a session forgotten over the weekend) is refused
+    unless ``allow_long``."""
     notes: list[str] = []
     with env.store(write=True) as store:
         running = store.running(env.consultant)
@@ -251,6 +253,7 @@ def stop(env: Env, at: At, note: str | None = None) -> Outcome:
                 f"{env.local(last.start):%Y-%m-%d %H:%M}",
                 hint=same_minute if at_time == last.start else None,
             )
+        check_length(env, last.start, at_time, allow_long=allow_long)
         segments = (*running.segments[:-1], Segment(last.start, at_time))
         session = running._replace(segments=segments, note=_added(running.note, note))
         store.put_session(session)

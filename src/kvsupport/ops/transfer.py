@@ -14,7 +14,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
@@ -23,6 +23,8 @@ from kvsupport.core.clientcodes import find_code
 from kvsupport.core.models import Segment, Session
 from kvsupport.core.records import EXPORT_COLUMNS, export_rows
 from kvsupport.core.rules import missing_requirements, overlaps_among, segments_in_order
+from kvsupport.core.spreadsheet import from_formula_safe
+from kvsupport.core.text import control_character
 from kvsupport.errors import InvalidValue, KvsupportError, Problems
 from kvsupport.i18n import _
 from kvsupport.ops.env import Env
@@ -31,6 +33,7 @@ from kvsupport.storage.api import Store
 
 COLUMNS = EXPORT_COLUMNS
 MAX_REPORTED = 50
+T = TypeVar("T")
 
 
 class Row(BaseModel):
@@ -57,6 +60,17 @@ class Row(BaseModel):
     def _blank_is_none(cls, value: object) -> object:
         return None if value == "" else value
 
+    @field_validator("client", "service", "start", "end", "duration", "phone", "consent", "id")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        return _typed(value, multiline=False)
+
+    @field_validator("problem", "note", mode="before")
+    @classmethod
+    def _lines(cls, value: object) -> object:
+        # Excel and Windows end the lines inside a cell with CRLF: kept as newlines
+        return _typed(value.replace("\r\n", "\n"), multiline=True) if isinstance(value, str) else value
+
     @field_validator("id", mode="before")
     @classmethod
     def _id_as_text(cls, value: object) -> object:
@@ -78,6 +92,15 @@ class Row(BaseModel):
                 return False
             raise ValueError("use yes or no")
         return value
+
+
+def _typed(value: T, *, multiline: bool) -> T:
+    """Refuse a control character in an imported value, as on the command line."""
+    if isinstance(value, str):
+        found = control_character(value, multiline=multiline)
+        if found is not None:
+            raise ValueError(_("a control character ({char}) is not allowed").format(char=found))
+    return value
 
 
 _TOO_MANY_CELLS = object()  # a CSV row longer than its header
@@ -122,7 +145,9 @@ def read_rows(text: str | bytes, fmt: str, source: str) -> tuple[list[Located], 
         except ValidationError as exc:
             for err in exc.errors():
                 field = ".".join(str(p) for p in err["loc"]) or "row"
-                problems.append(f"{where}: {field}: {err['msg'].lower()}")
+                ours = err["type"] == "value_error"  # a ValueError of a validator here: its words
+                message = str(err["ctx"]["error"]) if ours else err["msg"].lower()
+                problems.append(f"{where}: {field}: {message}")
     return rows, problems
 
 
@@ -138,25 +163,52 @@ def _records(text: str | bytes, fmt: str, source: str) -> Iterator[tuple[str, An
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InvalidValue(f"{source}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
+        except RecursionError:
+            raise InvalidValue(_("{source}: invalid JSON: nested too deeply").format(source=source)) from None
         if not isinstance(data, list):
             raise InvalidValue(f"{source}: expected a JSON array of session rows")
         for i, item in enumerate(data, 1):
             yield f"{source}: item {i}", item
         return
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames:
-        raise InvalidValue(f"{source}: empty CSV (the first line names the columns)")
-    unknown = [c for c in reader.fieldnames if c not in (*COLUMNS, "duration")]
-    if unknown:
-        raise InvalidValue(
-            f"{source}: line 1: unknown column {unknown[0]!r}",
-            hint=f"columns: {', '.join(COLUMNS)}, duration",
-        )
-    for raw in reader:
-        if None in raw:
-            yield f"{source}: line {reader.line_num}", _TOO_MANY_CELLS
-            continue
-        yield f"{source}: line {reader.line_num}", raw
+    reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text))
+    try:
+        if not reader.fieldnames:
+            raise InvalidValue(f"{source}: empty CSV (the first line names the columns)")
+        unknown = [c for c in reader.fieldnames if c not in _KNOWN]
+        if unknown:
+            raise InvalidValue(
+                f"{source}: line 1: unknown column {unknown[0]!r}",
+                hint=f"columns: {', '.join(COLUMNS)}, duration",
+            )
+        for raw in reader:
+            if None in raw:
+                yield f"{source}: line {reader.line_num}", _TOO_MANY_CELLS
+                continue
+            # the quote ``export`` put before a cell a spreadsheet would run as a formula
+            yield f"{source}: line {reader.line_num}", {k: from_formula_safe(v) for k, v in raw.items()}
+    except csv.Error as exc:
+        raise InvalidValue(  # the csv reader's own count: DictReader's is one row behind
+            _("{source}: line {line}: not readable as CSV: {reason}").format(
+                source=source, line=reader.reader.line_num, reason=exc
+            ),
+            hint=_("nothing was imported"),
+        ) from None
+
+
+_KNOWN = frozenset((*COLUMNS, "duration"))
+
+
+def _delimiter(text: str) -> str:
+    """``;`` when the header reads as known columns only with it (Russian Excel saves
+    «CSV» with semicolons, as the decimal comma takes the comma), else ``,``."""
+    first = text.split("\n", 1)[0]
+    if ";" not in first:
+        return ","
+    by_comma = next(csv.reader([first]), [])
+    by_semicolon = next(csv.reader([first], delimiter=";"), [])
+    if set(by_comma) <= _KNOWN or not set(by_semicolon) <= _KNOWN:
+        return ","
+    return ";"
 
 
 def _segment(env: Env, item: Located, allow_long: bool) -> Segment:

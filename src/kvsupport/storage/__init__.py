@@ -22,21 +22,47 @@ def is_database(location: str) -> bool:
     return location.startswith(DATABASE_SCHEMES)
 
 
+def initialise(location: str) -> list[str]:
+    """Create the ledger at ``location`` if it is not there: in a database its schema (or
+    the steps of it this kvsupport adds), a file ledger's first file; what was done."""
+    if is_database(location):
+        from kvsupport.storage.postgres.store import initialised
+
+        with initialised(location) as applied:
+            return applied
+    with open_store(location, write=True) as store:
+        if store.is_empty():
+            store.set_counters(store.counters())  # a change, so the file is written
+            return [store.location]
+        return []
+
+
 @contextmanager
 def open_store(
-    location: str, *, write: bool = False, long_read: bool = False, recover: bool = False
+    location: str,
+    *,
+    write: bool = False,
+    long_read: bool = False,
+    recover: bool = False,
+    rehearse: bool = False,
+    consultant: str | None = None,
+    action: str | None = None,
 ) -> Iterator[Store]:
     """One unit of work on the ledger at ``location``; with ``write``, its changes are
     committed when the block ends without an exception (and discarded if it raises).
 
     ``long_read``: a read that writes out as it goes (an export into a pipe) and should
     not hold up other commands meanwhile. ``recover``: open a file ledger whose manifest
-    is missing or unreadable, to restore a backup into it.
+    is missing or unreadable, to restore a backup into it. ``rehearse``: a dry run — make
+    the changes (numbers are taken) and always discard them. ``consultant`` and
+    ``action``: who makes the changes and with what command, for the journal.
     """
     if is_database(location):
         from kvsupport.storage.postgres.store import open_database
 
-        with open_database(location, write=write) as store:
+        with open_database(location, write=write, rehearse=rehearse, consultant=consultant) as store:
+            if action:
+                store.describe(action)
             yield store
         return
     from kvsupport.storage.jsonfiles.store import open_ledger, read_snapshot
@@ -45,5 +71,8 @@ def open_store(
     if long_read and not write:
         yield read_snapshot(path)
         return
-    with open_ledger(path, write=write, recover=recover) as ledger:
+    with open_ledger(path, write=write and not rehearse, recover=recover) as ledger:
+        ledger.consultant = consultant
+        if action:
+            ledger.describe(action)
         yield ledger

@@ -62,6 +62,19 @@ class Counters(NamedTuple):
     last_stopped: Mapping[str, int]  # consultant ("" for nobody's) -> session id
 
 
+class Change(NamedTuple):
+    """One change of the ledger, as its journal keeps it (``ledger backups``, ``undo``)."""
+
+    number: int  # the file ledger's generation; the database's change number
+    at: datetime
+    consultant: str | None
+    action: str | None  # what the command called it (``invoice``, ``import``…), if it said
+    ops: tuple[tuple[str, ...], ...]  # the first ("add"|"change"|"delete", kind, key) it made
+    size: int  # how many records it changed in all
+    undone_by: int | None = None  # the change that took it back
+    undoes: int | None = None  # the change it took back (an ``undo``)
+
+
 class BackupInfo(NamedTuple):
     """One restorable earlier state of a file ledger."""
 
@@ -218,6 +231,21 @@ class Store(Protocol):
 
     def set_counters(self, counters: Counters) -> None:
         """Carry ``counters`` over (``ledger copy`` into an empty ledger)."""
+        ...
+
+    # -- the journal --------------------------------------------------------------
+
+    def describe(self, action: str) -> None:
+        """Name this unit's change in the journal (``invoice``, ``import``…)."""
+        ...
+
+    def changes(self) -> list[Change]:
+        """The journal's recent changes, oldest first."""
+        ...
+
+    def undo(self, consultant: str | None) -> Change:
+        """Take back ``consultant``'s last change not taken back yet (see
+        :mod:`kvsupport.storage.journal`); the change taken back, or a refusal why not."""
         ...
 
 

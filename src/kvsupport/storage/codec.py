@@ -14,7 +14,17 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from kvsupport.core.models import Client, Invoice, InvoiceLine, Order, Segment, Session
+from kvsupport.core.billing import line_vat, with_line_vat
+from kvsupport.core.models import (
+    PARTY_KINDS,
+    Client,
+    Invoice,
+    InvoiceLine,
+    Order,
+    PartyKind,
+    Segment,
+    Session,
+)
 from kvsupport.core.money import money_str
 from kvsupport.errors import LedgerError
 from kvsupport.storage.api import InvoiceSummary
@@ -44,8 +54,17 @@ def _get(d: Mapping[str, Any], key: str, where: str, kind: type, *, optional: bo
     if kind is int and isinstance(value, bool):
         raise ShapeError(f"{where}.{key}", "must be a whole number")
     if not isinstance(value, kind):
-        raise ShapeError(f"{where}.{key}", f"must be a {kind.__name__}, not {value!r}")
+        raise ShapeError(f"{where}.{key}", f"must be {kind_name(kind)}, not {value!r}")
     return value
+
+
+_KIND_NAMES = {int: "a whole number", str: "text", dict: "an object", list: "a list", bool: "true or false"}
+
+
+def kind_name(kind: type) -> str:
+    """What a JSON value of Python type ``kind`` is called in a message: ``int`` → «a whole
+    number» (never «a int»)."""
+    return _KIND_NAMES.get(kind) or f"a {kind.__name__}"
 
 
 def _str(d: Mapping[str, Any], key: str, where: str) -> str:
@@ -184,6 +203,9 @@ def encode_client(c: Client) -> dict[str, Any]:
         "license_until": c.license_until.isoformat() if c.license_until else None,
         "fee_paid": c.fee_paid,
         "fees_charged": dict(c.fees_charged),
+        "kind": c.kind,
+        "signatory": c.signatory,
+        "contract": c.contract,
         "archived": c.archived,
         "former_codes": list(c.former_codes),
     }
@@ -209,9 +231,20 @@ def decode_client(raw: object, where: str) -> Client:
         license_until=_date(d, "license_until", where, optional=True),
         fee_paid=_bool(d, "fee_paid", where),
         fees_charged=dict(fees),
+        kind=_kind(d, where),
+        signatory=_opt_str(d, "signatory", where),
+        contract=_opt_str(d, "contract", where),
         archived=_bool(d, "archived", where),
         former_codes=_codes(d.get("former_codes", []), f"{where}.former_codes"),
     )
+
+
+def _kind(d: Mapping[str, Any], where: str) -> PartyKind:
+    """A party's kind; a record from before kinds existed is a company."""
+    kind = d.get("kind", "company")
+    if kind not in PARTY_KINDS:
+        raise ShapeError(f"{where}.kind", f"unknown kind {kind!r}")
+    return kind  # type: ignore[no-any-return]
 
 
 def _codes(value: object, where: str) -> tuple[str, ...]:
@@ -267,6 +300,7 @@ def encode_line(line: InvoiceLine) -> dict[str, Any]:
         "amount": money_str(line.amount),
         "tariff": line.tariff,
         "vat": line.vat,
+        "vat_amount": money_str(line_vat(line)),
         "service": line.service,
         "fee_key": line.fee_key,
         "segments": [encode_segment(seg) for seg in line.segments],
@@ -294,6 +328,7 @@ def decode_line(raw: object, where: str) -> InvoiceLine:
         service=_opt_str(d, "service", where),
         fee_key=_opt_str(d, "fee_key", where),
         segments=decode_segments(segs, f"{where}.segments") if segs else (),
+        vat_amount=_money(d, "vat_amount", where) if d.get("vat_amount") is not None else None,
     )
 
 
@@ -313,6 +348,8 @@ def encode_invoice(inv: Invoice) -> dict[str, Any]:
         "void_reason": inv.void_reason,
         "paid_on": inv.paid_on.isoformat() if inv.paid_on else None,
         "due_on": inv.due_on.isoformat() if inv.due_on else None,
+        "act_date": inv.act_date.isoformat() if inv.act_date else None,
+        "replaces": inv.replaces,
     }
 
 
@@ -326,6 +363,8 @@ def decode_invoice(raw: object, where: str) -> Invoice:
     if not isinstance(lines_raw, list):
         raise ShapeError(f"{where}.lines", "must be a list")
     vat = _obj(d.get("vat"), f"{where}.vat")
+    vat_amount = _money(vat, "amount", f"{where}.vat")
+    lines = tuple(decode_line(x, f"{where}.lines[{i}]") for i, x in enumerate(lines_raw))
     return Invoice(
         number=_str(d, "number", where),
         date=_date(d, "date", where),  # type: ignore[arg-type]
@@ -333,14 +372,16 @@ def decode_invoice(raw: object, where: str) -> Invoice:
         status=status,  # type: ignore[arg-type]
         client=dict(_obj(d.get("client"), f"{where}.client")),
         supplier=dict(_obj(d.get("supplier"), f"{where}.supplier")),
-        lines=tuple(decode_line(x, f"{where}.lines[{i}]") for i, x in enumerate(lines_raw)),
+        lines=with_line_vat(lines, vat_amount),  # a record from before issue 13 keeps no VAT per line
         total=_money(d, "total", where),
         vat_mode=_str(vat, "mode", f"{where}.vat"),
-        vat_amount=_money(vat, "amount", f"{where}.vat"),
+        vat_amount=vat_amount,
         total_in_words=_str(d, "total_in_words", where),
         void_reason=_opt_str(d, "void_reason", where),
         paid_on=_date(d, "paid_on", where, optional=True),
         due_on=_date(d, "due_on", where, optional=True),
+        act_date=_date(d, "act_date", where, optional=True),
+        replaces=_opt_str(d, "replaces", where),
     )
 
 

@@ -9,17 +9,24 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import tzinfo
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from kvsupport.errors import ConfigError, InvalidValue
+from kvsupport.i18n import _
 
 
 def _text(value: object) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidValue("must be non-empty text")
+    from kvsupport.core.text import control_character
+
+    found = control_character(value.strip())
+    if found is not None:
+        raise InvalidValue(_("a control character ({char}) is not allowed").format(char=found))
     return value.strip()
 
 
@@ -57,8 +64,6 @@ def _max_hours(value: object) -> int:
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 8784:
-        from kvsupport.i18n import _
-
         raise InvalidValue(_("must be a whole number of hours, 1-8784"))
     return value
 
@@ -90,6 +95,25 @@ def _requisite(name: str) -> Callable[[object], str]:
     return check
 
 
+def _kind(value: object) -> str:
+    from kvsupport.core.models import PARTY_KINDS
+
+    if value not in PARTY_KINDS:
+        raise InvalidValue(_("must be company or entrepreneur (an individual entrepreneur, ИП)"))
+    return str(value)
+
+
+def _yes_no(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("yes", "true", "1", "да"):
+        return True
+    if text in ("no", "false", "0", "нет"):
+        return False
+    raise InvalidValue(_("must be yes or no"))
+
+
 def _account_digits(value: object) -> str:
     text = _text(value).replace(" ", "")
     if len(text) != 20 or not text.isdigit():
@@ -108,6 +132,10 @@ KEYS: dict[str, Callable[[object], object]] = {
     "supplier.correspondent_account": _account_digits,
     "supplier.account": _account_digits,
     "supplier.director": _text,
+    "supplier.kind": _kind,
+    "supplier.director_title": _text,
+    "supplier.accountant": _text,
+    "supplier.stamp": _yes_no,
     "consultant.name": _text,
     "invoice.number_format": _number_format,
     "invoice.due_days": _due_days,
@@ -117,6 +145,7 @@ KEYS: dict[str, Callable[[object], object]] = {
 }
 
 DEFAULTS: dict[str, object] = {
+    "supplier.kind": "company",
     "invoice.number_format": "{year}-{seq:04d}",
     "invoice.due_days": 5,
     "session.max_hours": 24,
@@ -159,7 +188,7 @@ class Config(NamedTuple):
         out: dict[str, object] = {}
         for key in KEYS:
             if key.startswith("supplier."):
-                out[key.split(".", 1)[1]] = self.values.get(key)
+                out[key.split(".", 1)[1]] = self.get(key)
         out["consultant"] = self.values.get("consultant.name")
         return out
 
@@ -176,10 +205,19 @@ def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, object]:
 
 
 def cross_check(values: dict[str, object]) -> list[str]:
-    """Problems between keys: accounts' control keys against the BIK."""
+    """Problems between keys: accounts' control keys against the BIK; the INN, KPP and
+    OGRN against the supplier's kind (an entrepreneur has no KPP)."""
     from kvsupport.core import requisites
 
-    problems = []
+    problems = [
+        f"supplier.{field}: {message}"
+        for field, message in requisites.kind_problems(
+            str(values.get("supplier.kind", "company")),
+            values.get("supplier.inn"),
+            values.get("supplier.kpp"),
+            values.get("supplier.ogrn"),
+        )
+    ]
     bik = values.get("supplier.bik")
     if isinstance(bik, str):
         for key, check in (
@@ -195,22 +233,39 @@ def cross_check(values: dict[str, object]) -> list[str]:
     return problems
 
 
-def load_config(path: Path) -> Config:
-    """Read and check the config; a missing file is an empty config."""
+def _read_table(path: Path) -> dict[str, Any] | None:
+    """The config file as a TOML table, ``None`` when it does not exist."""
     import tomllib
 
+    from kvsupport.storage.reading import MAX_SETTINGS_BYTES, NotUtf8, decode_utf8, read_capped
+
     try:
-        raw = path.read_bytes()
+        raw = read_capped(path, MAX_SETTINGS_BYTES)
     except FileNotFoundError:
-        return Config(path)
+        return None
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+        raise ConfigError(_("{path}: cannot read: {reason}").format(path=path, reason=exc.strerror)) from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        return tomllib.loads(decode_utf8(raw))
+    except NotUtf8 as exc:
+        raise ConfigError(f"{path}: {exc.message}", hint=exc.hint) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(_("{path}: not valid TOML: {reason}").format(path=path, reason=exc)) from None
+    except RecursionError:
+        raise ConfigError(_("{path}: not valid TOML: nested too deeply").format(path=path)) from None
+
+
+def load_config(path: Path) -> Config:
+    """Read and check the config; a missing file is an empty config."""
+    data = _read_table(path)
+    if data is None:
+        return Config(path)
+    try:
+        flat = _flatten(data)
+    except RecursionError:
+        raise ConfigError(_("{path}: tables nested too deeply").format(path=path)) from None
     values: dict[str, object] = {}
-    for key, value in _flatten(data).items():
+    for key, value in flat.items():
         check = KEYS.get(key)
         if check is None:
             raise ConfigError(f"{path}: unknown key '{key}'", hint=f"known keys: {', '.join(KEYS)}")
@@ -224,37 +279,96 @@ def load_config(path: Path) -> Config:
     return Config(path, values)
 
 
-def set_value(config: Config, key: str, value: str) -> Config:
-    """A config with ``key`` set to ``value`` (checked), written to its file."""
+def _checked(key: str, value: str) -> object:
     check = KEYS.get(key)
     if check is None:
         raise InvalidValue(f"unknown config key '{key}'", hint=f"known keys: {', '.join(KEYS)}")
     try:
-        checked = check(value)
+        return check(value)
     except InvalidValue as exc:
         raise InvalidValue(f"{key}: {exc.message}", hint=exc.hint) from None
-    values = {**config.values, key: checked}
-    problems = cross_check(values)
-    if problems:
-        raise InvalidValue(problems[0])
-    save_config(config.path, values)
-    return Config(config.path, values)
 
 
-def unset_value(config: Config, key: str) -> Config:
-    """A config without ``key``, written to its file."""
+def set_value(path: Path, key: str, value: str) -> Config:
+    """The config of ``path`` with ``key`` set to ``value`` (checked), written back."""
+    return set_values(path, [(key, value)])
+
+
+def set_values(path: Path, pairs: Sequence[tuple[str, str]]) -> Config:
+    """The config of ``path`` with every ``(key, value)`` of ``pairs`` set (``""`` removes
+    the key), checked together and written once: a bank change (BIK, account and
+    correspondent account) passes only as a whole, and a refusal writes nothing.
+
+    The file is read again under its lock (:mod:`kvsupport.storage.filelock`), so
+    two ``config set`` at once keep both changes.
+    """
+    changes: list[tuple[str, object | None]] = []
+    seen: set[str] = set()
+    for key, value in pairs:
+        if key in KEYS and key in seen:
+            raise InvalidValue(_("{key} is given twice").format(key=key))
+        seen.add(key)
+        if value == "":
+            if key not in KEYS:
+                raise InvalidValue(f"unknown config key '{key}'", hint=f"known keys: {', '.join(KEYS)}")
+            changes.append((key, None))
+        else:
+            changes.append((key, _checked(key, value)))
+    with _locked_for_writing(path):
+        values = dict(load_config(path).values)
+        for key, checked in changes:
+            if checked is None:
+                values.pop(key, None)
+            else:
+                values[key] = checked
+        problems = cross_check(values)
+        if problems:
+            hint = None
+            if len(pairs) == 1 and len(problems) == 1:
+                hint = _("set related keys in one command: kvsupport config set KEY VALUE KEY VALUE …")
+            raise InvalidValue(problems[0], hint=hint)
+        save_config(path, values)
+    return Config(path, values)
+
+
+def unset_value(path: Path, key: str) -> Config:
+    """The config of ``path`` without ``key``, written back (under its lock)."""
     if key not in KEYS:
         raise InvalidValue(f"unknown config key '{key}'", hint=f"known keys: {', '.join(KEYS)}")
-    values = {k: v for k, v in config.values.items() if k != key}
-    save_config(config.path, values)
-    return Config(config.path, values)
+    with _locked_for_writing(path):
+        values = {k: v for k, v in load_config(path).values.items() if k != key}
+        save_config(path, values)
+    return Config(path, values)
+
+
+@contextmanager
+def _locked_for_writing(path: Path) -> Iterator[None]:
+    from kvsupport.storage.filelock import locked
+
+    _make_dir(path)
+    with locked(path):
+        yield
+
+
+def _make_dir(path: Path) -> None:
+    from kvsupport.storage.atomic import make_private_dir
+
+    try:
+        make_private_dir(path.parent)
+    except OSError as exc:
+        raise ConfigError(
+            _("cannot create the directory of {path}: {reason}").format(
+                path=path, reason=exc.strerror or exc
+            ),
+            hint=_("nothing was changed; give another file with --config or KVSUPPORT_CONFIG"),
+        ) from None
 
 
 def save_config(path: Path, values: dict[str, object]) -> None:
-    """Write the config as nested TOML tables with ``tomli-w``."""
+    """Write the config as nested TOML tables with ``tomli-w`` (a new file: owner only)."""
     import tomli_w
 
-    from kvsupport.storage.atomic import make_private_dir, write_atomic
+    from kvsupport.storage.atomic import write_atomic
 
     nested: dict[str, Any] = {}
     for key in KEYS:  # a stable order: the order of SPEC §4
@@ -264,5 +378,21 @@ def save_config(path: Path, values: dict[str, object]) -> None:
             for section in sections:
                 table = table.setdefault(section, {})
             table[name] = values[key]
-    make_private_dir(path.parent)
-    write_atomic(path, tomli_w.dumps(nested).encode("utf-8"))
+    _make_dir(path)
+    try:
+        write_atomic(path, tomli_w.dumps(nested).encode("utf-8"), mode=_mode_of(path, 0o600))
+    except OSError as exc:
+        raise ConfigError(
+            _("cannot write {path}: {reason}").format(path=path, reason=exc.strerror or exc),
+            hint=_("nothing was changed"),
+        ) from None
+
+
+def _mode_of(path: Path, default: int) -> int:
+    """The permission bits of ``path`` as it is, else ``default`` (a rewrite keeps them)."""
+    import stat
+
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return default

@@ -29,13 +29,38 @@ def _user_config_dir() -> Path:
 
 def _given(option: str | Path | None, env: str) -> Path | None:
     """The option's path, else the environment's (an empty variable counts as unset)."""
+    name = env.removeprefix("KVSUPPORT_").lower()
     if option is not None:
         if not str(option).strip():
-            name = env.removeprefix("KVSUPPORT_").lower()
             raise InvalidValue(f"--{name}: the path is empty", hint=f"give a file, or leave out --{name}")
-        return Path(option).expanduser()
+        return _within_limits(Path(option).expanduser(), f"--{name}")
     value = os.environ.get(env)
-    return Path(value).expanduser() if value else None
+    return _within_limits(Path(value).expanduser(), env) if value else None
+
+
+PATH_MAX = 4096
+"""Bytes in a path, and (``NAME_MAX``) in one of its names, that Linux accepts."""
+NAME_MAX = 255
+
+
+def _within_limits(path: Path, source: str) -> Path:
+    """Refuse a path the system would refuse, before any command trips over it."""
+    from kvsupport.i18n import _
+
+    raw = os.fsencode(path)
+    longest = max((len(os.fsencode(part)) for part in path.parts), default=0)
+    if len(raw) < PATH_MAX and longest <= NAME_MAX:
+        return path
+    shown = str(path)[:60] + "…"
+    if len(raw) >= PATH_MAX:
+        problem = _("the path is {size} bytes long; the system takes up to {limit}").format(
+            size=len(raw), limit=PATH_MAX - 1
+        )
+    else:
+        problem = _("a name in the path is {size} bytes long; the system takes up to {limit}").format(
+            size=longest, limit=NAME_MAX
+        )
+    raise InvalidValue(f"{source} {shown}: {problem}", hint=_("give a shorter path"))
 
 
 def ledger_path(option: str | Path | None = None) -> Path:

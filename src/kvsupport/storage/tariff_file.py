@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -10,25 +11,42 @@ from kvsupport.core.models import TariffVersion
 from kvsupport.core.money import money_str
 from kvsupport.core.tariffs import Tariffs, tariffs_from_data
 from kvsupport.errors import KvsupportError, TariffError
+from kvsupport.i18n import _
+
+
+def _read_text(path: Path) -> str:
+    """The tariff file as text (capped, UTF-8, a byte-order mark dropped)."""
+    from kvsupport.storage.reading import MAX_SETTINGS_BYTES, NotUtf8, decode_utf8, read_capped
+
+    try:
+        raw = read_capped(path, MAX_SETTINGS_BYTES)
+    except FileNotFoundError:
+        raise TariffError([_("{path}: no such tariff file").format(path=path)]) from None
+    except OSError as exc:
+        raise TariffError(
+            [_("{path}: cannot read: {reason}").format(path=path, reason=exc.strerror)]
+        ) from None
+    try:
+        return decode_utf8(raw)
+    except NotUtf8 as exc:
+        raise TariffError([f"{path}: {exc.message}"], hint=exc.hint) from None
+
+
+def _parse(text: str, path: Path) -> Tariffs:
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise TariffError([_("{path}: TOML syntax error: {reason}").format(path=path, reason=exc)]) from None
+    except RecursionError:
+        raise TariffError([_("{path}: TOML syntax error: nested too deeply").format(path=path)]) from None
+    return tariffs_from_data(data, str(path))
 
 
 def load_tariffs(path: Path) -> Tariffs:
     """Read and check ``path``; every problem is in the raised ``TariffError``."""
-    import tomllib
-
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise TariffError([f"{path}: no such tariff file"]) from None
-    except OSError as exc:
-        raise TariffError([f"{path}: cannot read: {exc.strerror}"]) from None
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise TariffError([f"{path}: not UTF-8 text (byte {exc.start})"]) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise TariffError([f"{path}: TOML syntax error: {exc}"]) from None
-    return tariffs_from_data(data, str(path))
+    return _parse(_read_text(path), path)
 
 
 def version_table(version: TariffVersion, effective: date) -> dict[str, Any]:
@@ -72,27 +90,58 @@ def append_version(path: Path, source: Path, effective: date) -> TariffVersion:
     """
     import tomli_w
 
-    tariffs = load_tariffs(source)
-    newest = tariffs.versions[-1]
-    if effective <= newest.effective:
-        raise KvsupportError(
-            f"the new version must start after the latest one ({newest.effective.isoformat()})",
-            hint="pass a later --effective date",
-        )
-    block = _as_array_block(tomli_w.dumps({"tariff": version_table(newest, effective)}))
-    old = path.read_text("utf-8") if path.exists() else ""
-    if path != source and not old:
-        old = source.read_text("utf-8")
-    sep = "" if not old or old.endswith("\n\n") else ("\n" if old.endswith("\n") else "\n\n")
-    text = f"{old}{sep}{block}"
-    import tomllib
+    from kvsupport.storage.filelock import locked
 
-    tariffs_from_data(tomllib.loads(text), str(path))  # refuse to write a file we could not read
+    path = Path(os.path.realpath(path))  # a linked file (dotfiles) is written where it is
+    _make_dir(path)
+    with locked(path):  # read again under the lock: two at once keep both versions
+        old = _read_text(path) if path.exists() else ""
+        base = _parse(old, path) if old else load_tariffs(source)
+        newest = base.versions[-1]
+        if effective <= newest.effective:
+            raise KvsupportError(
+                f"the new version must start after the latest one ({newest.effective.isoformat()})",
+                hint="pass a later --effective date",
+            )
+        block = _as_array_block(tomli_w.dumps({"tariff": version_table(newest, effective)}))
+        if not old:
+            old = _read_text(source)
+        sep = "" if not old or old.endswith("\n\n") else ("\n" if old.endswith("\n") else "\n\n")
+        text = f"{old}{sep}{block}"
+        added = _parse(text, path).in_force(effective)  # refuse to write a file we could not read
+        _write(path, text.encode("utf-8"))
+    return added
+
+
+def _make_dir(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise KvsupportError(
+            _("cannot create the directory of {path}: {reason}").format(
+                path=path, reason=exc.strerror or exc
+            ),
+            hint=_("nothing was changed; give another file with --tariffs or KVSUPPORT_TARIFFS"),
+        ) from None
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Replace the file atomically, keeping its permission bits (a private list stays private)."""
+    import stat
+
     from kvsupport.storage.atomic import write_atomic
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, text.encode("utf-8"), mode=0o644)
-    return load_tariffs(path).in_force(effective)
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        mode = 0o644  # a new price list: readable, like the one that ships
+    try:
+        write_atomic(path, data, mode=mode)
+    except OSError as exc:
+        raise KvsupportError(
+            _("cannot write {path}: {reason}").format(path=path, reason=exc.strerror or exc),
+            hint=_("nothing was changed"),
+        ) from None
 
 
 def _as_array_block(dumped: str) -> str:

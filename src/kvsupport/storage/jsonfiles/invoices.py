@@ -153,7 +153,16 @@ class InvoiceStore(PartStore):
             )
         self._store_invoice(invoice)
 
+    def _raw_invoice(self, number: str) -> dict[str, Any] | None:
+        """The stored record of invoice ``number``, or ``None``."""
+        period = self._invoice_index().records.get(number, {}).get("period")
+        key = f"invoices/{period}"
+        if period is None or (key not in self._m["parts"] and key not in self._parts):
+            return None
+        return self._part(key).records.get(number)
+
     def _store_invoice(self, invoice: Invoice) -> None:
+        self.recorder.saw("invoice", invoice.number, self._raw_invoice(invoice.number))
         record = codec.encode_invoice(invoice)
         part = self._part(f"invoices/{invoice.period}")
         part.records[invoice.number] = record

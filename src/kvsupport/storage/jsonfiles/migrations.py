@@ -12,6 +12,8 @@ lose information. Each format has a fixture ledger in ``tests/storage/fixtures/`
 - 2 → 3: a team's consultants: ``running`` and ``last_stopped`` become maps by
   consultant (``""`` for sessions recorded before, which are whoever's asks);
   sessions gain an optional ``consultant`` (absent: recorded before).
+- 3 → 4: the journal of changes (``undo``): the manifest lists recent changes, each
+  with a file of its entries beside the parts; a ledger before it has none.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-CURRENT_VERSION = 3
+CURRENT_VERSION = 4
 
 Step = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -39,9 +41,14 @@ def _running_by_consultant(doc: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _empty_journal(doc: dict[str, Any]) -> dict[str, Any]:
+    """Format 4's manifest: a journal of changes, empty for the changes made before."""
+    return {**doc, "journal": []}
+
+
 #: version N -> the step that turns a version-N document into version N+1
-MANIFEST_STEPS: dict[int, Step] = {1: _same_records, 2: _running_by_consultant}
-PART_STEPS: dict[int, Step] = {1: _same_records, 2: _same_records}
+MANIFEST_STEPS: dict[int, Step] = {1: _same_records, 2: _running_by_consultant, 3: _empty_journal}
+PART_STEPS: dict[int, Step] = {1: _same_records, 2: _same_records, 3: _same_records}
 
 
 def _run(doc: dict[str, Any], steps: dict[int, Step], current: int) -> dict[str, Any]:

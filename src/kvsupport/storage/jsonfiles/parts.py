@@ -24,7 +24,9 @@ from kvsupport.errors import LedgerError
 from kvsupport.i18n import _
 from kvsupport.notices import warn_later
 from kvsupport.storage import codec
+from kvsupport.storage import journal as journal_module
 from kvsupport.storage.atomic import TMP_MARK, fsync_dir, make_private_dir, write_atomic
+from kvsupport.storage.journal import Recorder, entry_record, summary
 from kvsupport.storage.jsonfiles.files import (
     OWN_DIRECTORY,
     SHARED_LAYOUT,
@@ -43,6 +45,8 @@ KEEP_BACKUPS = 30
 SWEEP_EVERY = 25  # generations between sweeps of a crash's leftover temp files
 SWEEP_AGE_SECONDS = 3600
 INVOICE_INDEX = "index/invoices"
+#: a change whose journal entries take more than this is kept in a file of its own
+INLINE_JOURNAL_BYTES = 4096
 #: the shape of the invoice index's rows: an index of another shape is built again
 INDEX_ROWS = 2
 
@@ -73,6 +77,8 @@ class PartStore:
         self._orders: list[Order] | None = None
         self.unlocked = False  # a snapshot (read_snapshot): read on after the lock was let go
         self.recovered = False  # opened for a restore although its manifest could not be read
+        self.recorder = Recorder()  # what this unit changes, for the journal (``undo``)
+        self.consultant: str | None = None  # who is changing it
         self._keys_of: object = None  # the parts index that _keys_cache describes
         self._keys_cache: dict[str, list[str]] = {}
 
@@ -237,6 +243,7 @@ class PartStore:
                     "of": _invoices_digest(parts_index),
                     "rows": INDEX_ROWS,
                 }
+            journal = self._journal(generation, token, retired, written)
             if written:
                 fsync_dir(files.parts)
             make_private_dir(files.main.parent)
@@ -246,6 +253,7 @@ class PartStore:
                 "updated_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "parts": dict(sorted(parts_index.items())),
                 "retired": retired,
+                "journal": journal,
             }
             data = dumps_document(manifest)
             written.append(self._backup(data, generation))  # the state about to be committed
@@ -274,6 +282,50 @@ class PartStore:
             OSError, LedgerError
         ):  # the change is stored; old files wait for the next sweep
             self._collect_garbage(generation)
+
+    def _journal(
+        self, generation: int, token: str, retired: list[list[Any]], written: list[Path]
+    ) -> list[Any]:
+        """The journal with this change in it, the oldest beyond :data:`journal.KEEP`
+        retired. A small change's entries (a start, a stop, an edit) are kept in the
+        manifest itself: no file more to write on the hot path; a big one's (an import,
+        a month's invoices) in a file of its own beside the parts, kept like one."""
+        journal: list[Any] = [dict(raw) for raw in self._m.get("journal", [])]
+        entries = [] if self.recorder.quiet else self.recorder.entries(self)  # type: ignore[arg-type]
+        if not entries:
+            return journal
+        kept = [entry_record(e) for e in entries]
+        ops, count = summary(entries)
+        undoes = self.recorder.undoes
+        for raw in journal:
+            if raw.get("number") == undoes:
+                raw["undone_by"] = generation
+        summary_row: dict[str, Any] = {
+            "number": generation,
+            "at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "consultant": self.consultant,
+            "action": self.recorder.action,
+            "ops": ops,
+            "count": count,
+            "undone_by": None,
+            "undoes": undoes,
+        }
+        if len(dumps_document({"entries": kept})) <= INLINE_JOURNAL_BYTES:
+            summary_row["entries"] = kept
+        else:
+            make_private_dir(self.files.parts)
+            name = f"journal-g{generation}-{token}.json"
+            doc = {"format": PART_FORMAT, "version": CURRENT_VERSION, "kind": "journal", "entries": kept}
+            path = self.files.parts / name
+            write_atomic(path, dumps_document({**doc, "generation": generation}), sync_dir=False)
+            written.append(path)
+            summary_row["file"] = name
+        journal.append(summary_row)
+        while len(journal) > journal_keep():
+            dropped = journal.pop(0)
+            if "file" in dropped:
+                retired.append([dropped["file"], generation])
+        return journal
 
     def _committed(self, data: bytes) -> bool:
         """True when the manifest on disk is ``data``: the rename happened (an interrupt
@@ -364,6 +416,7 @@ class PartStore:
     def _sweep_leftovers(self) -> None:
         """Remove temp files and never-committed parts that a crash left behind."""
         live = {e["file"] for e in self._m["parts"].values()} | {n for n, _ in self._m["retired"]}
+        live |= {e["file"] for e in self._m.get("journal", []) if "file" in e}
         cutoff = time.time() - SWEEP_AGE_SECONDS
         for directory in (self.files.main.parent, self.files.parts, self.files.backups):
             if not directory.is_dir():
@@ -393,3 +446,8 @@ def _summary(part: _Part) -> dict[str, Any]:
         "min_start": min(starts, key=datetime.fromisoformat),
         "max_end": max(ends, key=datetime.fromisoformat),
     }
+
+
+def journal_keep() -> int:
+    """How many changes the journal keeps (looked up when used: tests lower it)."""
+    return journal_module.KEEP

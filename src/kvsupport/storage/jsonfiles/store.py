@@ -40,7 +40,8 @@ from kvsupport.errors import LedgerError, NotFound
 from kvsupport.i18n import _
 from kvsupport.notices import warn_later
 from kvsupport.storage import codec
-from kvsupport.storage.api import BackupInfo, Counters, Counts
+from kvsupport.storage.api import BackupInfo, Change, Counters, Counts
+from kvsupport.storage.journal import change_of, chosen_for_undo, entry_from, plan, restore_order
 from kvsupport.storage.jsonfiles.files import (
     SHARED_LAYOUT,
     Backup,
@@ -85,6 +86,7 @@ def _empty_manifest() -> dict[str, Any]:
         "orders": [],
         "parts": {},
         "retired": [],
+        "journal": [],
     }
 
 
@@ -276,6 +278,7 @@ class FileStore(InvoiceStore):
 
     def put_client(self, client: Client) -> None:
         """Add or replace a client."""
+        self.recorder.saw("client", client.code, self._m["clients"].get(client.code))
         self.clients()[client.code] = client
         self._m["clients"][client.code] = codec.encode_client(client)
         self._dirty = True
@@ -285,6 +288,8 @@ class FileStore(InvoiceStore):
         clients = self.clients()
         if old not in clients:
             raise NotFound(_("unknown client '{code}'").format(code=old))
+        self.recorder.saw("client", old, self._m["clients"].get(old))  # undo: the old back, the new gone
+        self.recorder.saw("client", client.code, self._m["clients"].get(client.code))
         self._clients = {
             client.code if code == old else code: client if code == old else c for code, c in clients.items()
         }
@@ -317,6 +322,7 @@ class FileStore(InvoiceStore):
 
     def put_order(self, order: Order) -> None:
         """Add or replace an order."""
+        self.recorder.saw("order", order.id, self._raw_order(order.id))
         orders = [o for o in self.orders() if o.id != order.id] + [order]
         orders.sort(key=lambda o: o.id)
         self._orders = orders
@@ -451,6 +457,7 @@ class FileStore(InvoiceStore):
 
     def put_session(self, session: Session) -> None:
         """Store ``session``: a running one becomes its consultant's running session."""
+        self.recorder.saw("session", session.id, self._raw_session(session.id))
         rows = self._running_rows()
         held_as = next((k for k, row in rows.items() if row.get("id") == session.id), None)
         if session.is_running:
@@ -472,6 +479,7 @@ class FileStore(InvoiceStore):
 
     def delete_session(self, session_id: int) -> None:
         """Remove a session (running or stored) for good."""
+        self.recorder.saw("session", session_id, self._raw_session(session_id))
         rows = self._running_rows()
         for key in [k for k, row in rows.items() if row.get("id") == session_id]:
             del rows[key]
@@ -480,6 +488,95 @@ class FileStore(InvoiceStore):
         for key in [k for k, value in stopped.items() if value == session_id]:
             del stopped[key]
         self._dirty = True
+
+    # -- the journal (``undo``) --------------------------------------------------------
+
+    def _raw_order(self, order_id: int) -> dict[str, Any] | None:
+        found: dict[str, Any] | None = next((o for o in self._m["orders"] if o.get("id") == order_id), None)
+        return found
+
+    def _raw_session(self, session_id: int) -> dict[str, Any] | None:
+        for row in self._running_rows().values():
+            if row.get("id") == session_id:
+                found: dict[str, Any] = row
+                return found
+        for key in self._keys("sessions"):
+            entry = self._m["parts"].get(key, {})
+            if entry.get("min_id", 0) <= session_id <= entry.get("max_id", 1 << 62) or key in self._parts:
+                record = self._part(key).records.get(str(session_id))
+                if record is not None:
+                    return record
+        for key, part in self._parts.items():  # a month written by this unit, not indexed yet
+            if key.startswith("sessions/") and str(session_id) in part.records:
+                return part.records[str(session_id)]
+        return None
+
+    def raw_record(self, kind: str, key: str) -> dict[str, Any] | None:
+        """The stored record of ``kind`` (client, order, session, invoice) and ``key``."""
+        if kind == "client":
+            found: dict[str, Any] | None = self._m["clients"].get(key)
+            return found
+        if kind == "order":
+            return self._raw_order(int(key))
+        if kind == "session":
+            return self._raw_session(int(key))
+        return self._raw_invoice(key)
+
+    def put_raw_record(self, kind: str, key: str, record: dict[str, Any] | None) -> None:
+        """Store a record as it was kept (``None``: remove it), for ``undo``."""
+        where = f"{self.files.main}: journal"
+        if kind == "client":
+            if record is None:
+                self.recorder.saw("client", key, self._m["clients"].get(key))
+                del self._m["clients"][key]
+                self._clients = None
+                self._dirty = True
+            else:
+                self.put_client(self._decoded(codec.decode_client, record, where))
+        elif kind == "order":
+            if record is None:
+                self.recorder.saw("order", key, self._raw_order(int(key)))
+                self._m["orders"] = [o for o in self._m["orders"] if o.get("id") != int(key)]
+                self._orders = None
+                self._dirty = True
+            else:
+                self.put_order(self._decoded(codec.decode_order, record, where))
+        elif kind == "session":
+            if record is None:
+                self.delete_session(int(key))
+            else:
+                self.put_session(self._decoded(codec.decode_session, record, where))
+        elif record is not None:
+            self._store_invoice(self._decoded(codec.decode_invoice, record, where))
+
+    def describe(self, action: str) -> None:
+        """Name this unit's change in the journal."""
+        self.recorder.action = action
+
+    def changes(self) -> list[Change]:
+        """The journal's recent changes, oldest first."""
+        return [change_of(raw) for raw in self._m.get("journal", [])]
+
+    def undo(self, consultant: str | None) -> Change:
+        """Take back ``consultant``'s last change not taken back yet."""
+        change = chosen_for_undo(self.changes(), consultant)
+        raw = next(r for r in self._m["journal"] if r["number"] == change.number)
+        try:
+            if "entries" in raw:
+                kept = raw["entries"]
+            else:
+                path = self.files.parts / raw["file"]
+                kept = load_json(path, _read_capped(path), self.files)["entries"]
+            entries = [entry_from(e) for e in kept]
+        except (OSError, KeyError, TypeError) as exc:
+            raise LedgerError(
+                f"{self.files.main}: cannot read the journal of change {change.number}: {exc}"
+            ) from None
+        for entry in restore_order(plan(change, entries, self)):
+            self.put_raw_record(entry.kind, entry.key, entry.before)
+        self.recorder.undoes = change.number
+        self.recorder.action = "undo"
+        return change
 
     def _drop_stored(self, session_id: int) -> None:
         """Remove the stored copy of a session about to be replaced or deleted. A session
@@ -545,7 +642,8 @@ class FileStore(InvoiceStore):
         return Counters(int(counters.get("session", 0)), int(counters.get("order", 0)), invoices, stopped)
 
     def set_counters(self, counters: Counters) -> None:
-        """Carry ``counters`` over."""
+        """Carry ``counters`` over (a copy into an empty ledger: not a change to undo)."""
+        self.recorder.quiet = True
         self._m["counters"] = {
             "session": counters.session,
             "order": counters.order,
@@ -578,6 +676,8 @@ class FileStore(InvoiceStore):
         retired += [[name, generation] for name in sorted(live_now - live_then)]
         doc["retired"] = retired
         doc["generation"] = self.generation  # commit() adds one
+        doc["journal"] = self._m.get("journal", [])  # the changes up to now, restore included
+        self.recorder.quiet = True
         self._m = doc
         self._parts = {}
         self._clients = None

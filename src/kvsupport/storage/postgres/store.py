@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -37,8 +37,8 @@ from psycopg.types.json import Jsonb
 from kvsupport.core.models import Client, Invoice, Order, Session
 from kvsupport.errors import InvalidValue, LedgerError, NotFound
 from kvsupport.i18n import _
-from kvsupport.storage import codec
-from kvsupport.storage.api import Counters, Counts, InvoiceSummary
+from kvsupport.storage import codec, journal
+from kvsupport.storage.api import Change, Counters, Counts, InvoiceSummary
 from kvsupport.storage.consistency import Consistency
 from kvsupport.storage.lookup import find_client
 
@@ -151,8 +151,13 @@ def _lost(location: str, exc: Exception, write: bool) -> LedgerError:
 
 
 @contextmanager
-def open_database(location: str, *, write: bool) -> Iterator[DatabaseStore]:
-    """One unit of work on the ledger at ``location`` (see the module's docstring)."""
+def open_database(
+    location: str, *, write: bool, rehearse: bool = False, consultant: str | None = None
+) -> Iterator[DatabaseStore]:
+    """One unit of work on the ledger at ``location`` (see the module's docstring).
+
+    ``rehearse``: a dry run, a read-write transaction that is always rolled back (it takes
+    numbers from the counters, which roll back with it)."""
     conn = _connect(location)
     try:
         try:
@@ -168,14 +173,15 @@ def open_database(location: str, *, write: bool) -> Iterator[DatabaseStore]:
                 conn.commit()
                 upgrade(conn, location)
             conn.commit()
-            if not write:
+            if not write and not rehearse:
                 conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
                 conn.read_only = True
-            store = DatabaseStore(conn, location)
-            if write:
+            store = DatabaseStore(conn, location, consultant)
+            if write and not rehearse:
                 conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
             yield store
-            if write:
+            if write and not rehearse:
+                store.write_journal()
                 conn.commit()
             else:
                 conn.rollback()
@@ -211,11 +217,13 @@ def initialised(location: str) -> Iterator[list[str]]:
 class DatabaseStore:
     """:class:`~kvsupport.storage.api.Store` over one PostgreSQL transaction."""
 
-    def __init__(self, conn: psycopg.Connection[Any], location: str) -> None:
+    def __init__(self, conn: psycopg.Connection[Any], location: str, consultant: str | None = None) -> None:
         self.conn = conn
         self._location = location
         self._clients: dict[str, Client] | None = None
         self._orders: list[Order] | None = None
+        self.consultant = consultant
+        self.recorder = journal.Recorder()
 
     @property
     def location(self) -> str:
@@ -250,6 +258,7 @@ class DatabaseStore:
 
     def put_client(self, client: Client) -> None:
         """Add or replace a client."""
+        self.recorder.saw("client", client.code, self.raw_record("client", client.code))
         self.conn.execute(
             "INSERT INTO clients (code, position, record) "
             "VALUES (%s, (SELECT coalesce(max(position), 0) + 1 FROM clients), %s) "
@@ -263,6 +272,8 @@ class DatabaseStore:
         """Put ``client`` in the place of the client ``old`` (its code changed); the
         sessions' client column follows (``ON UPDATE CASCADE``), their records are the
         caller's to rewrite."""
+        self.recorder.saw("client", old, self.raw_record("client", old))  # undo: the old back, the new gone
+        self.recorder.saw("client", client.code, self.raw_record("client", client.code))
         done = self.conn.execute(
             "UPDATE clients SET code = %s, record = %s WHERE code = %s",
             (client.code, Jsonb(codec.encode_client(client)), old),
@@ -288,6 +299,7 @@ class DatabaseStore:
 
     def put_order(self, order: Order) -> None:
         """Add or replace an order."""
+        self.recorder.saw("order", order.id, self.raw_record("order", str(order.id)))
         self.conn.execute(
             "INSERT INTO orders (id, record) VALUES (%s, %s) "
             "ON CONFLICT (id) DO UPDATE SET record = EXCLUDED.record",
@@ -362,7 +374,8 @@ class DatabaseStore:
     def put_session(self, session: Session) -> None:
         """Store ``session``; a session that stops becomes its consultant's last stopped."""
         worker = session.consultant or ""
-        was = self._rows("SELECT running, consultant FROM sessions WHERE id = %s", (session.id,))
+        was = self._rows("SELECT running, consultant, record FROM sessions WHERE id = %s", (session.id,))
+        self.recorder.saw("session", session.id, was[0][2] if was else None)
         try:
             self.conn.execute(
                 "INSERT INTO sessions "
@@ -397,6 +410,7 @@ class DatabaseStore:
 
     def delete_session(self, session_id: int) -> None:
         """Remove a session for good."""
+        self.recorder.saw("session", session_id, self.raw_record("session", str(session_id)))
         self.conn.execute("DELETE FROM sessions WHERE id = %s", (session_id,))
         self.conn.execute("DELETE FROM last_stopped WHERE session = %s", (session_id,))
 
@@ -463,6 +477,7 @@ class DatabaseStore:
 
     def add_invoice(self, invoice: Invoice) -> None:
         """Store a newly issued invoice; a taken number is refused (the primary key)."""
+        self.recorder.saw("invoice", invoice.number, self.raw_record("invoice", invoice.number))
         record = codec.encode_invoice(invoice)
         try:
             with self.conn.transaction():  # a savepoint: the refusal leaves the rest intact
@@ -494,6 +509,7 @@ class DatabaseStore:
                 f"invoice {invoice.number} is issued: its {', '.join(frozen)} cannot change",
                 hint="void it and issue a new one",
             )
+        self.recorder.saw("invoice", invoice.number, codec.encode_invoice(stored))
         record = codec.encode_invoice(invoice)
         self.conn.execute(
             "UPDATE invoices SET status = %s, summary = %s, record = %s WHERE number = %s",
@@ -562,7 +578,8 @@ class DatabaseStore:
         return Counters(self._counter("session"), self._counter("order"), invoices, stopped)
 
     def set_counters(self, counters: Counters) -> None:
-        """Carry ``counters`` over."""
+        """Carry ``counters`` over (a copy into an empty ledger: not a change to undo)."""
+        self.recorder.quiet = True
         series = [("session", counters.session), ("order", counters.order)]
         series += [(f"invoice:{year}", last) for year, last in counters.invoices.items()]
         for name, last in series:
@@ -577,3 +594,89 @@ class DatabaseStore:
                 "ON CONFLICT (consultant) DO UPDATE SET session = EXCLUDED.session",
                 (consultant, sid),
             )
+
+    # -- the journal (``undo``) ---------------------------------------------------
+
+    _TABLES: ClassVar[dict[str, tuple[str, str]]] = {
+        "client": ("clients", "code"),
+        "order": ("orders", "id"),
+        "session": ("sessions", "id"),
+    }
+
+    def raw_record(self, kind: str, key: str) -> dict[str, Any] | None:
+        """The stored record of ``kind`` and ``key``, as kept."""
+        table, column = self._TABLES.get(kind, ("invoices", "number"))
+        value: object = key if column in ("code", "number") else int(key)
+        rows = self._rows(f"SELECT record FROM {table} WHERE {column} = %s", (value,))
+        found: dict[str, Any] | None = rows[0][0] if rows else None
+        return found
+
+    def put_raw_record(self, kind: str, key: str, record: dict[str, Any] | None) -> None:
+        """Store a record as it was kept (``None``: remove it), for ``undo``."""
+        where = "journal"
+        if record is None:
+            if kind == "session":
+                self.delete_session(int(key))
+                return
+            self.recorder.saw(kind, key, self.raw_record(kind, key))
+            table, column = self._TABLES[kind]
+            self.conn.execute(
+                f"DELETE FROM {table} WHERE {column} = %s", (key if kind == "client" else int(key),)
+            )
+            self._clients, self._orders = None, None
+        elif kind == "client":
+            self.put_client(self._decode(codec.decode_client, record, where))
+        elif kind == "order":
+            self.put_order(self._decode(codec.decode_order, record, where))
+        elif kind == "session":
+            self.put_session(self._decode(codec.decode_session, record, where))
+        else:
+            self.put_invoice(self._decode(codec.decode_invoice, record, where))
+
+    def describe(self, action: str) -> None:
+        """Name this unit's change in the journal."""
+        self.recorder.action = action
+
+    def changes(self) -> list[Change]:
+        """The journal's recent changes, oldest first."""
+        keys = ("number", "at", "consultant", "action", "ops", "count", "undone_by", "undoes")
+        rows = self._rows(f"SELECT {', '.join(keys)} FROM changes ORDER BY number")
+        return [
+            journal.change_of({**dict(zip(keys, row, strict=True)), "at": row[1].isoformat()}) for row in rows
+        ]
+
+    def undo(self, consultant: str | None) -> Change:
+        """Take back ``consultant``'s last change not taken back yet."""
+        change = journal.chosen_for_undo(self.changes(), consultant)
+        rows = self._rows("SELECT entries FROM changes WHERE number = %s", (change.number,))
+        entries = [journal.entry_from(e) for e in rows[0][0]]
+        for entry in journal.restore_order(journal.plan(change, entries, self)):
+            self.put_raw_record(entry.kind, entry.key, entry.before)
+        self.recorder.undoes = change.number
+        self.recorder.action = "undo"
+        return change
+
+    def write_journal(self) -> None:
+        """Keep this unit's change in the journal (called as the transaction commits)."""
+        entries = [] if self.recorder.quiet else self.recorder.entries(self)
+        if not entries:
+            return
+        ops, count = journal.summary(entries)
+        row = self.conn.execute(
+            "INSERT INTO changes (consultant, action, ops, count, undoes, entries) "
+            "VALUES (%s, %s, %s, %s, %s, %s) RETURNING number",
+            (
+                self.consultant,
+                self.recorder.action,
+                Jsonb(ops),
+                count,
+                self.recorder.undoes,
+                Jsonb([journal.entry_record(e) for e in entries]),
+            ),
+        ).fetchone()
+        assert row is not None
+        if self.recorder.undoes is not None:
+            self.conn.execute(
+                "UPDATE changes SET undone_by = %s WHERE number = %s", (row[0], self.recorder.undoes)
+            )
+        self.conn.execute("DELETE FROM changes WHERE number <= %s", (int(row[0]) - journal.KEEP,))
