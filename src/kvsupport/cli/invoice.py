@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -213,7 +214,7 @@ def invoice_issue(
         return
     env = env_of(ctx)
     on = day(env, date)
-    year, mon = _period(env, month_, on)
+    year, mon, announce = _period(env, month_, on)
     acts_on = day(env, act_date) if act_date is not None else None
     if output is not None and not dry_run:
         from kvsupport.storage.outputs import make_output_directory
@@ -221,6 +222,7 @@ def invoice_issue(
         # a bad --output stops the run before anything is stored
         make_output_directory(output, ledger=env.ledger_location)
     result = invoices.issue(env, year, mon, client=client, issued_on=on, dry_run=dry_run, act_date=acts_on)
+    announce()  # which month, once the run was not refused
     for s in result.running:
         warn(f"session {s.id} ({s.client}) is running and is not billed; stop it and run again")
     missing = invoices.missing_supplier_requisites(env.config.supplier())
@@ -245,27 +247,24 @@ def invoice_issue(
     _summary(env, result, dry_run)
 
 
-def _period(env: Env, typed: str | None, on: dt.date) -> tuple[int, int]:
-    """The month to issue: as typed (a month in progress: with a warning), else the month
-    that has ended on the invoice date ``on``, said on stderr."""
+def _period(env: Env, typed: str | None, on: dt.date) -> tuple[int, int, Callable[[], None]]:
+    """The month to issue: as typed, else the month that has ended on the invoice date
+    ``on``; and what to say about it once the run is done: which month was taken, or
+    that a month typed is still in progress."""
     if typed is None:
         year, mon = invoices.month_to_invoice(on)
-        say(
-            env,
-            _("invoicing {period}, the month that has ended (another: --month YYYY-MM)").format(
-                period=f"{year:04d}-{mon:02d}"
-            ),
+        text = _("invoicing {period}, the month that has ended (another: --month YYYY-MM)").format(
+            period=f"{year:04d}-{mon:02d}"
         )
-        return year, mon
+        return year, mon, lambda: say(env, text)
     year, mon = month(env, typed)
     last = invoices.month_in_progress(year, mon, on)
-    if last is not None:
-        warn(
-            _(
-                "{period} is still in progress (it ends {last}): work after {on} will need another invoice"
-            ).format(period=f"{year:04d}-{mon:02d}", last=last.isoformat(), on=on.isoformat())
-        )
-    return year, mon
+    if last is None:
+        return year, mon, lambda: None
+    text = _(
+        "{period} is still in progress (it ends {last}): work after {on} will need another invoice"
+    ).format(period=f"{year:04d}-{mon:02d}", last=last.isoformat(), on=on.isoformat())
+    return year, mon, lambda: warn(text)
 
 
 def _summary(env: Env, result: invoices.Issued, dry_run: bool) -> None:
