@@ -49,7 +49,8 @@ FULL_RECORD: dict[str, object] = {
     "address": "г. Москва, ул. Лесная, д. 5",
     "phone": "+7 (495) 123-45-67",
     "email": "buh@romashka.ru",
-    "teamviewer_id": "123 456 789",
+    "teamviewer_id": "123456789",  # typed "123 456 789", as TeamViewer shows it
+    "teamviewer_ids": ["123456789"],
     "license_until": "2027-06-30",
     "fee_paid": True,
     "fees_charged": {},
@@ -70,6 +71,7 @@ BARE_RECORD: dict[str, object] = {
     "phone": None,
     "email": None,
     "teamviewer_id": None,
+    "teamviewer_ids": [],
     "license_until": None,
     "fee_paid": False,
     "fees_charged": {},
@@ -269,7 +271,7 @@ def test_show_text(run: Runner, two_clients: Path) -> None:
     assert shown["inn"] == "7707083893"
     assert shown["kpp"] == "770701001"
     assert shown["ogrn"] == "1027700132195"
-    assert shown["teamviewer id"] == "123 456 789"
+    assert shown["teamviewer ids"] == "123456789"
     assert shown["license until"] == "2027-06-30"
     bare = run("client", "show", "тсж_лесная-5").stdout
     assert "inn" not in bare  # empty fields are left out

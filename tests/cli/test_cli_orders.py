@@ -20,7 +20,11 @@ CLIENTS: list[tuple[str, ...]] = [
     ("client", "add", "ромашка", "--name", "ООО «Ромашка»", "--phone", "+7 495 123-45-67"),
     ("client", "add", "лесная", "--name", "ТСЖ «Лесная 5»"),
 ]
-ORDER_KEYS = ["id", "client", "service", "at", "today", "problem", "phone", "status", "session", "missed"]
+ORDER_KEYS = [
+    *("id", "client", "service", "at", "today", "problem", "phone", "status", "session"),
+    *("consent", "evidence"),  # what a letter gave (--letter)
+    "missed",  # its time passed, no session started (issue 12)
+]
 
 
 def ahead(days: int, clock: str = "10:00") -> datetime:
@@ -107,6 +111,8 @@ def test_list_json_soonest_first(run: Runner, three_orders: Path) -> None:
         "phone": None,
         "status": "open",
         "session": None,
+        "consent": None,
+        "evidence": None,
         "missed": False,
     }
     assert remote["at"] == f"{REMOTE_AT:%Y-%m-%d}T10:00:00+03:00"

@@ -368,7 +368,7 @@ def test_list_json_shape(run: Runner, romashka: str, t0: datetime) -> None:
     assert (row["id"], row["client"], row["service"]) == (1, "romashka", "backup")
     assert (row["problem"], row["note"], row["invoice"]) == ("пени", "готово", None)
     assert (row["minutes"], row["billable_minutes"], row["tariff"]) == (61, 61, "2017-01-01")
-    assert row["segments"] == [{"start": row["start"], "end": row["end"]}]
+    assert row["segments"] == [{"start": row["start"], "end": row["end"], "ref": None}]
     assert datetime.fromisoformat(row["end"]) - datetime.fromisoformat(row["start"]) == timedelta(minutes=61)
     assert datetime.fromisoformat(row["start"]).utcoffset() == timedelta(hours=3)
     for key in ("rate", "amount"):

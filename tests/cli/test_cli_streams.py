@@ -88,6 +88,7 @@ def test_status_is_data(run: Runner, romashka: str) -> None:
         "missed_orders": [],
         "phone": None,
         "teamviewer_id": None,
+        "teamviewer_ids": [],
         "minimum_left_minutes": None,
     }
 

@@ -272,8 +272,8 @@ def test_import_with_a_duration_column_and_joined_segments(run: Runner, twin: Pa
     remote, backup, line = sessions(run, twin)
     assert (remote["id"], remote["client"], remote["service"]) == (1, "лесная", "remote")
     assert remote["segments"] == [
-        {"start": "2026-10-12T10:00:00+03:00", "end": "2026-10-12T10:20:00+03:00"},
-        {"start": "2026-10-12T10:25:00+03:00", "end": "2026-10-12T10:55:00+03:00"},
+        {"start": "2026-10-12T10:00:00+03:00", "end": "2026-10-12T10:20:00+03:00", "ref": None},
+        {"start": "2026-10-12T10:25:00+03:00", "end": "2026-10-12T10:55:00+03:00", "ref": None},
     ]
     assert (remote["minutes"], remote["billable_minutes"], remote["amount"]) == (50, 60, "1300.00")
     assert remote["backup_confirmed"] is True

@@ -24,6 +24,7 @@ CORE_MODULES = [
     "kvsupport.core.requisites",
     "kvsupport.core.teamviewer",
     "kvsupport.core.letters",
+    "kvsupport.core.evidence",
     "kvsupport.core.mailtext",
     "kvsupport.core.bankstatement",
     "kvsupport.core.invoicerefs",

@@ -80,7 +80,7 @@ def test_clients_round_trip() -> None:
             address='г. Москва, ул. Лесная, д. 5, кв. "7"',
             phone="+74951234567",
             email="lesnaya@example.ru",
-            teamviewer_id="123 456 789",
+            teamviewer_ids=("123 456 789",),
             license_until=date(2026, 12, 31),
             fee_paid=False,
             fees_charged={"remote-connection": "2025-0001"},

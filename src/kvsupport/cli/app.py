@@ -25,7 +25,10 @@ GROUPS: dict[str, tuple[str, str]] = {
     "report": ("kvsupport.cli.report", "A month at a glance: hours, amounts, unbilled, unpaid."),
     "tariff": ("kvsupport.cli.tariff", "The versioned price list."),
     "letter": ("kvsupport.cli.letter", "A client's letter (.eml): what a session takes from it."),
-    "import": ("kvsupport.cli.transfer", "Import sessions from CSV or JSON, all or nothing."),
+    "import": (
+        "kvsupport.cli.transfer",
+        "Import sessions: CSV or JSON rows, or TeamViewer's connection log.",
+    ),
     "export": ("kvsupport.cli.transfer", "Export sessions as CSV or JSON."),
     "config": ("kvsupport.cli.config_cmd", "Supplier requisites and settings."),
     "ledger": ("kvsupport.cli.ledger_cmd", "Where the ledger is; create, check, copy, changes, backups."),

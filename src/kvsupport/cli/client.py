@@ -19,6 +19,7 @@ from kvsupport.cli.options import (
 )
 from kvsupport.cli.output import Column, print_json, print_rows, say
 from kvsupport.cli.parse import day
+from kvsupport.core import records
 from kvsupport.core.models import Client
 from kvsupport.core.text import printable
 from kvsupport.ops import clients
@@ -46,7 +47,14 @@ OgrnOpt = Annotated[str | None, typer.Option(help="OGRN or OGRNIP.")]
 AddressOpt = Annotated[str | None, typer.Option(help="Legal address.")]
 PhoneOpt = Annotated[str | None, typer.Option(help="Contact phone.")]
 EmailOpt = Annotated[str | None, typer.Option(help="Contact e-mail.")]
-TvOpt = Annotated[str | None, typer.Option("--teamviewer-id", help="TeamViewer ID.")]
+TvOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--teamviewer-id",
+        help='TeamViewer ID, 8-11 digits; several: repeat the option, or ID,ID ("" clears; edit replaces).',
+        show_default=False,
+    ),
+]
 KindOpt = Annotated[
     PartyKind | None,
     typer.Option(
@@ -110,7 +118,7 @@ def client_add(
         address=address,
         phone=phone,
         email=email,
-        teamviewer_id=teamviewer_id,
+        teamviewer_id=tuple(teamviewer_id) if teamviewer_id else None,
         license_until=_licence(env, license_until),
         fee_paid=fee_paid,
         kind=kind.value if kind else None,
@@ -163,7 +171,7 @@ def client_edit(
         address=address,
         phone=phone,
         email=email,
-        teamviewer_id=teamviewer_id,
+        teamviewer_id=tuple(teamviewer_id) if teamviewer_id else None,
         license_until=_licence(env, license_until),
         fee_paid=fee_paid,
         kind=kind.value if kind else None,
@@ -177,7 +185,7 @@ def client_edit(
 
 
 #: the keys of ``client_record``: the CSV header, also of an empty listing
-RECORD_FIELDS = [*Client._fields, "license_ended"]
+RECORD_FIELDS = list(records.client_record(Client(code="", name=""), date.min))
 
 COLUMNS: list[Column] = [
     ("code", "Code", "left"),
@@ -226,6 +234,8 @@ def client_show(ctx: typer.Context, code: CodeArg, fmt: ItemFormatOpt = ItemForm
         print_json(record)
         return
     for key, value in record.items():
+        if key == "teamviewer_id":
+            continue  # the first of teamviewer_ids, shown there
         if value not in (None, {}, "", []) and not (key == "archived" and not value):
             if isinstance(value, dict):
                 shown = ", ".join(f"{k} on {v}" for k, v in value.items())

@@ -30,7 +30,7 @@ class Verb(NamedTuple):
 VERBS: dict[str, Verb] = {
     "start": Verb(
         2,
-        ("--at", "--problem", "--phone", "--consent", "--order", "--format"),
+        ("--at", "--problem", "--phone", "--consent", "--order", "--letter", "--format"),
         ("--backup-confirmed", "--allow-overlap"),
     ),
     "stop": Verb(0, ("--at", "--note", "--format"), ("--allow-long",)),
@@ -141,7 +141,9 @@ def _bind(
             client = positionals[0] if positionals else None
             service = positionals[1] if len(positionals) > 1 else None
             allow = bool(options.get("--allow-overlap"))
-            hot.start(env, client, service, at=at, info=info, allow_overlap=allow, fmt=fmt)
+            hot.start(
+                env, client, service, at=at, info=info, allow_overlap=allow, fmt=fmt, letter=text("--letter")
+            )
 
         return run_start
     if verb == "stop":

@@ -8,6 +8,8 @@ without importing Typer (~60 ms on the target machine, more than the whole
 
 from __future__ import annotations
 
+from datetime import date
+
 from kvsupport.cli import views
 from kvsupport.cli.output import print_json, say, warn
 from kvsupport.cli.parse import text_value
@@ -66,10 +68,29 @@ def start(
     info: Details,
     allow_overlap: bool,
     fmt: str,
+    letter: str | None = None,
 ) -> None:
-    """``session start``."""
+    """``session start`` (``letter``: the client's .eml, read only when given)."""
+    taken: list[str] = []
+    if letter is not None:
+        from kvsupport.core.billing import local_date
+
+        on = local_date(sessions.read_time(env, at, []), env.tz)
+        info, taken = with_letter(env, letter, info, client=client, service=service, on=on)
     outcome = sessions.start(env, client, service, at, info, allow_overlap=allow_overlap)
+    outcome = outcome._replace(notes=[*taken, *outcome.notes])
     finish(env, outcome, views.started(env, outcome), fmt)
+
+
+def with_letter(
+    env: Env, letter: str, info: Details, *, client: str | None, service: str | None, on: date | None
+) -> tuple[Details, list[str]]:
+    """``info`` completed from the client's letter (:func:`kvsupport.ops.evidence.take`),
+    and what was taken, to say after the command succeeds."""
+    from kvsupport.ops import evidence
+
+    taken = evidence.take(env, letter, info, client=client, service=service, on=on)
+    return taken.details, taken.notes
 
 
 def stop(env: Env, *, at: str | None, note: str | None, fmt: str, allow_long: bool = False) -> None:

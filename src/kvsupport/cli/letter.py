@@ -2,54 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from kvsupport.cli.options import ItemFormat, ItemFormatOpt
 from kvsupport.cli.output import print_json
-from kvsupport.core.letters import Letter, read_letter
+from kvsupport.core.letters import Letter
 from kvsupport.core.text import printable
-from kvsupport.errors import InvalidValue
 from kvsupport.i18n import _
-from kvsupport.storage import reading
+from kvsupport.ops.evidence import human_size, read_letter_file
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="A client's letter (.eml): what a session takes from it."
 )
 commands = {"letter": app}
-
-#: The largest letter read. Mail services cap a letter near 25-30 MB of
-#: attachments (about 40 MB as .eml); parsing takes ~10x the file in memory
-#: (a 28 MB letter: 0.7 s, 283 MiB here). The limit of every file read is in
-#: :mod:`kvsupport.storage.reading`.
-MAX_LETTER_BYTES = reading.MAX_LETTER_BYTES
-
-
-def read_letter_file(file: str) -> Letter:
-    """The letter in ``file``, parsed; InvalidValue naming the file when it cannot be read or used."""
-    path = Path(file)
-    try:
-        size = path.stat().st_size
-        if size > MAX_LETTER_BYTES:
-            raise InvalidValue(
-                _("{file} is {size}: larger than a letter can be ({limit})").format(
-                    file=file, size=human_size(size), limit=human_size(MAX_LETTER_BYTES)
-                ),
-                hint=_("give the letter saved as .eml, not a folder or an archive"),
-            )
-        data = reading.read_capped(path, MAX_LETTER_BYTES)  # /dev/zero or a pipe has no size first
-    except OSError as exc:
-        raise InvalidValue(
-            _("cannot read {file}: {reason}").format(file=file, reason=exc.strerror or exc)
-        ) from None
-    try:
-        return read_letter(data)
-    except InvalidValue as exc:
-        raise InvalidValue(
-            _("{file}: {problem}").format(file=file, problem=exc.message), hint=exc.hint
-        ) from None
 
 
 def letter_record(letter: Letter) -> dict[str, Any]:
@@ -74,15 +41,6 @@ def letter_record(letter: Letter) -> dict[str, Any]:
         "consent_phrase": letter.consent_phrase,
         "body": letter.body,
     }
-
-
-def human_size(size: int) -> str:
-    """``812 bytes``, ``12.4 MB``: a file size for people (powers of 1024)."""
-    if size < 1024:
-        return _("{n} bytes").format(n=size)
-    if size < 1024 * 1024:
-        return _("{n} KB").format(n=f"{size / 1024:.1f}")
-    return _("{n} MB").format(n=f"{size / 1024 / 1024:.1f}")
 
 
 @app.callback()

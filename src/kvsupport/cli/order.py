@@ -11,10 +11,12 @@ from kvsupport.cli.output import Column, console, print_rows, say
 from kvsupport.cli.parse import moment, text_value
 from kvsupport.cli.views import clock, iso
 from kvsupport.core.models import Order
+from kvsupport.core.records import evidence_record
 from kvsupport.i18n import _
 from kvsupport.ops import orders
 from kvsupport.ops.env import Env
 from kvsupport.ops.orders import is_missed
+from kvsupport.ops.sessions import Details
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Scheduled sessions (remote help is ordered ahead)."
@@ -34,6 +36,8 @@ def order_record(env: Env, order: Order) -> dict[str, Any]:
         "phone": order.phone,
         "status": order.status,
         "session": order.session,
+        "consent": order.consent,
+        "evidence": evidence_record(order.evidence),
         "missed": is_missed(order, env.now),
     }
 
@@ -49,6 +53,15 @@ def order_add(
     ],
     problem: Annotated[str | None, typer.Option(help="The problem, as described.")] = None,
     phone: Annotated[str | None, typer.Option(help="Contact phone.")] = None,
+    letter: Annotated[
+        str | None,
+        typer.Option(
+            "--letter",
+            metavar="FILE.eml",
+            help="The client's letter: its problem, phone and consent where not given; kept as evidence.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Schedule a session; start it later with 'session start --order N'.
 
@@ -59,12 +72,26 @@ def order_add(
         from kvsupport.core.requisites import check_phone
 
         phone = check_phone(phone)
-    order = orders.add(env, client, service, moment(env, at), text_value("--problem", problem), phone)
+    info = Details(problem=text_value("--problem", problem), phone=phone)
+    taken: list[str] = []
+    when = moment(env, at)
+    if letter is not None:
+        from kvsupport.cli.hot import with_letter
+
+        info, taken = with_letter(env, letter, info, client=client, service=service, on=None)
+    order = orders.add(
+        env, client, service, when, info.problem, info.phone, consent=info.consent, evidence=info.evidence
+    )
+    for note in taken:
+        say(env, note)
     say(env, f"order {order.id}: {order.service} for {order.client} at {clock(env, order.at)}")
 
 
 #: the keys of ``order_record``: the CSV header, also of an empty listing
-RECORD_FIELDS = ["id", "client", "service", "at", "today", "problem", "phone", "status", "session", "missed"]
+RECORD_FIELDS = [
+    *("id", "client", "service", "at", "today", "problem", "phone", "status", "session"),
+    *("consent", "evidence", "missed"),
+]
 
 COLUMNS: list[Column] = [
     ("id", "N", "right"),

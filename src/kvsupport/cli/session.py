@@ -55,6 +55,15 @@ BackupOpt = Annotated[
 OrderOpt = Annotated[int | None, typer.Option("--order", help="Start the scheduled order N.")]
 NoteOpt = Annotated[str | None, typer.Option(help="A note for the record.", callback=check_text)]
 OverlapOpt = Annotated[bool, typer.Option("--allow-overlap", help="Allow overlapping another session.")]
+LetterOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--letter",
+        metavar="FILE.eml",
+        help="The client's letter: its problem, phone and consent to pay where not given; kept as evidence.",
+        show_default=False,
+    ),
+]
 LongOpt = Annotated[
     bool, typer.Option("--allow-long", help="Allow a segment longer than session.max_hours (default 24).")
 ]
@@ -80,6 +89,7 @@ def session_start(
     backup_confirmed: BackupOpt = False,
     order: OrderOpt = None,
     allow_overlap: OverlapOpt = False,
+    letter: LetterOpt = None,
     fmt: ItemFormatOpt = ItemFormat.text,
 ) -> None:
     """Start a session now (or --at an earlier time).
@@ -87,7 +97,10 @@ def session_start(
     Example: kvsupport session start romashka backup --problem "пени" --consent "письмо от 20.11"
     """
     info = details(problem, phone, consent, backup_confirmed, order)
-    hot.start(env_of(ctx), client, service, at=at, info=info, allow_overlap=allow_overlap, fmt=fmt.value)
+    env = env_of(ctx)
+    hot.start(
+        env, client, service, at=at, info=info, allow_overlap=allow_overlap, fmt=fmt.value, letter=letter
+    )
 
 
 @app.command("stop")
@@ -156,6 +169,7 @@ def session_add(
     note: NoteOpt = None,
     allow_overlap: OverlapOpt = False,
     allow_long: LongOpt = False,
+    letter: LetterOpt = None,
     fmt: ItemFormatOpt = ItemFormat.text,
 ) -> None:
     """Log a past session with --end or --duration.
@@ -171,9 +185,14 @@ def session_add(
     else:
         finish_at = moment(env, end, after=begin)  # a bare HH:MM is on the start's date
     info = details(problem, phone, consent, backup_confirmed, note=note)
+    taken: list[str] = []
+    if letter is not None:
+        on = env.local(begin).date()
+        info, taken = hot.with_letter(env, letter, info, client=client, service=service, on=on)
     outcome = sessions.add(
         env, client, service, begin, finish_at, info, allow_overlap=allow_overlap, allow_long=allow_long
     )
+    outcome = outcome._replace(notes=[*taken, *outcome.notes])
     assert outcome.charge is not None
     message = f"added session {outcome.session.id}: {views.charge_line(outcome.charge)}"
     finish(env, outcome, message, fmt.value)

@@ -1,21 +1,57 @@
-"""``kvsupport import`` and ``kvsupport export``: sessions as CSV or JSON."""
+"""``kvsupport import`` and ``kvsupport export``: sessions as CSV or JSON, and from TeamViewer's log.
+
+``import`` is a group of two: ``import file FILE|-`` (rows of CSV or JSON) and
+``import teamviewer FILE`` (a connection log). ``import FILE`` is still the first:
+:class:`ImportGroup` takes a first word that names no subcommand for a file.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
-from kvsupport.cli.options import ClientOpt, OutputOpt, env_of
+from kvsupport.cli.options import ClientOpt, ItemFormat, ItemFormatOpt, OutputOpt, env_of
 from kvsupport.cli.output import destination, say, stream_batches
 from kvsupport.cli.parse import month
 from kvsupport.errors import InvalidValue
 from kvsupport.ops import transfer
 
-import_app = typer.Typer(add_completion=False, help="Import sessions from CSV or JSON, all or nothing.")
+
+class ImportGroup(TyperGroup):
+    """A group whose first word, when it is no subcommand's name, is the file of the
+    default subcommand: ``import november.csv`` runs ``import file november.csv``, as
+    ``import FILE`` always did. A file named like a subcommand: ``./teamviewer``."""
+
+    default = "file"
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """Put the default subcommand's name before a first word that names none."""
+        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
+            args = [self.default, *args]
+        return super().parse_args(ctx, args)
+
+
+import_app = typer.Typer(
+    cls=ImportGroup,
+    add_completion=False,
+    no_args_is_help=True,
+    subcommand_metavar="FILE|- | teamviewer FILE",
+)
 export_app = typer.Typer(add_completion=False, help="Export sessions as CSV or JSON.")
 commands = {"import": import_app, "export": export_app}
+
+
+@import_app.callback()
+def import_group() -> None:
+    """Import sessions: CSV or JSON rows, or TeamViewer's connection log.
+
+    'kvsupport import FILE|-' is 'kvsupport import file FILE|-' (rows of CSV or JSON);
+    'kvsupport import teamviewer FILE' reads TeamViewer's connection log.
+    """
+
 
 FileFormat = Annotated[
     str | None,
@@ -28,7 +64,7 @@ FileFormat = Annotated[
 ]
 
 
-@import_app.command("import")
+@import_app.command("file")
 def import_sessions(
     ctx: typer.Context,
     file: Annotated[str, typer.Argument(metavar="FILE|-", help="A file, or - for stdin.")],
@@ -37,10 +73,12 @@ def import_sessions(
         bool, typer.Option("--allow-long", help="Accept segments longer than session.max_hours.")
     ] = False,
 ) -> None:
-    """Import sessions from CSV, JSON or an .xlsx (the columns export writes); every row is
-    checked first and nothing is stored if one is bad.
+    """Import sessions from CSV, JSON or .xlsx rows ('import FILE' is the same), all or nothing.
 
-    Example: kvsupport import november.xlsx
+    The columns are those export writes. Every row is checked first and nothing is
+    stored if one is bad.
+
+    Example: kvsupport import november.xlsx  (the same as: kvsupport import file november.xlsx)
     """
     env = env_of(ctx)
     chosen = fmt or next((kind for kind in ("json", "xlsx") if file.lower().endswith(f".{kind}")), "csv")
@@ -76,6 +114,66 @@ def import_sessions(
 
     stored = transfer.import_sessions(env, read, chosen, source, allow_long=allow_long)
     say(env, f"imported {stored} session(s) from {source}")
+
+
+@import_app.command("teamviewer")
+def import_teamviewer(
+    ctx: typer.Context,
+    file: Annotated[
+        str,
+        typer.Argument(
+            metavar="FILE",
+            help="Connections.txt (from the consultant's PC) or Connections_incoming.txt (the client's).",
+        ),
+    ],
+    tz: Annotated[
+        str,
+        typer.Option("--tz", help="The zone of the log's stamps: UTC (TeamViewer's), a zone name, or local."),
+    ] = "UTC",
+    merge_gap: Annotated[
+        str,
+        typer.Option(
+            "--merge-gap", help="Connections of one partner at most this far apart are one session."
+        ),
+    ] = "10m",
+    service: Annotated[str, typer.Option("--service", help="The service of the sessions.")] = "remote",
+    backup_confirmed: Annotated[
+        bool,
+        typer.Option("--backup-confirmed", help="The client made a backup before each of these sessions."),
+    ] = False,
+    min_length: Annotated[
+        str, typer.Option("--min-length", help="Connections shorter than this are skipped as accidental.")
+    ] = "1m",
+    allow_long: Annotated[
+        bool, typer.Option("--allow-long", help="Accept connections longer than session.max_hours.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show the sessions it would create; store nothing.")
+    ] = False,
+    fmt: ItemFormatOpt = ItemFormat.text,
+) -> None:
+    """Import sessions from TeamViewer's connection log (Connections.txt).
+
+    Reconnects within the merge gap are one session. Rows imported before, of
+    partners that are no client's TeamViewer ID, or overlapping sessions in the
+    ledger are left out and listed. --dry-run shows the sessions in local time.
+
+    Example: kvsupport import teamviewer Connections.txt --tz Europe/Moscow --backup-confirmed --dry-run
+    """
+    from kvsupport.cli import tvimport
+
+    env = env_of(ctx)
+    options = tvimport.options(
+        env,
+        tz=tz,
+        merge_gap=merge_gap,
+        min_length=min_length,
+        service=service,
+        backup_confirmed=backup_confirmed,
+        allow_long=allow_long,
+        dry_run=dry_run,
+    )
+    tvimport.run(env, file, options, fmt.value)
 
 
 @export_app.command("export")

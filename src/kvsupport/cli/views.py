@@ -186,9 +186,9 @@ def _contact(outcome: Outcome) -> str:
     phone = phone_of(outcome)
     if phone:
         parts.append(_("phone {phone}").format(phone=phone))
-    teamviewer = outcome.client.teamviewer_id if outcome.client else None
+    teamviewer = outcome.client.teamviewer_ids if outcome.client else ()
     if teamviewer:
-        parts.append(_("TeamViewer {id}").format(id=teamviewer))
+        parts.append(_("TeamViewer {id}").format(id=", ".join(teamviewer)))
     return ", ".join(parts)
 
 
@@ -205,7 +205,8 @@ def minimum_left(charge: Charge) -> int | None:
 def status_record(env: Env, status: Status) -> dict[str, Any]:
     """The JSON shape of ``session status``: ``running`` (a session record or null) and
     ``next_order`` as ever, ``missed_orders``, and what the consultant needs at that
-    moment: ``phone``, ``teamviewer_id``, ``minimum_left_minutes`` (null when nothing runs)."""
+    moment: ``phone``, ``teamviewer_id`` (the first of ``teamviewer_ids``),
+    ``minimum_left_minutes`` (null, and ``[]``, when nothing runs)."""
     running = status.running
     order = status.next_order
     record: dict[str, Any] = {
@@ -214,11 +215,13 @@ def status_record(env: Env, status: Status) -> dict[str, Any]:
         "missed_orders": [_order_brief(env, o) for o in status.missed],
         "phone": None,
         "teamviewer_id": None,
+        "teamviewer_ids": [],
         "minimum_left_minutes": None,
     }
     if running is not None:
         record["phone"] = phone_of(running)
         record["teamviewer_id"] = running.client.teamviewer_id if running.client else None
+        record["teamviewer_ids"] = list(running.client.teamviewer_ids) if running.client else []
         record["minimum_left_minutes"] = None if running.charge is None else minimum_left(running.charge)
     return record
 
@@ -263,7 +266,8 @@ def explain_lines(env: Env, session: Session, charge: Charge, client: Client | N
         end = seg.end or so_far_at(env, session)
         secs = int(elapsed(seg.start, end).total_seconds())
         shown = span_text(env, seg.start, seg.end, dated=True, open_end="now", clock="%H:%M:%S")
-        lines.append(f"  {i}. {shown.replace('–', ' – ', 1)}  {format_duration(secs)}")
+        ref = f"  {seg.ref}" if seg.ref else ""
+        lines.append(f"  {i}. {shown.replace('–', ' – ', 1)}  {format_duration(secs)}{ref}")
     secs = charge.worked_seconds
     lines.append(f"worked:   {secs // 60} min {secs % 60} s ({secs} s)")
     lines.append(f"rounded:  {charge.rounded_minutes} min ({service.rounding} to {service.step_minutes} min)")
@@ -283,6 +287,45 @@ def explain_lines(env: Env, session: Session, charge: Charge, client: Client | N
             f"one-time fee «{fee.title}» {money_str(fee.amount)} RUB: charged once per client, "
             "on the first invoice with such a session"
         )
+    return lines + evidence_lines(session)
+
+
+def evidence_lines(session: Session) -> list[str]:
+    """Where ``session show`` says the session came from: TeamViewer's log, the client's
+    letter and what was attached to it («Получена резервная копия: база.zip, 12,4 МБ, 24.11.2026»)."""
+    from kvsupport.i18n import _
+
+    lines = []
+    if session.source == "teamviewer":
+        lines.append(_("source:   TeamViewer's connection log (each segment keeps its connection's ID)"))
+    if session.evidence is None:
+        return lines
+    from kvsupport.ops.evidence import human_size
+
+    letter = session.evidence.letter
+    sender = f"{letter.sender_name} <{letter.sender}>" if letter.sender_name else letter.sender
+    day = f"{letter.date:%d.%m.%Y}"
+    lines.append(
+        _("letter:   {date} from {sender}, «{subject}»").format(
+            date=f"{letter.date:%d.%m.%Y %H:%M %z}", sender=sender, subject=letter.subject
+        )
+    )
+    lines.append(
+        "          "
+        + _("{file}, Message-ID {message_id}, sha256 {sha256}").format(
+            file=letter.file_name or "?", message_id=letter.message_id or _("(none)"), sha256=letter.sha256
+        )
+    )
+    from kvsupport.core.evidence import is_backup
+
+    for item in session.evidence.attachments:
+        template = (
+            _("Backup received: {name}, {size}, {date}")
+            if is_backup(item.name)
+            else _("Attachment received: {name}, {size}, {date}")
+        )
+        lines.append(template.format(name=item.name, size=human_size(item.size), date=day))
+        lines.append("          sha256 " + item.sha256)
     return lines
 
 
@@ -295,8 +338,7 @@ RECORD_LINES = (
     ("note", N_("note")),
     ("order", N_("order")),
     ("consultant", N_("consultant")),
-    ("evidence", N_("evidence")),
-)
+)  # evidence: :func:`evidence_lines`, after the charge
 
 
 def record_lines(record: dict[str, Any], client: Client | None) -> list[str]:
@@ -312,35 +354,9 @@ def record_lines(record: dict[str, Any], client: Client | None) -> list[str]:
             value = _("confirmed before the session") if value else None
         if key == "order" and value is not None:
             value = f"#{value}"
-        if key == "evidence":
-            value = evidence_text(value)
         if value in (None, "", [], {}):
             continue
         head = f"{_(label) + ':':9} "
         text = str(value).replace("\n", "\n" + " " * len(head))
         lines.append(head + text)
     return lines
-
-
-def evidence_text(evidence: Any) -> str | None:
-    """A session's ``evidence`` (SPEC §11: a client's letter and its attachments) in one
-    line per item: who wrote when about what, each attachment's name and size."""
-    if not evidence:
-        return None
-    if not isinstance(evidence, dict):
-        return str(evidence)
-    parts = []
-    letter = evidence.get("letter")
-    if isinstance(letter, dict):
-        about = f", «{letter['subject']}»" if letter.get("subject") else ""
-        parts.append(
-            _("letter from {sender}, {date}{about}").format(
-                sender=letter.get("from") or "?", date=letter.get("date") or "?", about=about
-            )
-        )
-    for item in evidence.get("attachments") or []:
-        if isinstance(item, dict):
-            parts.append(
-                _("attachment {name} ({size} bytes)").format(name=item.get("name"), size=item.get("size"))
-            )
-    return "\n".join(parts) or None

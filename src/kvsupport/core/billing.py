@@ -166,6 +166,7 @@ def invoice_lines(client: Client, charges: Sequence[Charge]) -> tuple[InvoiceLin
                 service=service.key,
                 segments=charge.session.segments,
                 vat_amount=vat_in(charge.amount, charge.version.vat),
+                evidence=charge.session.evidence,
             )
         )
         fee = service.one_time_fee

@@ -79,6 +79,38 @@ class Segment(NamedTuple):
 
     start: datetime
     end: datetime | None = None
+    #: where the segment came from outside kvsupport: the ``{GUID}`` of the TeamViewer
+    #: connection it was imported from, so that a second import knows it (SPEC §11)
+    ref: str | None = None
+
+
+class LetterEvidence(NamedTuple):
+    """The client's letter a session or order was taken from: enough to find and prove
+    it later (its SHA-256), not its bytes, which stay where the consultant keeps mail."""
+
+    sender: str  # the address, ``tsj@example.ru``
+    sender_name: str  # the display name, ``""`` when the letter gives none
+    date: datetime  # the letter's Date header, in its own offset
+    subject: str
+    message_id: str
+    sha256: str  # of the whole .eml file
+    file_name: str  # the file's name when it was read (no directory)
+
+
+class AttachmentEvidence(NamedTuple):
+    """A file attached to the letter (the backup the client sent): name, size, hash."""
+
+    name: str
+    size: int  # bytes
+    sha256: str
+    content_type: str = "application/octet-stream"
+
+
+class Evidence(NamedTuple):
+    """What a session or order was taken from (SPEC §11): the letter and its attachments."""
+
+    letter: LetterEvidence
+    attachments: tuple[AttachmentEvidence, ...] = ()
 
 
 class Session(NamedTuple):
@@ -99,6 +131,10 @@ class Session(NamedTuple):
     #: who did the work (``consultant.name``, else the login name); ``None`` on sessions
     #: recorded before a ledger knew its consultants
     consultant: str | None = None
+    #: the client's letter (and the backup attached to it) the session was taken from
+    evidence: Evidence | None = None
+    #: where the session was imported from: ``"teamviewer"`` (its connection log), else ``None``
+    source: str | None = None
 
     @property
     def started_at(self) -> datetime:
@@ -137,7 +173,8 @@ class Client(NamedTuple):
     address: str | None = None
     phone: str | None = None
     email: str | None = None
-    teamviewer_id: str | None = None
+    #: the client's TeamViewer IDs (digits), by which connection logs find the client
+    teamviewer_ids: tuple[str, ...] = ()
     license_until: date | None = None
     fee_paid: bool = False
     #: one-time fee key -> number of the invoice that charged it
@@ -151,6 +188,11 @@ class Client(NamedTuple):
     archived: bool = False
     #: the codes it had before ``client edit --code``: issued invoices keep the code they froze
     former_codes: tuple[str, ...] = ()
+
+    @property
+    def teamviewer_id(self) -> str | None:
+        """The first TeamViewer ID, or ``None``: what a client had before it could have several."""
+        return self.teamviewer_ids[0] if self.teamviewer_ids else None
 
     def owes_fee(self, key: str) -> bool:
         """True when the one-time fee ``key`` has been neither paid before nor invoiced."""
@@ -176,6 +218,8 @@ class InvoiceLine(NamedTuple):
     #: the VAT included in ``amount``, half-up to the kopeck; ``None`` in records stored before
     #: VAT was kept per line (``billing.line_vat`` then computes it)
     vat_amount: Decimal | None = None
+    #: the session's letter, named in the document's appendix (frozen with the invoice)
+    evidence: Evidence | None = None
 
 
 class Invoice(NamedTuple):
@@ -217,3 +261,7 @@ class Order(NamedTuple):
     phone: str | None = None
     status: OrderStatus = "open"
     session: int | None = None
+    #: the consent to pay the order's letter gives, passed to the session started from it
+    consent: str | None = None
+    #: the client's letter the order was taken from, passed to the session started from it
+    evidence: Evidence | None = None

@@ -14,7 +14,7 @@ from datetime import date, datetime, tzinfo
 from typing import Any
 
 from kvsupport.core.billing import Charge, line_vat
-from kvsupport.core.models import Client, Invoice, InvoiceLine, Order, Segment, Session
+from kvsupport.core.models import Client, Evidence, Invoice, InvoiceLine, Order, Segment, Session
 from kvsupport.core.money import money_str
 
 #: The version of the invoice's shape (``schema``): 2 added the act's date, the replaced
@@ -50,8 +50,33 @@ def _day(value: date | None) -> str | None:
 
 
 def segment_record(seg: Segment, tz: tzinfo | None) -> dict[str, Any]:
-    """``{"start": ISO, "end": ISO | null}`` in local time."""
-    return {"start": iso(seg.start, tz), "end": iso(seg.end, tz)}
+    """``{"start": ISO, "end": ISO | null, "ref": GUID | null}`` in local time; ``ref`` is
+    the TeamViewer connection the segment was imported from."""
+    return {"start": iso(seg.start, tz), "end": iso(seg.end, tz), "ref": seg.ref}
+
+
+def evidence_record(evidence: Evidence | None) -> dict[str, Any] | None:
+    """``{"letter": {from, from_name, date, subject, message_id, sha256, file},
+    "attachments": [{name, size, sha256, content_type}]}`` (SPEC §11), or ``None``.
+    The letter's date keeps the offset it was written with."""
+    if evidence is None:
+        return None
+    letter = evidence.letter
+    return {
+        "letter": {
+            "from": letter.sender,
+            "from_name": letter.sender_name,
+            "date": letter.date.isoformat(),
+            "subject": letter.subject,
+            "message_id": letter.message_id,
+            "sha256": letter.sha256,
+            "file": letter.file_name,
+        },
+        "attachments": [
+            {"name": a.name, "size": a.size, "sha256": a.sha256, "content_type": a.content_type}
+            for a in evidence.attachments
+        ],
+    }
 
 
 def session_record(session: Session, charge: Charge | None, tz: tzinfo | None) -> dict[str, Any]:
@@ -78,6 +103,8 @@ def session_record(session: Session, charge: Charge | None, tz: tzinfo | None) -
         "order": session.order,
         "note": session.note,
         "consultant": session.consultant,
+        "source": session.source,
+        "evidence": evidence_record(session.evidence),
     }
     if charge is not None:
         record.update(
@@ -125,6 +152,7 @@ def client_record(client: Client, today: date | None = None) -> dict[str, Any]:
         "phone": client.phone,
         "email": client.email,
         "teamviewer_id": client.teamviewer_id,
+        "teamviewer_ids": list(client.teamviewer_ids),
         "license_until": _day(client.license_until),
         "fee_paid": client.fee_paid,
         "fees_charged": dict(client.fees_charged),
@@ -158,12 +186,15 @@ def order_record(order: Order, tz: tzinfo | None, today: date) -> dict[str, Any]
         "phone": order.phone,
         "status": order.status,
         "session": order.session,
+        "consent": order.consent,
+        "evidence": evidence_record(order.evidence),
     }
 
 
 def line_record(line: InvoiceLine) -> dict[str, Any]:
-    """One invoice line: quantity 1 × price = amount, exactly as printed (SPEC §3.9)."""
-    return {
+    """One invoice line: quantity 1 × price = amount, exactly as printed (SPEC §3.9); a
+    session that came by letter adds ``evidence`` (:func:`evidence_record`)."""
+    record: dict[str, Any] = {
         "kind": line.kind,
         "session": line.session,
         "date": line.date.isoformat(),
@@ -184,6 +215,9 @@ def line_record(line: InvoiceLine) -> dict[str, Any]:
         "fee_key": line.fee_key,
         "segments": [{"start": seg.start.isoformat(), "end": _moment(seg.end)} for seg in line.segments],
     }
+    if line.evidence is not None:
+        record["evidence"] = evidence_record(line.evidence)
+    return record
 
 
 def _moment(moment: datetime | None) -> str | None:

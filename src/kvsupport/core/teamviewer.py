@@ -52,6 +52,7 @@ __all__ = [
     "parse_connection_log",
     "propose_sessions",
     "read_connection_log",
+    "teamviewer_ids",
 ]
 
 LogKind = Literal["outgoing", "incoming"]
@@ -69,6 +70,7 @@ _OUTGOING = re.compile(rf"(\d+)\s+({_STAMP})\s+({_STAMP})\s+(?:(.*?)\s+)?(\S+)\s
 _INCOMING = re.compile(rf"(\d+)\s+(.*?)\s+({_STAMP})\s+({_STAMP})\s+(?:(.*?)\s+)?(\S+)\s+({_GUID})")
 _STAMP_PARTS = re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})\s+(\d{1,2}):(\d{2}):(\d{2})")
 _ID = re.compile(r"\d+")
+_TYPED_ID = re.compile(r"\d[\d ]*")
 _GUID_ONLY = re.compile(_GUID)
 
 
@@ -366,3 +368,28 @@ def _span_text(span: timedelta) -> str:
     if seconds % 60 == 0:
         return _("{n} min").format(n=seconds // 60)
     return _("{n} s").format(n=seconds)
+
+
+def teamviewer_ids(typed: Iterable[str]) -> tuple[str, ...]:
+    """TeamViewer IDs as typed (each value may list several, comma-separated; spaces
+    inside an ID, as TeamViewer shows it, ``1 660 360 496``, are dropped), as digits,
+    each once, in the order given. ``()`` when every value is empty: the IDs are cleared.
+
+    Raises :class:`InvalidValue` naming an ID that is not 8-11 digits (plaso's grammar
+    of the partner ID).
+    """
+    found: list[str] = []
+    for value in typed:
+        for part in value.split(","):
+            text = part.strip()
+            if not text:
+                continue
+            digits = text.replace(" ", "")
+            if not _TYPED_ID.fullmatch(text) or not 8 <= len(digits) <= 11:
+                raise InvalidValue(
+                    _("invalid TeamViewer ID '{text}': expected 8 to 11 digits").format(text=_clip(text)),
+                    hint=_("give several as --teamviewer-id ID --teamviewer-id ID, or ID,ID"),
+                )
+            if digits not in found:
+                found.append(digits)
+    return tuple(found)

@@ -564,6 +564,10 @@ def _appendix(lines: tuple[InvoiceLine, ...], language: str) -> Appendix | None:
             worked=_duration(total // 60, language, total % 60),
             billed=_duration(line.billable_minutes, language),
         )
+        if line.evidence is not None:  # the client's letter it came by (issue 14)
+            from kvsupport.core.evidence import document_note
+
+            summary = f"{summary.rstrip('.')}. {document_note(line.evidence, language)}"
         blocks.append(TimeBlock(f"{number}. {line.title}, {_dmy(line.date)}", tuple(rows), summary))
     notes = [t["note_rule"] if up_with_minimum else t["note_tariff"]]
     if not mixed and (offset := next(iter(offsets))) is not None:

@@ -11,6 +11,7 @@ from kvsupport.core.models import Client, PartyKind
 from kvsupport.errors import InvalidValue
 from kvsupport.ops.client_codes import Renamed, check_new_code, rename
 from kvsupport.ops.env import Env
+from kvsupport.ops.teamviewer import refuse_shared_ids
 
 CODE = re.compile(r"[^\W][\w-]*")  # letters (Cyrillic too), digits, '-', '_'
 
@@ -36,7 +37,7 @@ class ClientFields(NamedTuple):
     address: str | None = None
     phone: str | None = None
     email: str | None = None
-    teamviewer_id: str | None = None
+    teamviewer_id: tuple[str, ...] | None = None  # as typed; () clears them
     license_until: date | str | None = None
     fee_paid: bool | None = None
     kind: PartyKind | None = None  # never cleared
@@ -55,6 +56,7 @@ class ClientFields(NamedTuple):
 def checked(fields: ClientFields) -> ClientFields:
     """Requisites and contacts checked and normalised (a bad INN/KPP is refused)."""
     from kvsupport.core import requisites
+    from kvsupport.core.teamviewer import teamviewer_ids
 
     def text(value: str | None, check: Callable[[str], str]) -> str | None:
         return value if value is None or value == "" else check(value)
@@ -70,6 +72,7 @@ def checked(fields: ClientFields) -> ClientFields:
         email=text(fields.email, requisites.check_email),
         signatory=text(fields.signatory, _one_line),
         contract=text(fields.contract, _one_line),
+        teamviewer_id=None if fields.teamviewer_id is None else teamviewer_ids(fields.teamviewer_id),
     )
     if out.kpp and out.inn and len(out.inn) == 12:
         raise InvalidValue("a KPP belongs to an organisation; a 12-digit INN has none")
@@ -99,7 +102,7 @@ def with_fields(client: Client, fields: ClientFields) -> Client:
         address=_text(client.address, fields.address),
         phone=_text(client.phone, fields.phone),
         email=_text(client.email, fields.email),
-        teamviewer_id=_text(client.teamviewer_id, fields.teamviewer_id),
+        teamviewer_ids=client.teamviewer_ids if fields.teamviewer_id is None else fields.teamviewer_id,
         license_until=licence,
         fee_paid=client.fee_paid if fields.fee_paid is None else fields.fee_paid,
         kind=client.kind if not fields.kind else fields.kind,
@@ -132,6 +135,7 @@ def add(env: Env, code: str, fields: ClientFields) -> Client:
     client = with_fields(Client(code=code, name=fields.name), fields)
     with env.store(write=True) as store:
         check_new_code(store.clients(), code)
+        refuse_shared_ids(store, client)
         store.put_client(client)
         return client
 
@@ -151,6 +155,7 @@ def edit(
             renamed = rename(store, client, new_code)
             client = renamed.client
         client = with_fields(client, fields)
+        refuse_shared_ids(store, client)
         store.put_client(client)
         return client, renamed
 

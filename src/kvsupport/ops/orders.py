@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from kvsupport.core.billing import local_date
-from kvsupport.core.models import Order
+from kvsupport.core.models import Evidence, Order
 from kvsupport.errors import InvalidValue, NotFound, Refused
 from kvsupport.i18n import _
 from kvsupport.ops.client_codes import active
@@ -21,9 +21,20 @@ def is_missed(order: Order, now: datetime) -> bool:
     return order.status == "open" and order.session is None and order.at < now - GRACE
 
 
-def add(env: Env, client: str, service: str, at: datetime, problem: str | None, phone: str | None) -> Order:
-    """Schedule a session of ``service`` for ``client`` at ``at``; the same client, service
-    and time as an open order is refused."""
+def add(
+    env: Env,
+    client: str,
+    service: str,
+    at: datetime,
+    problem: str | None,
+    phone: str | None,
+    *,
+    consent: str | None = None,
+    evidence: Evidence | None = None,
+) -> Order:
+    """Schedule a session of ``service`` for ``client`` at ``at`` (``consent`` and
+    ``evidence``: what the client's letter gave, passed on to the session); the same
+    client, service and time as an open order is refused."""
     if at < env.now:
         raise InvalidValue(
             f"{env.local(at):%Y-%m-%d %H:%M} is in the past",
@@ -41,7 +52,14 @@ def add(env: Env, client: str, service: str, at: datetime, problem: str | None, 
                     hint=_("see 'kvsupport order list'; cancel one with 'kvsupport order cancel N'"),
                 )
         order = Order(
-            id=store.new_order_id(), client=client, service=service, at=at, problem=problem, phone=phone
+            id=store.new_order_id(),
+            client=client,
+            service=service,
+            at=at,
+            problem=problem,
+            phone=phone,
+            consent=consent,
+            evidence=evidence,
         )
         store.put_order(order)
         return order

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from kvsupport.core.billing import Charge, charge_for, local_date, local_midnight
-from kvsupport.core.models import Client, Order, Segment, Session
+from kvsupport.core.models import Client, Evidence, Order, Segment, Session
 from kvsupport.core.rules import first_overlap, missing_requirements
 from kvsupport.errors import InvalidValue, NotFound, Refused
 from kvsupport.i18n import _
@@ -34,6 +34,7 @@ class Details(NamedTuple):
     backup_confirmed: bool = False
     order: int | None = None
     note: str | None = None
+    evidence: Evidence | None = None  # the client's letter (``--letter``)
 
 
 class Outcome(NamedTuple):
@@ -207,7 +208,11 @@ def start(
             order = _take_order(store, details.order, client, service)
             client, service = order.client, order.service
             details = details._replace(
-                problem=details.problem or order.problem, phone=details.phone or order.phone, order=order.id
+                problem=details.problem or order.problem,
+                phone=details.phone or order.phone,
+                order=order.id,
+                consent=details.consent or order.consent,
+                evidence=details.evidence or order.evidence,
             )
         if client is None or service is None:
             raise InvalidValue("give CLIENT and SERVICE, or --order N")
@@ -472,7 +477,7 @@ def edit(env: Env, session_id: int | None, changes: Changes, *, allow_long: bool
             on = local_date(session.started_at, env.tz)
             start_at = read_time(env, changes.start, notes, on=on)
             _not_future(env, start_at, "start")
-            segments[0] = Segment(start_at, segments[0].end)
+            segments[0] = segments[0]._replace(start=start_at)  # keeps its ref
         if changes.end is not None or changes.duration is not None:
             if segments[-1].end is None:
                 raise Refused(_("session {id} is running: stop it with --at instead").format(id=session.id))
@@ -481,7 +486,7 @@ def edit(env: Env, session_id: int | None, changes: Changes, *, allow_long: bool
             else:
                 end_at = read_time(env, changes.end, notes, after=segments[-1].start)
             _not_future(env, end_at, "end")
-            segments[-1] = Segment(segments[-1].start, end_at)
+            segments[-1] = segments[-1]._replace(end=end_at)
         for seg in segments:
             if seg.end is not None and seg.end <= seg.start:
                 raise InvalidValue(

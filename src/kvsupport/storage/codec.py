@@ -17,9 +17,12 @@ from typing import Any
 from kvsupport.core.billing import line_vat, with_line_vat
 from kvsupport.core.models import (
     PARTY_KINDS,
+    AttachmentEvidence,
     Client,
+    Evidence,
     Invoice,
     InvoiceLine,
+    LetterEvidence,
     Order,
     PartyKind,
     Segment,
@@ -126,8 +129,11 @@ def _money(d: Mapping[str, Any], key: str, where: str) -> Decimal:
 
 
 def encode_segment(seg: Segment) -> dict[str, Any]:
-    """``{"start": ISO, "end": ISO | null}``."""
-    return {"start": seg.start.isoformat(), "end": seg.end.isoformat() if seg.end else None}
+    """``{"start": ISO, "end": ISO | null}``, and ``"ref"`` when the segment has one."""
+    record = {"start": seg.start.isoformat(), "end": seg.end.isoformat() if seg.end else None}
+    if seg.ref is not None:
+        record["ref"] = seg.ref
+    return record
 
 
 def decode_segments(value: object, where: str) -> tuple[Segment, ...]:
@@ -145,13 +151,81 @@ def decode_segments(value: object, where: str) -> tuple[Segment, ...]:
             raise ShapeError(f"{place}.end", "only the last segment may be open")
         if end is not None and end < start:
             raise ShapeError(f"{place}.end", "ends before it starts")
-        out.append(Segment(start, end))
+        out.append(Segment(start, end, _opt_str(seg, "ref", place)))
     return tuple(out)
 
 
-def encode_session(s: Session) -> dict[str, Any]:
-    """The stored record of a session."""
+def encode_evidence(evidence: Evidence) -> dict[str, Any]:
+    """``{"letter": {...}, "attachments": [...]}``: what a letter left on record."""
+    letter = evidence.letter
     return {
+        "letter": {
+            "from": letter.sender,
+            "from_name": letter.sender_name,
+            "date": letter.date.isoformat(),
+            "subject": letter.subject,
+            "message_id": letter.message_id,
+            "sha256": letter.sha256,
+            "file": letter.file_name,
+        },
+        "attachments": [
+            {"name": a.name, "size": a.size, "sha256": a.sha256, "content_type": a.content_type}
+            for a in evidence.attachments
+        ],
+    }
+
+
+def decode_evidence(raw: object, where: str) -> Evidence | None:
+    """Evidence from its stored record (``None`` when there is none)."""
+    if raw is None:
+        return None
+    d = _obj(raw, where)
+    place = f"{where}.letter"
+    letter = _obj(d.get("letter"), place)
+    items = d.get("attachments", [])
+    if not isinstance(items, list):
+        raise ShapeError(f"{where}.attachments", "must be a list")
+    attachments = []
+    for i, item in enumerate(items):
+        at = f"{where}.attachments[{i}]"
+        a = _obj(item, at)
+        size = _int(a, "size", at)
+        if size < 0:
+            raise ShapeError(f"{at}.size", "must not be negative")
+        attachments.append(
+            AttachmentEvidence(
+                name=_str(a, "name", at),
+                size=size,
+                sha256=_str(a, "sha256", at),
+                content_type=_opt_str(a, "content_type", at) or "application/octet-stream",
+            )
+        )
+    return Evidence(
+        LetterEvidence(
+            sender=_str(letter, "from", place),
+            sender_name=_opt_str(letter, "from_name", place) or "",
+            date=parse_moment(letter.get("date"), f"{place}.date"),
+            subject=_opt_str(letter, "subject", place) or "",
+            message_id=_opt_str(letter, "message_id", place) or "",
+            sha256=_str(letter, "sha256", place),
+            file_name=_opt_str(letter, "file", place) or "",
+        ),
+        tuple(attachments),
+    )
+
+
+def _with_optional(record: dict[str, Any], evidence: Evidence | None, **more: object) -> dict[str, Any]:
+    """``record`` with ``evidence`` and ``more`` added where they are set: records that
+    have none stay as they were written before these keys existed."""
+    if evidence is not None:
+        record["evidence"] = encode_evidence(evidence)
+    record.update({key: value for key, value in more.items() if value is not None})
+    return record
+
+
+def encode_session(s: Session) -> dict[str, Any]:
+    """The stored record of a session (``evidence`` and ``source`` only where set)."""
+    record = {
         "id": s.id,
         "client": s.client,
         "service": s.service,
@@ -166,6 +240,7 @@ def encode_session(s: Session) -> dict[str, Any]:
         "allow_overlap": s.allow_overlap,
         "consultant": s.consultant,
     }
+    return _with_optional(record, s.evidence, source=s.source)
 
 
 def decode_session(raw: object, where: str) -> Session:
@@ -185,6 +260,8 @@ def decode_session(raw: object, where: str) -> Session:
         invoice=_opt_str(d, "invoice", where),
         allow_overlap=_bool(d, "allow_overlap", where),
         consultant=_opt_str(d, "consultant", where),
+        evidence=decode_evidence(d.get("evidence"), f"{where}.evidence"),
+        source=_opt_str(d, "source", where),
     )
 
 
@@ -199,7 +276,7 @@ def encode_client(c: Client) -> dict[str, Any]:
         "address": c.address,
         "phone": c.phone,
         "email": c.email,
-        "teamviewer_id": c.teamviewer_id,
+        "teamviewer_ids": list(c.teamviewer_ids),
         "license_until": c.license_until.isoformat() if c.license_until else None,
         "fee_paid": c.fee_paid,
         "fees_charged": dict(c.fees_charged),
@@ -227,7 +304,7 @@ def decode_client(raw: object, where: str) -> Client:
         address=_opt_str(d, "address", where),
         phone=_opt_str(d, "phone", where),
         email=_opt_str(d, "email", where),
-        teamviewer_id=_opt_str(d, "teamviewer_id", where),
+        teamviewer_ids=_teamviewer_ids(d, where),
         license_until=_date(d, "license_until", where, optional=True),
         fee_paid=_bool(d, "fee_paid", where),
         fees_charged=dict(fees),
@@ -247,6 +324,18 @@ def _kind(d: Mapping[str, Any], where: str) -> PartyKind:
     return kind  # type: ignore[no-any-return]
 
 
+def _teamviewer_ids(d: Mapping[str, Any], where: str) -> tuple[str, ...]:
+    """A client's TeamViewer IDs: the list ``teamviewer_ids``, or the one string
+    ``teamviewer_id`` that records written before several were allowed hold."""
+    if "teamviewer_ids" in d:
+        ids = d["teamviewer_ids"]
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            raise ShapeError(f"{where}.teamviewer_ids", "must be a list of strings")
+        return tuple(ids)
+    one = _opt_str(d, "teamviewer_id", where)
+    return (one,) if one else ()
+
+
 def _codes(value: object, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
         raise ShapeError(where, "must be a list of client codes")
@@ -254,8 +343,8 @@ def _codes(value: object, where: str) -> tuple[str, ...]:
 
 
 def encode_order(o: Order) -> dict[str, Any]:
-    """The stored record of an order."""
-    return {
+    """The stored record of an order (``consent`` and ``evidence`` only where set)."""
+    record = {
         "id": o.id,
         "client": o.client,
         "service": o.service,
@@ -265,6 +354,7 @@ def encode_order(o: Order) -> dict[str, Any]:
         "status": o.status,
         "session": o.session,
     }
+    return _with_optional(record, o.evidence, consent=o.consent)
 
 
 def decode_order(raw: object, where: str) -> Order:
@@ -282,12 +372,14 @@ def decode_order(raw: object, where: str) -> Order:
         phone=_opt_str(d, "phone", where),
         status=status,  # type: ignore[arg-type]
         session=_opt_int(d, "session", where),
+        consent=_opt_str(d, "consent", where),
+        evidence=decode_evidence(d.get("evidence"), f"{where}.evidence"),
     )
 
 
 def encode_line(line: InvoiceLine) -> dict[str, Any]:
-    """One invoice line as stored and as printed in JSON."""
-    return {
+    """One invoice line as stored (``evidence`` only where set)."""
+    record = {
         "kind": line.kind,
         "session": line.session,
         "date": line.date.isoformat(),
@@ -305,6 +397,7 @@ def encode_line(line: InvoiceLine) -> dict[str, Any]:
         "fee_key": line.fee_key,
         "segments": [encode_segment(seg) for seg in line.segments],
     }
+    return _with_optional(record, line.evidence)
 
 
 def decode_line(raw: object, where: str) -> InvoiceLine:
@@ -329,6 +422,7 @@ def decode_line(raw: object, where: str) -> InvoiceLine:
         fee_key=_opt_str(d, "fee_key", where),
         segments=decode_segments(segs, f"{where}.segments") if segs else (),
         vat_amount=_money(d, "vat_amount", where) if d.get("vat_amount") is not None else None,
+        evidence=decode_evidence(d.get("evidence"), f"{where}.evidence"),
     )
 
 
