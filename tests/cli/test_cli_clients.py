@@ -57,6 +57,8 @@ FULL_RECORD: dict[str, object] = {
     "kind": "company",
     "signatory": None,
     "contract": None,
+    "archived": False,
+    "former_codes": [],
     "license_ended": False,
 }
 BARE_RECORD: dict[str, object] = {
@@ -76,6 +78,8 @@ BARE_RECORD: dict[str, object] = {
     "kind": "company",
     "signatory": None,
     "contract": None,
+    "archived": False,
+    "former_codes": [],
     "license_ended": False,
 }
 
@@ -188,10 +192,14 @@ def test_add_a_duplicate_code_is_refused(run: Runner, two_clients: Path) -> None
     assert show(run, "ромашка")["name"] == "ООО «Ромашка»"
 
 
-def test_codes_differ_by_case(run: Runner, two_clients: Path) -> None:
-    assert run("client", "add", "Ромашка", "--name", "Другая").code == 0
-    assert show(run, "Ромашка")["name"] == "Другая"
-    assert show(run, "ромашка")["name"] == "ООО «Ромашка»"
+def test_codes_that_differ_only_by_case_are_one_code(run: Runner, two_clients: Path) -> None:
+    """Issue 12, item 12: ``Ромашка`` is ``ромашка``; a second client by that code is refused."""
+    before = snapshot(two_clients)
+    result = run("client", "add", "Ромашка", "--name", "Другая")
+    assert_refused(result, 1, "client 'Ромашка' exists as 'ромашка' (codes differ only by case)")
+    assert snapshot(two_clients) == before
+    assert show(run, "Ромашка")["name"] == "ООО «Ромашка»"
+    assert show(run, "РОМАШКА")["code"] == "ромашка"
 
 
 # ------------------------------------------------------------ list and show
@@ -346,35 +354,51 @@ def test_edit_refuses_a_bad_value_and_changes_nothing(
 @pytest.mark.parametrize(
     "argv",
     [
-        ("client", "show", "рога"),
-        ("client", "edit", "рога", "--name", "Рога и копыта"),
-        ("session", "start", "рога", "line"),
-        ("session", "add", "рога", "line", "--start", "2026-10-05 10:00", "--duration", "15m"),
-        ("session", "list", "--client", "рога"),
-        ("order", "add", "рога", "remote", "--at", "2099-01-10 10:00"),
-        ("export", "--client", "рога", "--format", "json"),
-        ("report", "--month", "2026-10", "--client", "рога"),
+        ("client", "show", "ромашко"),
+        ("client", "edit", "ромашко", "--name", "Рога и копыта"),
+        ("session", "start", "ромашко", "line"),
+        ("session", "add", "ромашко", "line", "--start", "2026-10-05 10:00", "--duration", "15m"),
+        ("session", "list", "--client", "ромашко"),
+        ("order", "add", "ромашко", "remote", "--at", "2099-01-10 10:00"),
+        ("export", "--client", "ромашко", "--format", "json"),
+        ("report", "--month", "2026-10", "--client", "ромашко"),
+        ("invoice", "--month", "2026-10", "--client", "ромашко"),
+        ("invoice", "list", "--client", "ромашко"),
     ],
     ids=lambda argv: " ".join(argv[:2]),
 )
-def test_unknown_client_is_refused_with_the_known_codes(
+def test_unknown_client_is_refused_with_the_nearest_codes(
     run: Runner, two_clients: Path, argv: tuple[str, ...]
 ) -> None:
     before = snapshot(two_clients)
     result = run(*argv)
     assert result.code == 1, result.stderr
     assert result.stdout == ""
-    lines = result.stderr.splitlines()
-    assert lines[0] == "error: unknown client 'рога'"
-    assert lines[1].startswith("hint: known clients: ромашка, тсж_лесная-5;")
+    assert result.stderr.splitlines() == [
+        "error: unknown client 'ромашко'",
+        "hint: did you mean ромашка? (all: kvsupport client list)",
+    ]
     assert snapshot(two_clients) == before
+
+
+def test_an_unknown_code_near_none_points_at_the_list(run: Runner, two_clients: Path) -> None:
+    result = run("session", "start", "рога", "line")
+    assert_refused(result, 1, "unknown client 'рога'")
+    assert result.stderr.splitlines()[1] == (
+        "hint: kvsupport client list shows the 2 known; add one with 'kvsupport client add'"
+    )
+
+
+def test_the_start_of_a_code_suggests_the_codes_it_begins(run: Runner, two_clients: Path) -> None:
+    result = run("client", "show", "ТСЖ")
+    assert result.stderr.splitlines()[1] == "hint: did you mean тсж_лесная-5? (all: kvsupport client list)"
 
 
 def test_unknown_client_in_an_empty_ledger(run: Runner, moscow: Path) -> None:
     result = run("client", "show", "рога")
     assert result.code == 1
     assert result.first_error == "error: unknown client 'рога'"
-    assert "known clients: none yet" in result.stderr
+    assert "no clients yet: add one with 'kvsupport client add CODE --name NAME'" in result.stderr
 
 
 # ------------------------------------------------------------ with sessions

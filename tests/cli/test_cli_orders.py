@@ -23,6 +23,7 @@ CLIENTS: list[tuple[str, ...]] = [
 ORDER_KEYS = [
     *("id", "client", "service", "at", "today", "problem", "phone", "status", "session"),
     *("consent", "evidence"),  # what a letter gave (--letter)
+    "missed",  # its time passed, no session started (issue 12)
 ]
 
 
@@ -112,6 +113,7 @@ def test_list_json_soonest_first(run: Runner, three_orders: Path) -> None:
         "session": None,
         "consent": None,
         "evidence": None,
+        "missed": False,
     }
     assert remote["at"] == f"{REMOTE_AT:%Y-%m-%d}T10:00:00+03:00"
     assert (backup["client"], backup["problem"], backup["phone"]) == ("лесная", "пени", "+7 916 000-11-22")
@@ -316,7 +318,8 @@ def soon() -> datetime:
 
 
 def test_status_mentions_the_next_order_today(run: Runner, three_orders: Path, soon: datetime) -> None:
-    assert run("session", "status", "--format", "json").json() == {"running": None, "next_order": None}
+    idle = run("session", "status", "--format", "json").json()
+    assert (idle["running"], idle["next_order"], idle["missed_orders"]) == (None, None, [])
     added = run("order", "add", "лесная", "line", "--at", f"{soon:%H:%M}")
     assert added.code == 0, added.stderr
     assert added.stderr == f"order 4: line for лесная at {soon:%H:%M}\n"

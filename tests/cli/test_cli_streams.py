@@ -82,7 +82,15 @@ def test_status_is_data(run: Runner, romashka: str) -> None:
     assert result.stderr == ""
     as_json = run("session", "status", "--format", "json")
     assert as_json.code == 0
-    assert as_json.json() == {"running": None, "next_order": None}
+    assert as_json.json() == {
+        "running": None,
+        "next_order": None,
+        "missed_orders": [],
+        "phone": None,
+        "teamviewer_id": None,
+        "teamviewer_ids": [],
+        "minimum_left_minutes": None,
+    }
 
 
 COLOURFUL = {"NO_COLOR": None, "FORCE_COLOR": None, "TERM": "xterm-256color", "COLORTERM": "truecolor"}

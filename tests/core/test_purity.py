@@ -31,6 +31,7 @@ CORE_MODULES = [
     "kvsupport.core.payments",
     "kvsupport.core.spreadsheet",
     "kvsupport.core.text",
+    "kvsupport.core.clientcodes",
 ]
 NOT_IN_CORE = ["typer", "rich", "click", "pydantic", "kvsupport.storage", "kvsupport.cli", "json"]
 NOT_ON_HOT_PATH = ["typer", "rich", "click", "pydantic"]

@@ -103,8 +103,15 @@ def _with_issue_13(invoice: dict[str, Any]) -> dict[str, Any]:
 def test_format_1_fixture_is_in_the_shape_the_code_writes_today(tmp_path: Path) -> None:
     """Every record decodes and encodes back to the same JSON; the documents have today's keys."""
     manifest = _json(V1 / "ledger.json")
-    # issue 13 added a client's kind, signatory and contract: a record without them is a company's
-    client_added = {"kind": "company", "signatory": None, "contract": None}
+    # issue 13 added a client's kind, signatory and contract: a record without them is a company's;
+    # issue 12 an archived flag and the codes a client had
+    client_added: dict[str, object] = {
+        "kind": "company",
+        "signatory": None,
+        "contract": None,
+        "archived": False,
+        "former_codes": [],
+    }
     for code, row in manifest["clients"].items():
         # a client's one TeamViewer ID became a list of them: the old string reads as a list of one
         old_id = row.get("teamviewer_id")

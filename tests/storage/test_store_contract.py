@@ -277,3 +277,53 @@ def test_a_ledger_copied_to_the_other_backend_and_back_is_the_same(location: str
             with open_store(copy) as s:
                 assert _everything(s) == before, copy
                 assert s.check() == []
+
+
+# -- issue 12: client codes -------------------------------------------------------
+
+
+def _seed_renaming(location: str) -> None:
+    with open_store(location, write=True) as store:
+        store.put_client(Client(code="first", name="First"))
+        store.put_client(Client(code="romashka", name="Ромашка"))
+        store.put_client(Client(code="last", name="Last"))
+        store.put_session(session(store.new_session_id(), "romashka", msk(2025, 3, 3, 10)))
+        store.put_session(session(store.new_session_id(), "last", msk(2025, 3, 4, 10)))
+        order = Order(id=store.new_order_id(), client="romashka", service="remote", at=msk(2025, 4, 1, 10))
+        store.put_order(order)
+
+
+def test_rename_client_keeps_the_place_and_the_caller_moves_the_records(location: str) -> None:
+    _seed_renaming(location)
+    with open_store(location, write=True) as store:
+        renamed = store.client("romashka")._replace(code="romashka-spb", former_codes=("romashka",))
+        store.rename_client("romashka", renamed)
+        for s in [s for batch in store.session_batches() for s in batch if s.client == "romashka"]:
+            store.put_session(s._replace(client="romashka-spb"))
+    with open_store(location) as store:
+        assert list(store.clients()) == ["first", "romashka-spb", "last"]
+        assert store.client("ROMASHKA-SPB").former_codes == ("romashka",)
+        assert [s.client for s in store.sessions_between(msk(2025, 3, 1), msk(2025, 4, 1))] == [
+            "romashka-spb",
+            "last",
+        ]
+        with pytest.raises(NotFound):
+            store.client("romashka")
+        assert store.check() == ["order 1: unknown client 'romashka'"]  # orders are the caller's too
+
+
+def test_a_rename_client_that_fails_changes_nothing(location: str) -> None:
+    _seed_renaming(location)
+    with pytest.raises(NotFound), open_store(location, write=True) as store:
+        store.rename_client("nobody", Client(code="x", name="X"))
+    with open_store(location) as store:
+        assert list(store.clients()) == ["first", "romashka", "last"]
+
+
+def test_a_client_is_found_whatever_the_case_of_its_code(location: str) -> None:
+    _seed_renaming(location)
+    with open_store(location) as store:
+        assert store.client("Romashka").code == "romashka"
+        with pytest.raises(NotFound) as refused:
+            store.client("romashko")
+        assert refused.value.hint == "did you mean romashka? (all: kvsupport client list)"

@@ -38,6 +38,8 @@ _ACTIONS = {
     "session delete": ("session", N_("deleted session {keys}")),
     "client add": ("client", N_("added client {keys}")),
     "client edit": ("client", N_("changed client {keys}")),
+    "client archive": ("client", N_("archived client {keys}")),
+    "client unarchive": ("client", N_("brought back client {keys}")),
     "order add": ("order", N_("added order {keys}")),
     "order cancel": ("order", N_("cancelled order {keys}")),
     "invoice": ("invoice", N_("issued invoice {keys}")),

@@ -8,7 +8,15 @@ from typing import Annotated, Any
 
 import typer
 
-from kvsupport.cli.options import FormatOpt, ItemFormat, ItemFormatOpt, ListFormat, env_of
+from kvsupport.cli.options import (
+    FormatOpt,
+    ItemFormat,
+    ItemFormatOpt,
+    ListFormat,
+    OutputOpt,
+    complete_client,
+    env_of,
+)
 from kvsupport.cli.output import Column, print_json, print_rows, say
 from kvsupport.cli.parse import day
 from kvsupport.core import records
@@ -29,7 +37,10 @@ class PartyKind(StrEnum):
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Clients: requisites, contacts, licence.")
 commands = {"client": app}
 
-CodeArg = Annotated[str, typer.Argument(metavar="CODE", help="Short client code, e.g. romashka.")]
+CodeArg = Annotated[
+    str,
+    typer.Argument(metavar="CODE", help="Short client code, e.g. romashka.", autocompletion=complete_client),
+]
 InnOpt = Annotated[str | None, typer.Option(help="INN (10 or 12 digits, checksum checked).")]
 KppOpt = Annotated[str | None, typer.Option(help="KPP (9 characters).")]
 OgrnOpt = Annotated[str | None, typer.Option(help="OGRN or OGRNIP.")]
@@ -122,6 +133,10 @@ def client_add(
 def client_edit(
     ctx: typer.Context,
     code: CodeArg,
+    new_code: Annotated[
+        str | None,
+        typer.Option("--code", help="A new code: sessions and orders follow, issued invoices keep theirs."),
+    ] = None,
     name: Annotated[str | None, typer.Option(help="Full name.")] = None,
     inn: InnOpt = None,
     kpp: KppOpt = None,
@@ -143,9 +158,9 @@ def client_edit(
     signatory: SignatoryOpt = None,
     contract: ContractOpt = None,
 ) -> None:
-    """Change a client's fields; an empty value ("") clears an optional field.
+    """Change a client's fields; an empty value ("") clears an optional field; --code renames.
 
-    Example: kvsupport client edit romashka --license-until 2027-12-31
+    Example: kvsupport client edit romashka --code romashka-spb --license-until 2027-12-31
     """
     env = env_of(ctx)
     fields = ClientFields(
@@ -163,8 +178,10 @@ def client_edit(
         signatory=signatory,
         contract=contract,
     )
-    client = clients.edit(env, code, fields)
-    say(env, f"changed client {client.code}: {', '.join(fields.given())}")
+    client, renamed = clients.edit(env, code, fields, new_code)
+    from kvsupport.cli.client_archive import changed_message
+
+    say(env, changed_message(client, fields.given(), renamed))
 
 
 #: the keys of ``client_record``: the CSV header, also of an empty listing
@@ -181,19 +198,27 @@ COLUMNS: list[Column] = [
 
 
 @app.command("list")
-def client_list(ctx: typer.Context, fmt: FormatOpt = ListFormat.text) -> None:
-    """List clients.
+def client_list(
+    ctx: typer.Context,
+    all_: Annotated[bool, typer.Option("--all", help="Archived clients too.")] = False,
+    fmt: FormatOpt = ListFormat.text,
+    output: OutputOpt = None,
+) -> None:
+    """List clients (archived ones with --all).
 
     Example: kvsupport client list --format csv
     """
     env = env_of(ctx)
-    rows = [client_record(c, env) for c in clients.listing(env)]
+    rows = [client_record(c, env) for c in clients.listing(env, archived=all_)]
     print_rows(
         rows,
         fmt.value,
         COLUMNS,
         empty="no clients yet: kvsupport client add CODE --name NAME",
         fields=RECORD_FIELDS,
+        drop=("fee_paid", "license_until", "inn", "phone"),
+        output=output,
+        sheet="clients",
     )
 
 
@@ -211,7 +236,7 @@ def client_show(ctx: typer.Context, code: CodeArg, fmt: ItemFormatOpt = ItemForm
     for key, value in record.items():
         if key == "teamviewer_id":
             continue  # the first of teamviewer_ids, shown there
-        if value not in (None, {}, "", []):
+        if value not in (None, {}, "", []) and not (key == "archived" and not value):
             if isinstance(value, dict):
                 shown = ", ".join(f"{k} on {v}" for k, v in value.items())
             elif isinstance(value, list):
@@ -219,3 +244,6 @@ def client_show(ctx: typer.Context, code: CodeArg, fmt: ItemFormatOpt = ItemForm
             else:
                 shown = ("yes" if value else "no") if isinstance(value, bool) else value
             print(printable(f"{key.replace('_', ' ') + ':':16} {shown}"))
+
+
+from kvsupport.cli import client_archive  # noqa: E402, F401 - registers client archive|unarchive

@@ -42,16 +42,21 @@ def details(
     )
 
 
-def finish(env: Env, outcome: Outcome, message: str, fmt: str) -> None:
+def finish(env: Env, outcome: Outcome, message: str, fmt: str, *, removed: bool = False) -> None:
     """Print warnings, how a typed time was read, the confirmation, and with ``--format
-    json`` the session."""
+    json`` the session; ``removed``: the confirmation says what went (and how to undo it)."""
     for warning in outcome.warnings:
         warn(warning)
     for note in outcome.notes:
         say(env, note)
     if fmt == "json":
         print_json(views.session_record(env, outcome.session, outcome.charge))
-    say(env, message)
+    if removed:
+        from kvsupport.cli.undohint import say_removed
+
+        say_removed(env, message)
+    else:
+        say(env, message)
 
 
 def start(
@@ -103,7 +108,7 @@ def resume(env: Env, session_id: int | None, *, at: str | None, fmt: str) -> Non
 def cancel(env: Env, *, fmt: str) -> None:
     """``session cancel``."""
     outcome = sessions.cancel(env)
-    finish(env, outcome, views.cancelled(env, outcome), fmt)
+    finish(env, outcome, views.cancelled(env, outcome), fmt, removed=True)
 
 
 def status(env: Env, *, fmt: str) -> None:

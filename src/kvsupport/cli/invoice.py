@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,16 +17,25 @@ from kvsupport.cli.options import (
     ItemFormat,
     ItemFormatOpt,
     ListFormat,
-    MonthOpt,
+    OutputOpt,
     env_of,
 )
-from kvsupport.cli.output import Column, console, print_json, print_rows, say, stream_batches, warn
+from kvsupport.cli.output import (
+    Column,
+    console,
+    destination,
+    print_json,
+    print_rows,
+    say,
+    stream_batches,
+    warn,
+)
 from kvsupport.cli.parse import day, month, text_value
 from kvsupport.core.models import Invoice
 from kvsupport.core.money import money_str
 from kvsupport.core.records import invoice_record
 from kvsupport.errors import InvalidValue, KvsupportError, Refused
-from kvsupport.i18n import _
+from kvsupport.i18n import _, ngettext
 from kvsupport.ops import invoices
 from kvsupport.ops.env import Env
 from kvsupport.storage.api import InvoiceSummary
@@ -157,10 +168,21 @@ def write_documents(env: Env, invoice: Invoice, directory: Path, hint: str | Non
     return written
 
 
+IssueMonthOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--month",
+        "-m",
+        help="Month YYYY-MM or MM.YYYY (default: the month that has ended).",
+        show_default=False,
+    ),
+]
+
+
 @app.callback(invoke_without_command=True)
 def invoice_issue(
     ctx: typer.Context,
-    month_: MonthOpt = None,
+    month_: IssueMonthOpt = None,
     client: ClientOpt = None,
     date: Annotated[
         str | None, typer.Option("--date", help="Invoice date (default: today).", show_default=False)
@@ -180,16 +202,19 @@ def invoice_issue(
         typer.Option("--output", "-o", help="Also write each invoice and act (HTML, PDF) here."),
     ] = None,
 ) -> None:
-    """Issue the month's invoices (one per client with unbilled paid work) and print them;
-    list, show, void, pay. Run again, it bills only what is new.
+    """Issue the invoices of the month that has ended (one per client with unbilled paid
+    work) and print them; list, show, void, pay. Run again, it bills only what is new.
+
+    Without --month: the previous month, or on a month's last day, that month. A month
+    still in progress is issued only when named, with a warning.
 
     Example: kvsupport invoice --month 2026-11 --dry-run
     """
     if ctx.invoked_subcommand is not None:
         return
     env = env_of(ctx)
-    year, mon = month(env, month_)
     on = day(env, date)
+    year, mon, announce = _period(env, month_, on)
     acts_on = day(env, act_date) if act_date is not None else None
     if output is not None and not dry_run:
         from kvsupport.storage.outputs import make_output_directory
@@ -197,6 +222,7 @@ def invoice_issue(
         # a bad --output stops the run before anything is stored
         make_output_directory(output, ledger=env.ledger_location)
     result = invoices.issue(env, year, mon, client=client, issued_on=on, dry_run=dry_run, act_date=acts_on)
+    announce()  # which month, once the run was not refused
     for s in result.running:
         warn(f"session {s.id} ({s.client}) is running and is not billed; stop it and run again")
     missing = invoices.missing_supplier_requisites(env.config.supplier())
@@ -219,6 +245,26 @@ def invoice_issue(
             paths = write_documents(env, inv, output, hint)
             say(env, f"wrote {', '.join(p.name for p in paths)} to {output}")
     _summary(env, result, dry_run)
+
+
+def _period(env: Env, typed: str | None, on: dt.date) -> tuple[int, int, Callable[[], None]]:
+    """The month to issue: as typed, else the month that has ended on the invoice date
+    ``on``; and what to say about it once the run is done: which month was taken, or
+    that a month typed is still in progress."""
+    if typed is None:
+        year, mon = invoices.month_to_invoice(on)
+        text = _("invoicing {period}, the month that has ended (another: --month YYYY-MM)").format(
+            period=f"{year:04d}-{mon:02d}"
+        )
+        return year, mon, lambda: say(env, text)
+    year, mon = month(env, typed)
+    last = invoices.month_in_progress(year, mon, on)
+    if last is None:
+        return year, mon, lambda: None
+    text = _(
+        "{period} is still in progress (it ends {last}): work after {on} will need another invoice"
+    ).format(period=f"{year:04d}-{mon:02d}", last=last.isoformat(), on=on.isoformat())
+    return year, mon, lambda: warn(text)
 
 
 def _summary(env: Env, result: invoices.Issued, dry_run: bool) -> None:
@@ -258,8 +304,9 @@ def invoice_list(
     unpaid: Annotated[bool, typer.Option("--unpaid", help="Only issued, not paid.")] = False,
     client: ClientOpt = None,
     fmt: FormatOpt = ListFormat.text,
+    output: OutputOpt = None,
 ) -> None:
-    """List invoices in order of issue (JSON: whole invoices; text and CSV: their figures).
+    """List invoices in order of issue (JSON: whole invoices; text, CSV, xlsx: their figures).
 
     Example: kvsupport invoice list --unpaid --format csv
     """
@@ -269,13 +316,15 @@ def invoice_list(
             [with_client_code(invoice_record(inv)) for inv in batch]
             for batch in invoices.whole_invoices(env, unpaid=unpaid, client=client)
         )
-        stream_batches(batches, "json")
+        with destination(output):
+            stream_batches(batches, "json")
         return
     rows = [summary_row(row) for row in invoices.listing(env, unpaid=unpaid, client=client)]
-    if fmt is ListFormat.csv:
-        print_rows(rows, "csv", COLUMNS, fields=CSV_FIELDS)
+    if fmt in (ListFormat.csv, ListFormat.xlsx):
+        print_rows(rows, fmt.value, COLUMNS, fields=CSV_FIELDS, output=output, sheet="invoices")
     else:
-        print_rows(rows, "text", COLUMNS, empty="no invoices")
+        drop = ("paid_on", "period", "date")
+        print_rows(rows, "text", COLUMNS, empty="no invoices", drop=drop, output=output)
 
 
 CSV_FIELDS = [
@@ -362,7 +411,27 @@ def invoice_void(
     """
     env = env_of(ctx)
     voided = invoices.void(env, number, text_value("--reason", reason) or "")
-    say(env, f"voided {voided.number}; its sessions can be invoiced again (the number is not reused)")
+    from kvsupport.cli.undohint import say_removed
+
+    say_removed(env, voided_message(voided))
+
+
+def voided_message(voided: Invoice) -> str:
+    """What ``invoice void`` says: the invoice, and what it frees to be invoiced again."""
+    ids = [str(line.session) for line in voided.lines if line.kind == "session"]
+    fees = [line.title for line in voided.lines if line.kind == "fee"]
+    freed = []
+    if ids:
+        freed.append(ngettext("session {ids}", "sessions {ids}", len(ids)).format(ids=", ".join(ids)))
+    freed += [_("the one-time fee «{title}»").format(title=title) for title in fees]
+    return _(
+        "voided {number} ({client}, {total} RUB): {freed} can be invoiced again; the number is not reused"
+    ).format(
+        number=voided.number,
+        client=voided.client_code,
+        total=money_str(voided.total),
+        freed=_(" and ").join(freed) if freed else _("nothing"),
+    )
 
 
 @app.command("pay")

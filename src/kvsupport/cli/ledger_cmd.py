@@ -9,7 +9,7 @@ import typer
 
 from kvsupport.cli._errors import error_line, hint_line
 from kvsupport.cli.changes import change_text
-from kvsupport.cli.options import FormatOpt, ListFormat, env_of
+from kvsupport.cli.options import FormatOpt, ListFormat, OutputOpt, env_of
 from kvsupport.cli.output import Column, print_rows, say
 from kvsupport.i18n import ngettext
 from kvsupport.ops import ledger
@@ -100,7 +100,7 @@ def ledger_copy(
 
 
 @app.command("changes")
-def ledger_changes(ctx: typer.Context, fmt: FormatOpt = ListFormat.text) -> None:
+def ledger_changes(ctx: typer.Context, fmt: FormatOpt = ListFormat.text, output: OutputOpt = None) -> None:
     """List the recent changes of the ledger, newest first: who, when, what (what 'undo' takes back).
 
     Example: kvsupport ledger changes
@@ -126,11 +126,11 @@ def ledger_changes(ctx: typer.Context, fmt: FormatOpt = ListFormat.text) -> None
         ("change", "What", "left"),
         ("undone_by", "Undone by", "right"),
     ]
-    print_rows(rows, fmt.value, columns, empty="no changes recorded yet")
+    print_rows(rows, fmt.value, columns, empty="no changes recorded yet", output=output, sheet="changes")
 
 
 @app.command("backups")
-def ledger_backups(ctx: typer.Context, fmt: FormatOpt = ListFormat.text) -> None:
+def ledger_backups(ctx: typer.Context, fmt: FormatOpt = ListFormat.text, output: OutputOpt = None) -> None:
     """List the backups a file ledger keeps of its recent states, newest (the current one) first.
 
     Example: kvsupport ledger backups
@@ -157,7 +157,15 @@ def ledger_backups(ctx: typer.Context, fmt: FormatOpt = ListFormat.text) -> None
         ("current", "Current", "left"),
         ("change", "What", "left"),
     ]
-    print_rows(rows, fmt.value, columns, empty="no backups yet (one is kept of each change)")
+    print_rows(
+        rows,
+        fmt.value,
+        columns,
+        empty="no backups yet (one is kept of each change)",
+        whole=("name",),
+        output=output,
+        sheet="backups",
+    )
 
 
 @app.command("restore")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -16,6 +17,7 @@ class ListFormat(StrEnum):
     text = "text"
     json = "json"
     csv = "csv"
+    xlsx = "xlsx"
 
 
 class ItemFormat(StrEnum):
@@ -26,12 +28,47 @@ class ItemFormat(StrEnum):
 
 
 FormatOpt = Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write to FILE (an xlsx needs it, or a pipe).", show_default=False),
+]
 ItemFormatOpt = Annotated[ItemFormat, typer.Option("--format", "-f", help="Output format.")]
 MonthOpt = Annotated[
     str | None,
     typer.Option("--month", "-m", help="Month YYYY-MM or MM.YYYY (default: this month).", show_default=False),
 ]
-ClientOpt = Annotated[str | None, typer.Option("--client", "-c", help="Only this client.")]
+
+
+def complete_client(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion of a client code: the codes of clients not archived that start with
+    what is typed, whatever its case. Never fails: a ledger that cannot be read completes
+    nothing."""
+    return _codes_for(ctx, incomplete, archived=False)
+
+
+def complete_archived(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion for ``client unarchive``: the archived clients' codes."""
+    return _codes_for(ctx, incomplete, archived=True)
+
+
+def _codes_for(ctx: typer.Context, incomplete: str, *, archived: bool) -> list[str]:
+    from kvsupport.core.clientcodes import code_key
+    from kvsupport.errors import KvsupportError
+
+    root = ctx.find_root().params
+    env = Env(ledger_option=root.get("ledger"), config_option=root.get("config"))
+    try:
+        with env.store() as store:
+            found = list(store.clients().values())
+    except (KvsupportError, OSError):
+        return []
+    key = code_key(incomplete)
+    return [c.code for c in found if c.archived == archived and code_key(c.code).startswith(key)]
+
+
+ClientOpt = Annotated[
+    str | None, typer.Option("--client", "-c", help="Only this client.", autocompletion=complete_client)
+]
 
 
 def check_moment(ctx: typer.Context, value: str | None) -> str | None:

@@ -6,14 +6,16 @@ from typing import Annotated, Any
 
 import typer
 
-from kvsupport.cli.options import FormatOpt, ListFormat, env_of
+from kvsupport.cli.options import FormatOpt, ListFormat, OutputOpt, complete_client, env_of
 from kvsupport.cli.output import Column, console, print_rows, say
 from kvsupport.cli.parse import moment, text_value
 from kvsupport.cli.views import clock, iso
 from kvsupport.core.models import Order
 from kvsupport.core.records import evidence_record
+from kvsupport.i18n import _
 from kvsupport.ops import orders
 from kvsupport.ops.env import Env
+from kvsupport.ops.orders import is_missed
 from kvsupport.ops.sessions import Details
 
 app = typer.Typer(
@@ -36,13 +38,14 @@ def order_record(env: Env, order: Order) -> dict[str, Any]:
         "session": order.session,
         "consent": order.consent,
         "evidence": evidence_record(order.evidence),
+        "missed": is_missed(order, env.now),
     }
 
 
 @app.command("add")
 def order_add(
     ctx: typer.Context,
-    client: Annotated[str, typer.Argument(help="Client code.")],
+    client: Annotated[str, typer.Argument(help="Client code.", autocompletion=complete_client)],
     service: Annotated[str, typer.Argument(help="Service key.")],
     at: Annotated[
         str,
@@ -87,7 +90,7 @@ def order_add(
 #: the keys of ``order_record``: the CSV header, also of an empty listing
 RECORD_FIELDS = [
     *("id", "client", "service", "at", "today", "problem", "phone", "status", "session"),
-    *("consent", "evidence"),
+    *("consent", "evidence", "missed"),
 ]
 
 COLUMNS: list[Column] = [
@@ -105,31 +108,40 @@ def order_list(
     ctx: typer.Context,
     all_: Annotated[bool, typer.Option("--all", help="Done and cancelled too.")] = False,
     fmt: FormatOpt = ListFormat.text,
+    output: OutputOpt = None,
 ) -> None:
-    """List open orders, soonest first; today's are marked.
+    """List open orders, soonest first; today's are marked, missed ones (their time passed,
+    no session started) say so.
 
     Example: kvsupport order list
     """
     env = env_of(ctx)
     found = orders.listing(env, every=all_)
     rows = [order_record(env, o) for o in found]
-    if fmt is not ListFormat.text or not rows:
-        print_rows(rows, fmt.value, COLUMNS, empty="no open orders", fields=RECORD_FIELDS)
+    if fmt is not ListFormat.text or not rows or output is not None:
+        print_rows(
+            rows,
+            fmt.value,
+            COLUMNS,
+            empty="no open orders",
+            fields=RECORD_FIELDS,
+            output=output,
+            sheet="orders",
+        )
         return
-    from rich.markup import escape
-    from rich.table import Table
+    from kvsupport.cli.output import text_cell
+    from kvsupport.cli.tables import table
 
-    from kvsupport.core.text import printable
-
-    table = Table(show_edge=False, pad_edge=False)
-    for _, header, justify in COLUMNS:
-        table.add_column(header, justify=justify)  # type: ignore[arg-type]
+    cells, styles = [], []
     for row, order in zip(rows, found, strict=True):
         when = ("today " if row["today"] else "") + clock(env, order.at)
-        style = "bold" if row["today"] and order.status == "open" else None
-        cells = [str(row["id"]), when, row["client"], row["service"], row["problem"] or "", row["status"]]
-        table.add_row(*(escape(printable(c)) for c in cells), style=style)
-    console().print(table)
+        status = _("missed") if row["missed"] else row["status"]
+        cells.append(
+            [text_cell(v) for v in (row["id"], when, row["client"], row["service"], row["problem"], status)]
+        )
+        styles.append("bold" if row["today"] and order.status == "open" else None)
+    out = console()
+    out.print(table(COLUMNS, cells, out.width, drop=("service",), styles=styles), crop=False)
 
 
 @app.command("cancel")

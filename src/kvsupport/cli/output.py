@@ -11,6 +11,8 @@ import json
 import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from kvsupport.cli._errors import to_stderr, warning_line
@@ -164,6 +166,33 @@ def _json_items(batch: list[dict[str, Any]]) -> str:
     return text.replace("}, {" + key + ": ", "},\n  {" + key + ": ")
 
 
+@contextmanager
+def destination(output: Path | None) -> Iterator[None]:
+    """Standard output goes to ``output`` (a new file readable by its owner only) inside
+    the block; ``None``: it stays standard output."""
+    if output is None:
+        yield
+        return
+    import os
+
+    from kvsupport.errors import KvsupportError
+    from kvsupport.i18n import _
+
+    try:
+        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    except OSError as exc:
+        raise KvsupportError(
+            _("cannot write {path}: {reason}").format(path=output, reason=exc.strerror or exc)
+        ) from None
+    saved = sys.stdout
+    with open(fd, "w", encoding="utf-8", newline="") as stream:
+        sys.stdout = stream
+        try:
+            yield
+        finally:
+            sys.stdout = saved
+
+
 def console(stderr: bool = False, piped_width: int = 200) -> Any:
     """A rich console that respects the terminal and ``NO_COLOR``."""
     from rich.console import Console
@@ -182,47 +211,54 @@ def print_rows(
     title: str | None = None,
     empty: str = "nothing to list",
     fields: Sequence[str] | None = None,
+    drop: Sequence[str] = (),
+    whole: Sequence[str] = (),
+    output: Path | None = None,
+    sheet: str = "list",
 ) -> None:
     """Print a listing in ``fmt``; in text, only ``columns``; JSON and CSV get every key.
 
-    ``fields`` names the CSV header, so an empty listing has the same header.
+    ``fields`` names the CSV header, so an empty listing has the same header. In text,
+    the table fits the terminal (:mod:`kvsupport.cli.tables`): free text is cut with
+    «…» (except the keys ``whole`` names), then the columns ``drop`` names are left out,
+    the first first. ``xlsx``: a workbook of one ``sheet`` (:mod:`kvsupport.cli.spreadsheet`).
+    ``output``: to that file instead of standard output.
     """
-    if fmt in ("json", "csv"):
-        stream_rows(rows, fmt, fields or (list(rows[0]) if rows else [c[0] for c in columns]))
+    header = fields or (list(rows[0]) if rows else [c[0] for c in columns])
+    if fmt == "xlsx":
+        from kvsupport.cli.spreadsheet import Sheet, write_workbook
+
+        write_workbook([Sheet(sheet, header, rows)], output)
         return
-    if not rows:
-        sys.stderr.write(printable(empty) + "\n")
-        return
-    from rich.table import Table
-
-    table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
-    for key, header, justify in columns:
-        add_column(table, header, justify, fold=key in _FOLDING)
-    for row in rows:
-        table.add_row(*(_text_cell(row.get(key)) for key, _, _ in columns))
-    console().print(table, crop=False)  # too wide still: the terminal wraps, nothing is cut
+    with destination(output):
+        if fmt in ("json", "csv"):
+            stream_rows(rows, fmt, header)
+            return
+        if not rows:
+            sys.stderr.write(printable(empty) + "\n")
+            return
+        _print_table(rows, columns, title, drop, whole)
 
 
-#: Columns of free text: on a narrow terminal they fold onto more lines, so that
-#: figures, dates and codes keep their width and are never cut.
-_FOLDING = {
-    "name",
-    "client",
-    "client_code",
-    "client_name",
-    "service",
-    "time",
-    "title",
-    "problem",
-    "note",
-    "when",
-}
+def _print_table(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[Column],
+    title: str | None,
+    drop: Sequence[str],
+    whole: Sequence[str],
+) -> None:
+    from kvsupport.cli.tables import FREE_TEXT, table
+
+    out = console()
+    cells = [[_text_cell(row.get(key)) for key, _, _ in columns] for row in rows]
+    shown = table(columns, cells, out.width, drop=drop, free=FREE_TEXT - set(whole), title=title)
+    out.print(shown, crop=False)
 
 
 def add_column(table: Any, header: str, justify: str, *, fold: bool = False) -> None:
-    """A listing column: free text (``fold``) wraps, everything else keeps its width."""
+    """A listing column that keeps its width (``fold``: free text, cut with «…» if need be)."""
     if fold:
-        table.add_column(header, justify=justify, overflow="fold")
+        table.add_column(header, justify=justify, no_wrap=True, overflow="ellipsis")
     else:
         table.add_column(header, justify=justify, no_wrap=True, min_width=len(header))
 
@@ -237,6 +273,11 @@ def _csv_cell(value: Any) -> Any:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return "" if value is None else value
+
+
+def text_cell(value: Any) -> str:
+    """A value as a text table shows it (escaped for rich): ``None`` is empty, ``True`` is yes."""
+    return _text_cell(value)
 
 
 _CAREFUL = frozenset({*TRIGGERS, QUOTE})  # a cell that starts otherwise is safe as it is

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import sys
 from decimal import Decimal
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from kvsupport.cli.options import ClientOpt, FormatOpt, ListFormat, MonthOpt, env_of
-from kvsupport.cli.output import Column, add_column, console, print_json, print_rows
+from kvsupport.cli.options import ClientOpt, FormatOpt, ListFormat, MonthOpt, OutputOpt, env_of
+from kvsupport.cli.output import Column, add_column, console, destination, print_json, print_rows
 from kvsupport.cli.parse import month
 from kvsupport.core.money import ZERO, money_str, to_kopecks
 from kvsupport.core.text import printable
 from kvsupport.errors import InvalidValue
+from kvsupport.ops.env import Env
 from kvsupport.ops.reports import By, Report, Row, month_report
 
 app = typer.Typer(add_completion=False, help="A month at a glance: hours, amounts, unbilled, unpaid.")
@@ -76,6 +79,7 @@ def report(
     by: Annotated[str, typer.Option("--by", help="Group by client, service or consultant.")] = "client",
     client: ClientOpt = None,
     fmt: FormatOpt = ListFormat.text,
+    output: OutputOpt = None,
 ) -> None:
     """Sessions, worked and billed hours, amounts, free line calls, unbilled work, unpaid invoices.
 
@@ -88,38 +92,68 @@ def report(
     if by not in ("client", "service", "consultant"):
         raise InvalidValue(f"--by {by!r}: use client, service or consultant")
     grouped: By = "client" if by == "client" else "service" if by == "service" else "consultant"
-    result = month_report(env, *month(env, month_), grouped, client)
-    if fmt is ListFormat.json:
-        print_json(report_record(result))
-    elif fmt is ListFormat.csv:
-        print_rows([row_record(r) for r in result.rows], "csv", COLUMNS, fields=FIELDS)
-    else:
-        print_text(result)
+    chosen = month(env, month_)
+    if fmt is ListFormat.xlsx:
+        from kvsupport.cli.spreadsheet import refuse_terminal
+
+        refuse_terminal(output)  # before the ledger is read
+    result = month_report(env, *chosen, grouped, client)
+    if fmt is ListFormat.xlsx:
+        write_report(result, output)
+        return
+    with destination(output):
+        if fmt is ListFormat.json:
+            print_json(report_record(result))
+        elif fmt is ListFormat.csv:
+            print_rows([row_record(r) for r in result.rows], "csv", COLUMNS, fields=FIELDS)
+        else:
+            print_text(result)
+    if fmt is ListFormat.text and not result.rows and month_ is None:
+        _point_elsewhere(env, chosen, client)
+
+
+def write_report(result: Report, output: Path | None) -> None:
+    """The report as a workbook: its rows and their total, then the unpaid invoices."""
+    from kvsupport.cli.spreadsheet import Sheet, write_workbook
+
+    rows = [row_record(r) for r in [*result.rows, result.total]]
+    unpaid = ["number", "date", "period", "client", "total"]
+    write_workbook(
+        [Sheet(f"{result.period} by {result.by}", FIELDS, rows), Sheet("unpaid", unpaid, result.unpaid)],
+        output,
+    )
+
+
+def _point_elsewhere(env: Env, chosen: tuple[int, int], client: str | None) -> None:
+    """An empty default month says so on stderr and names the latest month with sessions."""
+    from kvsupport.cli.listing import empty_message
+    from kvsupport.ops.finding import Query, find
+
+    query = Query(month=chosen, client=client)
+    sys.stderr.write(empty_message(query, find(env, query, default_month=True).elsewhere) + "\n")
 
 
 def print_text(result: Report) -> None:
-    """Rich table with a bar per row, then the unpaid invoices."""
-    from rich.bar import Bar
+    """The rows as a table (a bar per row where the terminal is wide), then the unpaid invoices."""
     from rich.markup import escape
     from rich.table import Table
 
+    from kvsupport.cli.tables import table
+
     out = console()
-    table = Table(title=f"{result.period} by {result.by}", title_justify="left", show_edge=False)
-    for key, header, justify in COLUMNS:
-        add_column(table, header or result.by.capitalize(), justify, fold=key == "key")
-    # The bar only where it fits beside the figures: they come first.
-    with_bar = out.width >= 110
-    if with_bar:
-        table.add_column("", width=24)
-    top = max((float(r.amount) for r in result.rows), default=0.0) or 1.0
     total = result.total  # a property: a new Row on every access
-    for row in [*result.rows, total]:
-        rec = row_record(row)
-        bar: Any = Bar(top, 0, float(row.amount), width=24) if row is not total else ""
-        cells = [escape(printable(str(rec[key]))) for key, _, _ in COLUMNS]
-        last = row is result.rows[-1] if result.rows else False
-        table.add_row(*cells, *([bar] if with_bar else []), end_section=last)
-    out.print(table, crop=False)
+    rows = [*result.rows, total]
+    cells = [[escape(printable(str(row_record(row)[key]))) for key, _, _ in COLUMNS] for row in rows]
+    columns = [(key, header or result.by.capitalize(), justify) for key, header, justify in COLUMNS]
+    title = f"{result.period} by {result.by}"
+    last = len(result.rows) - 1 if result.rows else None
+    if out.width >= 110:  # the bar only where it fits beside the figures: they come first
+        out.print(_with_bars(result, columns, cells, title, last), crop=False)
+    else:
+        drop = ("free_calls", "worked_hours", "sessions")
+        out.print(
+            table(columns, cells, out.width, drop=drop, free=frozenset(), title=title, section_after=last)
+        )
     if result.unpaid:
         total = report_record(result)["unpaid_total"]
         out.print(
@@ -136,3 +170,21 @@ def print_text(result: Report) -> None:
         for code, count, amount, oldest in result.unpaid_by_client():
             debts.add_row(escape(printable(code)), str(count), money_str(amount), oldest)
         out.print(debts)
+
+
+def _with_bars(
+    result: Report, columns: list[Column], cells: list[list[str]], title: str, last: int | None
+) -> Any:
+    """The report's table with a bar of each row's amount (a wide terminal)."""
+    from rich.bar import Bar
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left", show_edge=False)
+    for _key, header, justify in columns:
+        add_column(table, header, justify)
+    table.add_column("", width=24)
+    top = max((float(r.amount) for r in result.rows), default=0.0) or 1.0
+    for n, row in enumerate(cells):
+        bar: Any = Bar(top, 0, float(result.rows[n].amount), width=24) if n < len(result.rows) else ""
+        table.add_row(*row, bar, end_section=n == last)
+    return table

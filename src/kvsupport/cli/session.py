@@ -22,16 +22,20 @@ from kvsupport.cli.options import (
     ItemFormatOpt,
     ListFormat,
     MonthOpt,
+    OutputOpt,
     check_moment,
     check_text,
+    complete_client,
     env_of,
 )
-from kvsupport.cli.output import Column, print_json, print_rows, say
+from kvsupport.cli.output import print_json
 from kvsupport.cli.parse import duration as parse_duration
-from kvsupport.cli.parse import moment, month, text_value
+from kvsupport.cli.parse import moment, text_value
+from kvsupport.cli.undohint import say_removed
 from kvsupport.core.text import printable
 from kvsupport.core.timeinput import add_elapsed
 from kvsupport.errors import InvalidValue
+from kvsupport.i18n import _
 from kvsupport.ops import sessions
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Start, stop and fix support sessions.")
@@ -69,7 +73,10 @@ LongOpt = Annotated[
 def session_start(
     ctx: typer.Context,
     client: Annotated[
-        str | None, typer.Argument(metavar="CLIENT", help="Client code.", show_default=False)
+        str | None,
+        typer.Argument(
+            metavar="CLIENT", help="Client code.", show_default=False, autocompletion=complete_client
+        ),
     ] = None,
     service: Annotated[
         str | None,
@@ -148,7 +155,7 @@ def session_status(ctx: typer.Context, fmt: ItemFormatOpt = ItemFormat.text) -> 
 @app.command("add")
 def session_add(
     ctx: typer.Context,
-    client: Annotated[str, typer.Argument(help="Client code.")],
+    client: Annotated[str, typer.Argument(help="Client code.", autocompletion=complete_client)],
     service: Annotated[str, typer.Argument(help="Service key.")],
     start: Annotated[str, typer.Option(help="Start time.", show_default=False, callback=check_moment)],
     end: Annotated[
@@ -191,52 +198,47 @@ def session_add(
     finish(env, outcome, message, fmt.value)
 
 
-SESSION_COLUMNS: list[Column] = [
-    ("id", "ID", "right"),
-    ("day", "Date", "left"),
-    ("time", "Time", "left"),
-    ("client", "Client", "left"),
-    ("service", "Service", "left"),
-    ("minutes", "Worked", "right"),
-    ("billable_minutes", "Billed", "right"),
-    ("amount", "Amount", "right"),
-    ("invoice", "Invoice", "left"),
-]
-
-
 @app.command("list")
 def session_list(
     ctx: typer.Context,
     month_: MonthOpt = None,
     client: ClientOpt = None,
-    unbilled: Annotated[bool, typer.Option("--unbilled", help="Only sessions not invoiced.")] = False,
+    service: Annotated[str | None, typer.Option("--service", help="Only this service.")] = None,
+    unbilled: Annotated[
+        bool, typer.Option("--unbilled", help="Only billable sessions not invoiced (never free calls).")
+    ] = False,
+    grep: Annotated[
+        str | None, typer.Option("--grep", help="Only sessions whose problem, note or consent has TEXT.")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--from", help="From this date on (instead of a month).", show_default=False)
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--to", help="Up to this date, inclusive.", show_default=False)
+    ] = None,
     consultant: Annotated[
         str | None, typer.Option("--consultant", help="Only this consultant's sessions (a team ledger).")
     ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Every month, not one.")] = False,
     fmt: FormatOpt = ListFormat.text,
+    output: OutputOpt = None,
 ) -> None:
     """List sessions of a month (default: this month) with their charges.
 
-    Example: kvsupport session list --month 2026-11 --unbilled --format csv
+    Example: kvsupport session list --grep пени --from 01.11.2026 --to 15.11.2026
     """
+    from kvsupport.cli.listing import print_sessions, session_query
+
     env = env_of(ctx)
-    if all_ and month_ is not None:
-        raise InvalidValue("give --month or --all, not both")
-    chosen = None if all_ else month(env, month_)
-    rows = []
-    found = sessions.listing(env, month=chosen, client=client, unbilled=unbilled)
-    for session, charge in found:
-        if consultant is not None and session.consultant != consultant:
-            continue
-        record = views.session_record(env, session, charge)
-        local = env.local(session.started_at)
-        record["day"], record["time"] = f"{local:%Y-%m-%d}", views.span(env, session)
-        rows.append(record)
-    columns = SESSION_COLUMNS
-    if len({row["consultant"] for row in rows}) > 1:  # a team's ledger: say who
-        columns = [*SESSION_COLUMNS, ("consultant", "Consultant", "left")]
-    print_rows(rows, fmt, columns, empty="no sessions")
+    query, default_month = session_query(env, month_, since, until, all_=all_)
+    query = query._replace(
+        client=client,
+        service=service,
+        unbilled=unbilled,
+        grep=text_value("--grep", grep),
+        consultant=consultant,
+    )
+    print_sessions(env, query, fmt.value, default_month=default_month, output=output)
 
 
 @app.command("show")
@@ -245,24 +247,27 @@ def session_show(
     session_id: Annotated[int, typer.Argument(metavar="ID", help="Session id.")],
     fmt: ItemFormatOpt = ItemFormat.text,
 ) -> None:
-    """Explain a session's charge: segments, rounding, minimum, tariff, rate, amount.
+    """The whole record of a session (problem, consent, phone, note, order, consultant,
+    evidence) and how its charge was reached: segments, rounding, minimum, tariff, rate.
 
     Example: kvsupport session show 12
     """
     env = env_of(ctx)
-    session, charge = sessions.show(env, session_id)
+    session, charge, client = sessions.show(env, session_id)
     if fmt is ItemFormat.json:
         record = views.session_record(env, session, charge)
         record["explanation"] = views.explain_record(charge)
         print_json(record)
     else:
-        print(printable("\n".join(views.explain_lines(env, session, charge))))
+        print(printable("\n".join(views.explain_lines(env, session, charge, client))))
 
 
 @app.command("edit")
 def session_edit(
     ctx: typer.Context,
-    session_id: Annotated[int, typer.Argument(metavar="ID", help="Session id.")],
+    session_id: Annotated[
+        int | None, typer.Argument(metavar="[ID]", help="Session id (default: your most recent).")
+    ] = None,
     client: Annotated[str | None, typer.Option(help="Another client.")] = None,
     service: Annotated[str | None, typer.Option(help="Another service.")] = None,
     start: Annotated[
@@ -270,6 +275,9 @@ def session_edit(
     ] = None,
     end: Annotated[
         str | None, typer.Option(help="New end of the last segment.", callback=check_moment)
+    ] = None,
+    duration: Annotated[
+        str | None, typer.Option(help="Or the worked time (1h30m, 1 ч 30 мин): the last segment's end moves.")
     ] = None,
     problem: ProblemOpt = None,
     phone: PhoneOpt = None,
@@ -294,11 +302,13 @@ def session_edit(
     allow_long: LongOpt = False,
     fmt: ItemFormatOpt = ItemFormat.text,
 ) -> None:
-    """Fix a session that is not on an invoice.
+    """Fix a session that is not on an invoice; without ID, your most recent one.
 
-    Example: kvsupport session edit 12 --end 11:30 --note "связь оборвалась"
+    Example: kvsupport session edit --end 11:30 --note "связь оборвалась"
     """
     env = env_of(ctx)
+    if end is not None and duration is not None:
+        raise InvalidValue(_("give --end or --duration, not both"))
     for name, value in (("--problem", problem), ("--consent", consent), ("--note", note)):
         if value is not None and value.strip():
             text_value(name, value)
@@ -317,12 +327,13 @@ def session_edit(
         allow_overlap=allow_overlap,
         start=start,
         end=end,
+        duration=None if duration is None else parse_duration(duration),
     )
     if changes.is_empty():
         raise InvalidValue("nothing to change", hint="see 'kvsupport session edit --help'")
     outcome = sessions.edit(env, session_id, changes, allow_long=allow_long)
     tail = f": {views.charge_line(outcome.charge)}" if outcome.charge else ""
-    finish(env, outcome, f"edited session {session_id}{tail}", fmt.value)
+    finish(env, outcome, f"edited session {outcome.session.id}{tail}", fmt.value)
 
 
 @app.command("delete")
@@ -335,9 +346,5 @@ def session_delete(
     Example: kvsupport session delete 12
     """
     env = env_of(ctx)
-    session = sessions.delete(env, session_id)
-    say(
-        env,
-        f"deleted session {session.id} ({session.client}, {session.service}, "
-        f"{views.clock(env, session.started_at)})",
-    )
+    removed = sessions.delete(env, session_id)
+    say_removed(env, views.deleted(env, *removed))

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kvsupport.cli.options import FormatOpt, ItemFormat, ItemFormatOpt, ListFormat, env_of
+from kvsupport.cli.options import FormatOpt, ItemFormat, ItemFormatOpt, ListFormat, OutputOpt, env_of
 from kvsupport.cli.output import Column, print_json, print_rows, say
 from kvsupport.cli.parse import day
 from kvsupport.core.models import TariffVersion
@@ -45,7 +45,7 @@ def version_record(version: TariffVersion) -> dict[str, Any]:
 
 
 @app.command("list")
-def tariff_list(ctx: typer.Context, fmt: FormatOpt = ListFormat.text) -> None:
+def tariff_list(ctx: typer.Context, fmt: FormatOpt = ListFormat.text, output: OutputOpt = None) -> None:
     """List the tariff versions and when each takes effect.
 
     Example: kvsupport tariff list
@@ -61,7 +61,9 @@ def tariff_list(ctx: typer.Context, fmt: FormatOpt = ListFormat.text) -> None:
         ("vat", "VAT", "left"),
         ("services", "Services", "left"),
     ]
-    print_rows(rows, fmt.value, columns, title=str(env.tariffs_path))
+    print_rows(
+        rows, fmt.value, columns, title=str(env.tariffs_path), drop=("vat",), output=output, sheet="tariffs"
+    )
 
 
 @app.command("show")

@@ -13,8 +13,8 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from kvsupport.cli.options import ClientOpt, ItemFormat, ItemFormatOpt, env_of
-from kvsupport.cli.output import say, stream_batches
+from kvsupport.cli.options import ClientOpt, ItemFormat, ItemFormatOpt, OutputOpt, env_of
+from kvsupport.cli.output import destination, say, stream_batches
 from kvsupport.cli.parse import month
 from kvsupport.errors import InvalidValue
 from kvsupport.ops import transfer
@@ -56,7 +56,10 @@ def import_group() -> None:
 FileFormat = Annotated[
     str | None,
     typer.Option(
-        "--format", "-f", help="csv or json (default: from the file name, else csv).", show_default=False
+        "--format",
+        "-f",
+        help="csv, json or xlsx (default: from the file name, else csv).",
+        show_default=False,
     ),
 ]
 
@@ -70,21 +73,22 @@ def import_sessions(
         bool, typer.Option("--allow-long", help="Accept segments longer than session.max_hours.")
     ] = False,
 ) -> None:
-    """Import sessions from CSV or JSON rows ('import FILE' is the same), all or nothing.
+    """Import sessions from CSV, JSON or .xlsx rows ('import FILE' is the same), all or nothing.
 
-    Every row is checked first and nothing is stored if one is bad.
+    The columns are those export writes. Every row is checked first and nothing is
+    stored if one is bad.
 
-    Example: kvsupport import november.csv  (the same as: kvsupport import file november.csv)
+    Example: kvsupport import november.xlsx  (the same as: kvsupport import file november.xlsx)
     """
     env = env_of(ctx)
-    chosen = fmt or ("json" if file.endswith(".json") else "csv")
-    if chosen not in ("csv", "json"):
-        raise InvalidValue(f"--format {chosen!r}: use csv or json")
+    chosen = fmt or next((kind for kind in ("json", "xlsx") if file.lower().endswith(f".{kind}")), "csv")
+    if chosen not in ("csv", "json", "xlsx"):
+        raise InvalidValue(f"--format {chosen!r}: use csv, json or xlsx")
     if not file.strip():
         raise InvalidValue("FILE is empty", hint="give a file, or - for standard input")
     source = "stdin" if file == "-" else file
 
-    def read() -> str:
+    def read() -> str | bytes:
         from kvsupport.storage.reading import (
             MAX_IMPORT_BYTES,
             NotUtf8,
@@ -101,6 +105,8 @@ def import_sessions(
             )
         except OSError as exc:
             raise InvalidValue(f"cannot read {source}: {exc.strerror or exc}") from None
+        if chosen == "xlsx":
+            return raw  # a workbook is a zip: bytes, read by openpyxl
         try:
             return decode_utf8(raw)  # a byte-order mark dropped, from a file and from stdin alike
         except NotUtf8 as exc:
@@ -177,14 +183,21 @@ def export_sessions(
         str | None, typer.Option("--month", "-m", help="Only this month YYYY-MM or MM.YYYY.")
     ] = None,
     client: ClientOpt = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="csv or json.")] = "csv",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, json or xlsx.")] = "csv",
+    output: OutputOpt = None,
 ) -> None:
     """Export sessions, one row per segment (the columns 'import' reads).
 
-    Example: kvsupport export --month 2026-11 --format json | jq '.[].client'
+    Example: kvsupport export --month 2026-11 --format xlsx -o november.xlsx
     """
     env = env_of(ctx)
-    if fmt not in ("csv", "json"):
-        raise InvalidValue(f"--format {fmt!r}: use csv or json")
+    if fmt not in ("csv", "json", "xlsx"):
+        raise InvalidValue(f"--format {fmt!r}: use csv, json or xlsx")
     chosen = None if month_ is None else month(env, month_)
-    stream_batches(transfer.export(env, month=chosen, client=client), fmt, transfer.COLUMNS)
+    if fmt == "xlsx":
+        from kvsupport.cli.workbooks import export_workbook
+
+        export_workbook(env, transfer.export(env, month=chosen, client=client), output)
+        return
+    with destination(output):
+        stream_batches(transfer.export(env, month=chosen, client=client), fmt, transfer.COLUMNS)

@@ -184,6 +184,10 @@ class Client(NamedTuple):
     signatory: str | None = None
     #: the contract the work is done under: «№ 15 от 01.02.2017» (printed «Основание: договор …»)
     contract: str | None = None
+    #: hidden from lists and completion; its history is kept (``client archive``)
+    archived: bool = False
+    #: the codes it had before ``client edit --code``: issued invoices keep the code they froze
+    former_codes: tuple[str, ...] = ()
 
     @property
     def teamviewer_id(self) -> str | None:

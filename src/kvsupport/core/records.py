@@ -159,6 +159,8 @@ def client_record(client: Client, today: date | None = None) -> dict[str, Any]:
         "kind": client.kind,
         "signatory": client.signatory,
         "contract": client.contract,
+        "archived": client.archived,
+        "former_codes": list(client.former_codes),
     }
     if today is not None:
         record["license_ended"] = client.license_until is not None and client.license_until < today
@@ -168,7 +170,7 @@ def client_record(client: Client, today: date | None = None) -> dict[str, Any]:
 def client_snapshot(client: Client) -> dict[str, object]:
     """The customer's requisites as frozen into an invoice (no fee bookkeeping)."""
     record = client_record(client)
-    del record["fees_charged"], record["fee_paid"]
+    del record["fees_charged"], record["fee_paid"], record["archived"], record["former_codes"]
     return record
 
 

@@ -8,7 +8,8 @@ from datetime import date
 from typing import NamedTuple
 
 from kvsupport.core.models import Client, PartyKind
-from kvsupport.errors import InvalidValue, Refused
+from kvsupport.errors import InvalidValue
+from kvsupport.ops.client_codes import Renamed, check_new_code, rename
 from kvsupport.ops.env import Env
 from kvsupport.ops.teamviewer import refuse_shared_ids
 
@@ -133,29 +134,36 @@ def add(env: Env, code: str, fields: ClientFields) -> Client:
         raise InvalidValue("the name must not be empty")
     client = with_fields(Client(code=code, name=fields.name), fields)
     with env.store(write=True) as store:
-        if code in store.clients():
-            raise Refused(f"client '{code}' exists", hint=f"change it with 'kvsupport client edit {code}'")
+        check_new_code(store.clients(), code)
         refuse_shared_ids(store, client)
         store.put_client(client)
         return client
 
 
-def edit(env: Env, code: str, fields: ClientFields) -> Client:
-    """Change some fields of a client (``""`` clears an optional one)."""
-    if fields.is_empty():
+def edit(
+    env: Env, code: str, fields: ClientFields, new_code: str | None = None
+) -> tuple[Client, Renamed | None]:
+    """Change some fields of a client (``""`` clears an optional one); ``new_code`` renames
+    it (:func:`kvsupport.ops.client_codes.rename`)."""
+    if fields.is_empty() and new_code is None:
         raise InvalidValue("nothing to change", hint="see 'kvsupport client edit --help'")
     fields = checked(fields)
     with env.store(write=True) as store:
-        client = with_fields(store.client(code), fields)
+        client = store.client(code)
+        renamed = None
+        if new_code is not None:
+            renamed = rename(store, client, new_code)
+            client = renamed.client
+        client = with_fields(client, fields)
         refuse_shared_ids(store, client)
         store.put_client(client)
-        return client
+        return client, renamed
 
 
-def listing(env: Env) -> list[Client]:
-    """All clients, in the order they were added."""
+def listing(env: Env, *, archived: bool = False) -> list[Client]:
+    """The clients not archived (``archived``: every one), in the order they were added."""
     with env.store() as store:
-        return list(store.clients().values())
+        return [c for c in store.clients().values() if archived or not c.archived]
 
 
 def show(env: Env, code: str) -> Client:

@@ -21,6 +21,7 @@ from kvsupport.core.records import client_snapshot
 from kvsupport.core.words import amount_in_words
 from kvsupport.errors import InvalidValue, NotFound, Refused
 from kvsupport.i18n import _
+from kvsupport.ops.client_codes import client_of_code, summaries_of
 from kvsupport.ops.env import Env
 from kvsupport.ops.sessions import select
 from kvsupport.storage.api import InvoiceSummary, Store
@@ -36,6 +37,22 @@ class Issued:
     invoices: list[Invoice] = field(default_factory=list)
     running: list[Session] = field(default_factory=list)
     earlier_unbilled: str | None = None
+
+
+def month_to_invoice(on: date) -> tuple[int, int]:
+    """The month a bare ``kvsupport invoice`` on ``on`` issues: the one that has ended —
+    the previous month, or on a month's last day, that month (SPEC §5, issue 12)."""
+    if (on + timedelta(days=1)).month != on.month:
+        return on.year, on.month
+    return (on.year - 1, 12) if on.month == 1 else (on.year, on.month - 1)
+
+
+def month_in_progress(year: int, month: int, on: date) -> date | None:
+    """The last day of ``year``-``month`` when that month has not ended on ``on`` (it is
+    ``on``'s month and ``on`` is not its last day), else ``None``."""
+    after = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    last = after - timedelta(days=1)
+    return last if date(year, month, 1) <= on < last else None
 
 
 def _sequence_key(number_format: str, year: int) -> int:
@@ -78,6 +95,7 @@ def issue(
     missing = missing_supplier_requisites(supplier)
     result = Issued(period)
     with env.store(write=True, rehearse=dry_run) as store:
+        client = None if client is None else store.client(client).code
         sessions = select(env, store, month=(year, month), client=client)
         result.running = [s for s in sessions if s.is_running]
         for code, group in _by_client(invoiceable(sessions, period, env.tz)).items():
@@ -235,18 +253,18 @@ def listing(env: Env, *, unpaid: bool = False, client: str | None = None) -> lis
     """Invoices in order of issue (``unpaid``: issued and not paid), as their figures:
     no whole invoice is read."""
     with env.store() as store:
-        if client:
-            store.client(client)  # an unknown code is refused, not an empty listing
-        return store.invoice_summaries(statuses=("issued",) if unpaid else None, client=client)
+        # an unknown code is refused, not an empty listing; a renamed client's invoices
+        # are found under the codes they froze
+        found = store.client(client) if client else None
+        return summaries_of(store, found, ("issued",) if unpaid else None)
 
 
 def whole_invoices(env: Env, *, unpaid: bool = False, client: str | None = None) -> Iterator[list[Invoice]]:
     """The same invoices as :func:`listing`, whole, a period at a time; the ledger is not
     held while they are printed."""
     with env.store(long_read=True) as store:
-        if client:
-            store.client(client)
-        numbers = [row.number for row in store.invoice_summaries(("issued",) if unpaid else None, client)]
+        found = store.client(client) if client else None
+        numbers = [row.number for row in summaries_of(store, found, ("issued",) if unpaid else None)]
         yield from store.invoice_batches(numbers)
 
 
@@ -281,7 +299,7 @@ def void(env: Env, number: str, reason: str) -> Invoice:
 
 
 def _release_fees(store: Store, invoice: Invoice) -> None:
-    client = store.clients().get(invoice.client_code)
+    client = client_of_code(store, invoice.client_code)  # renamed since: under its code now
     if client is None:
         return
     kept: Mapping[str, str] = {k: v for k, v in client.fees_charged.items() if v != invoice.number}

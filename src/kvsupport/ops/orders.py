@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from kvsupport.core.billing import local_date
 from kvsupport.core.models import Evidence, Order
 from kvsupport.errors import InvalidValue, NotFound, Refused
+from kvsupport.i18n import _
+from kvsupport.ops.client_codes import active
 from kvsupport.ops.env import Env
+
+#: how late a session may start and still be the order's: later, an open order is missed
+GRACE = timedelta(minutes=15)
+
+
+def is_missed(order: Order, now: datetime) -> bool:
+    """True for an open order whose time passed more than :data:`GRACE` ago with no session
+    started for it (issue 12, item 14)."""
+    return order.status == "open" and order.session is None and order.at < now - GRACE
 
 
 def add(
@@ -22,15 +33,24 @@ def add(
     evidence: Evidence | None = None,
 ) -> Order:
     """Schedule a session of ``service`` for ``client`` at ``at`` (``consent`` and
-    ``evidence``: what the client's letter gave, passed on to the session)."""
+    ``evidence``: what the client's letter gave, passed on to the session); the same
+    client, service and time as an open order is refused."""
     if at < env.now:
         raise InvalidValue(
             f"{env.local(at):%Y-%m-%d %H:%M} is in the past",
             hint="an order is for later; log past work with 'kvsupport session add'",
         )
     with env.store(write=True) as store:
-        store.client(client)
+        client = active(store, client).code
         env.tariffs.service_on(service, local_date(at, env.tz))
+        for other in store.orders():
+            if (other.status, other.client, other.service, other.at) == ("open", client, service, at):
+                raise Refused(
+                    _("order {id} is for the same: {service} for {client} at {at}").format(
+                        id=other.id, service=service, client=client, at=f"{env.local(at):%Y-%m-%d %H:%M}"
+                    ),
+                    hint=_("see 'kvsupport order list'; cancel one with 'kvsupport order cancel N'"),
+                )
         order = Order(
             id=store.new_order_id(),
             client=client,

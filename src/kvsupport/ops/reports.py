@@ -9,6 +9,7 @@ from typing import Literal, NamedTuple
 from kvsupport.core.billing import Charge, invoice_lines
 from kvsupport.core.models import Session
 from kvsupport.core.money import ZERO, money_str
+from kvsupport.ops.client_codes import summaries_of
 from kvsupport.ops.env import Env
 from kvsupport.ops.sessions import charged, select
 from kvsupport.storage.api import Store
@@ -103,6 +104,7 @@ def month_report(env: Env, year: int, month: int, by: By, client: str | None = N
     """Sessions of the month grouped by client or service, and every unpaid invoice."""
     report = Report(f"{year:04d}-{month:02d}", by)
     with env.store() as store:
+        client = None if client is None else store.client(client).code
         sessions = charged(env, select(env, store, month=(year, month), client=client))
         names = {code: c.name for code, c in store.clients().items()}
         billed = _billed(env, store, sessions, report.period)
@@ -114,7 +116,7 @@ def month_report(env: Env, year: int, month: int, by: By, client: str | None = N
                 "total": money_str(row.total),
                 "client": row.client_code,
             }
-            for row in store.invoice_summaries(statuses=("issued",), client=client)
+            for row in summaries_of(store, None if client is None else store.client(client), ("issued",))
         ]
     rows: dict[str, Row] = {}
     for session, charge in sessions:

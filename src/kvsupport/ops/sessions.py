@@ -10,6 +10,7 @@ from kvsupport.core.models import Client, Evidence, Order, Segment, Session
 from kvsupport.core.rules import first_overlap, missing_requirements
 from kvsupport.errors import InvalidValue, NotFound, Refused
 from kvsupport.i18n import _
+from kvsupport.ops.client_codes import active
 from kvsupport.ops.env import Env
 from kvsupport.storage.api import Store
 
@@ -46,6 +47,15 @@ class Outcome(NamedTuple):
     dropped_segment: bool = False
     #: what the command read differently from the plain text, to echo (a date moved)
     notes: list[str] = []  # noqa: RUF012 - never mutated, a new list is passed
+
+
+def so_far_at(env: Env, session: Session) -> datetime:
+    """The "now" of a running session's charge so far: the current whole minute, what a
+    stop now would record (so status and stop never bill a different minute), never
+    before its last start."""
+    from kvsupport.core.timeinput import current_minute
+
+    return max(current_minute(env.now, tz=env.tz), session.segments[-1].start)
 
 
 def check_rules(env: Env, store: Store, session: Session, *, allow_overlap: bool) -> list[str]:
@@ -156,6 +166,8 @@ def read_time(
 
 
 def _take_order(store: Store, order_id: int, client: str | None, service: str | None) -> Order:
+    if client is not None:
+        client = store.client(client).code
     for order in store.orders():
         if order.id == order_id:
             if order.status != "open":
@@ -204,6 +216,7 @@ def start(
             )
         if client is None or service is None:
             raise InvalidValue("give CLIENT and SERVICE, or --order N")
+        client = active(store, client).code
         draft = Session(
             id=0,
             client=client,
@@ -218,7 +231,7 @@ def start(
         store.put_session(session)
         if order is not None:
             store.put_order(order._replace(status="done", session=session.id))
-        so_far = charge_for(session, env.tariffs, env.tz, env.now)
+        so_far = charge_for(session, env.tariffs, env.tz, so_far_at(env, session))
         return Outcome(session, so_far, store.client(client), warnings, notes=notes)
 
 
@@ -309,7 +322,7 @@ def resume(env: Env, session_id: int | None, at: At) -> Outcome:
             if other is not None:
                 raise Refused(f"overlaps session {other.id} ({other.client}, {other.service})")
         store.put_session(resumed)
-        so_far = charge_for(resumed, env.tariffs, env.tz, env.now)
+        so_far = charge_for(resumed, env.tariffs, env.tz, so_far_at(env, resumed))
         return Outcome(resumed, so_far, store.client(resumed.client), notes=notes)
 
 
@@ -325,7 +338,8 @@ def cancel(env: Env) -> Outcome:
             return Outcome(running, client=store.client(running.client))
         kept = running._replace(segments=running.segments[:-1])
         store.put_session(kept)
-        return Outcome(kept, client=store.client(kept.client), dropped_segment=True)
+        charge = charge_for(kept, env.tariffs, env.tz)
+        return Outcome(kept, charge, client=store.client(kept.client), dropped_segment=True)
 
 
 class Status(NamedTuple):
@@ -333,28 +347,34 @@ class Status(NamedTuple):
 
     running: Outcome | None
     next_order: Order | None
+    missed: list[Order] = []  # noqa: RUF012 - never mutated, a new list is passed
 
 
 def status(env: Env) -> Status:
-    """The consultant's running session with its charge so far, and today's next order."""
+    """The consultant's running session with its charge so far, today's next order, and
+    the orders missed (their time passed, no session started)."""
+    from kvsupport.ops.orders import GRACE, is_missed
+
     with env.store() as store:
         running = store.running(env.consultant)
         today = env.today
+        orders = store.orders()
         upcoming = [
             o
-            for o in store.orders()
-            if o.status == "open" and o.at >= env.now and env.local(o.at).date() == today
+            for o in orders
+            if o.status == "open" and o.at >= env.now - GRACE and env.local(o.at).date() == today
         ]
         next_order = min(upcoming, key=lambda o: o.at) if upcoming else None
+        missed = sorted((o for o in orders if is_missed(o, env.now)), key=lambda o: o.at)
         if running is None:
-            return Status(None, next_order)
-        charge = charge_for(running, env.tariffs, env.tz, env.now)
+            return Status(None, next_order, missed)
+        charge = charge_for(running, env.tariffs, env.tz, so_far_at(env, running))
         warnings = []
         elapsed = env.now - running.segments[-1].start
         if elapsed > LONG_SESSION:
             warnings.append(f"running for {_hours(elapsed)}: did you forget to stop it?")
         outcome = Outcome(running, charge, store.client(running.client), warnings)
-        return Status(outcome, next_order)
+        return Status(outcome, next_order, missed)
 
 
 def add(
@@ -374,6 +394,7 @@ def add(
     _not_future(env, end_at, "end")
     check_length(env, start_at, end_at, allow_long=allow_long)
     with env.store(write=True) as store:
+        client = active(store, client).code
         draft = Session(
             id=0,
             client=client,
@@ -402,6 +423,7 @@ class Changes(NamedTuple):
     allow_overlap: bool | None = None
     start: At = None  # as typed: a bare HH:MM is on the session's date
     end: At = None  # as typed: a bare HH:MM is on the last segment's date
+    duration: timedelta | None = None  # the worked time: the last segment's end moves
 
     def is_empty(self) -> bool:
         """True when nothing would change."""
@@ -414,10 +436,40 @@ def _text_change(old: str | None, new: str | None) -> str | None:
     return new if new.strip() else None
 
 
-def edit(env: Env, session_id: int, changes: Changes, *, allow_long: bool = False) -> Outcome:
-    """Change a session that is not on an invoice."""
+#: how many session ids ``session edit`` without an ID looks back for the caller's own
+LOOK_BACK = 500
+
+
+def latest_id(store: Store, consultant: str) -> int:
+    """The id of ``consultant``'s most recent session: the running one, else the one
+    recorded last (the highest id of theirs, or of nobody's: recorded before a ledger
+    knew its consultants)."""
+    running = store.running(consultant)
+    if running is not None:
+        return running.id
+    top = store.counters().session
+    for session_id in range(top, max(top - LOOK_BACK, 0), -1):
+        try:
+            found = store.session(session_id)
+        except NotFound:  # deleted, or never stored
+            continue
+        if found.consultant in (consultant, None):
+            return found.id
+    last = store.last_stopped_id(consultant)
+    if last is None:
+        raise Refused(
+            _("you have no session to edit"), hint=_("give its ID: kvsupport session edit ID --note TEXT")
+        )
+    return last
+
+
+def edit(env: Env, session_id: int | None, changes: Changes, *, allow_long: bool = False) -> Outcome:
+    """Change a session that is not on an invoice (``None``: the consultant's most recent,
+    :func:`latest_id`)."""
     notes: list[str] = []
     with env.store(write=True) as store:
+        if session_id is None:
+            session_id = latest_id(store, env.consultant)
         session = store.session(session_id)
         _editable(session, "edited")
         segments = list(session.segments)
@@ -426,10 +478,13 @@ def edit(env: Env, session_id: int, changes: Changes, *, allow_long: bool = Fals
             start_at = read_time(env, changes.start, notes, on=on)
             _not_future(env, start_at, "start")
             segments[0] = segments[0]._replace(start=start_at)  # keeps its ref
-        if changes.end is not None:
+        if changes.end is not None or changes.duration is not None:
             if segments[-1].end is None:
-                raise Refused(f"session {session.id} is running: stop it with --at instead")
-            end_at = read_time(env, changes.end, notes, after=segments[-1].start)
+                raise Refused(_("session {id} is running: stop it with --at instead").format(id=session.id))
+            if changes.duration is not None:
+                end_at = _end_for(env, segments, changes.duration)
+            else:
+                end_at = read_time(env, changes.end, notes, after=segments[-1].start)
             _not_future(env, end_at, "end")
             segments[-1] = segments[-1]._replace(end=end_at)
         for seg in segments:
@@ -439,15 +494,14 @@ def edit(env: Env, session_id: int, changes: Changes, *, allow_long: bool = Fals
                     hint="give --start and --end as YYYY-MM-DD HH:MM for another day",
                 )
         last = len(segments) - 1
+        moved_end = changes.end is not None or changes.duration is not None
         for index, seg in enumerate(segments):  # only what this edit changes: an allowed long one stays
-            changed = (index == 0 and changes.start is not None) or (
-                index == last and changes.end is not None
-            )
+            changed = (index == 0 and changes.start is not None) or (index == last and moved_end)
             if changed and seg.end is not None:
                 check_length(env, seg.start, seg.end, allow_long=allow_long)
         edited = session._replace(
             segments=tuple(segments),
-            client=changes.client or session.client,
+            client=session.client if changes.client is None else active(store, changes.client).code,
             service=changes.service or session.service,
             problem=_text_change(session.problem, changes.problem),
             phone=_text_change(session.phone, changes.phone),
@@ -464,6 +518,23 @@ def edit(env: Env, session_id: int, changes: Changes, *, allow_long: bool = Fals
         return Outcome(edited, charge, store.client(edited.client), warnings, notes=notes)
 
 
+def _end_for(env: Env, segments: list[Segment], worked: timedelta) -> datetime:
+    """The end of the last segment that makes the session's worked time ``worked``
+    (the earlier segments stay as they are)."""
+    from kvsupport.core.timeinput import add_elapsed, elapsed, format_duration
+
+    earlier = sum((elapsed(seg.start, seg.end) for seg in segments[:-1] if seg.end), timedelta(0))
+    if worked <= earlier:
+        raise InvalidValue(
+            _("--duration {worked} is not more than the earlier segments' {earlier}").format(
+                worked=format_duration(int(worked.total_seconds())),
+                earlier=format_duration(int(earlier.total_seconds())),
+            ),
+            hint=_("--duration is the session's whole worked time; its last segment's end moves"),
+        )
+    return add_elapsed(segments[-1].start, worked - earlier, tz=env.tz)
+
+
 def _editable(session: Session, verb: str) -> None:
     if session.invoice is not None:
         raise Refused(
@@ -472,23 +543,37 @@ def _editable(session: Session, verb: str) -> None:
         )
 
 
-def delete(env: Env, session_id: int) -> Session:
+class Removed(NamedTuple):
+    """A session deleted, its charge as it stood, and the order it reopened (if any)."""
+
+    session: Session
+    charge: Charge | None
+    reopened_order: int | None
+
+
+def delete(env: Env, session_id: int) -> Removed:
     """Remove a session that is not on an invoice."""
     with env.store(write=True) as store:
         session = store.session(session_id)
         _editable(session, "deleted")
         store.delete_session(session_id)
-        _reopen_order(store, session)
-        return session
+        reopened = _reopen_order(store, session)
+        try:
+            charge: Charge | None = charge_for(session, env.tariffs, env.tz, so_far_at(env, session))
+        except (Refused, NotFound):
+            charge = None
+        return Removed(session, charge, reopened)
 
 
-def _reopen_order(store: Store, session: Session) -> None:
-    """A session started from an order and then discarded: the order is open again."""
+def _reopen_order(store: Store, session: Session) -> int | None:
+    """A session started from an order and then discarded: the order is open again (its id)."""
     if session.order is None:
-        return
+        return None
     for order in store.orders():
         if order.id == session.order and order.session == session.id:
             store.put_order(order._replace(status="open", session=None))
+            return order.id
+    return None
 
 
 def month_bounds(env: Env, year: int, month: int) -> tuple[datetime, datetime]:
@@ -506,9 +591,9 @@ def select(
     client: str | None = None,
     unbilled: bool = False,
 ) -> list[Session]:
-    """Sessions matching the filters, oldest first."""
+    """Sessions matching the filters (``client`` whatever its case), oldest first."""
     if client is not None:
-        store.client(client)
+        client = store.client(client).code
     if month is None:
         found = [s for batch in store.session_batches() for s in batch]
     else:
@@ -528,26 +613,23 @@ def charged(env: Env, sessions: list[Session]) -> list[tuple[Session, Charge | N
     out: list[tuple[Session, Charge | None]] = []
     for s in sessions:
         try:
-            out.append((s, charge_for(s, env.tariffs, env.tz, env.now)))
+            out.append((s, charge_for(s, env.tariffs, env.tz, so_far_at(env, s))))
         except (Refused, NotFound):
             out.append((s, None))
     return out
 
 
-def listing(
-    env: Env,
-    *,
-    month: tuple[int, int] | None = None,
-    client: str | None = None,
-    unbilled: bool = False,
-) -> list[tuple[Session, Charge | None]]:
-    """``session list``: sessions with their charges."""
-    with env.store() as store:
-        return charged(env, select(env, store, month=month, client=client, unbilled=unbilled))
+class Shown(NamedTuple):
+    """What ``session show`` shows: the session, its charge and its client."""
+
+    session: Session
+    charge: Charge
+    client: Client | None
 
 
-def show(env: Env, session_id: int) -> tuple[Session, Charge]:
-    """``session show``: a session and how its charge was reached."""
+def show(env: Env, session_id: int) -> Shown:
+    """``session show``: a session, how its charge was reached, and its client."""
     with env.store() as store:
         session = store.session(session_id)
-    return session, charge_for(session, env.tariffs, env.tz, env.now)
+        client = store.clients().get(session.client)
+    return Shown(session, charge_for(session, env.tariffs, env.tz, so_far_at(env, session)), client)

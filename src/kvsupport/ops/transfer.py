@@ -19,6 +19,7 @@ from typing import Any, NamedTuple, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from kvsupport.core.billing import local_date
+from kvsupport.core.clientcodes import find_code
 from kvsupport.core.models import Segment, Session
 from kvsupport.core.records import EXPORT_COLUMNS, export_rows
 from kvsupport.core.rules import missing_requirements, overlaps_among, segments_in_order
@@ -131,7 +132,7 @@ class Located(NamedTuple):
     row: Fields
 
 
-def read_rows(text: str, fmt: str, source: str) -> tuple[list[Located], list[str]]:
+def read_rows(text: str | bytes, fmt: str, source: str) -> tuple[list[Located], list[str]]:
     """Parse CSV or JSON into rows; every malformed row is a problem naming its line."""
     problems: list[str] = []
     rows: list[Located] = []
@@ -150,7 +151,13 @@ def read_rows(text: str, fmt: str, source: str) -> tuple[list[Located], list[str
     return rows, problems
 
 
-def _records(text: str, fmt: str, source: str) -> Iterator[tuple[str, Any]]:
+def _records(text: str | bytes, fmt: str, source: str) -> Iterator[tuple[str, Any]]:
+    if isinstance(text, bytes):  # an .xlsx workbook
+        from kvsupport.ops.xlsxrows import xlsx_records
+
+        for where, row in xlsx_records(text, source):
+            yield where, _TOO_MANY_CELLS if row is None else row
+        return
     if fmt == "json":
         try:
             data = json.loads(text)
@@ -251,7 +258,7 @@ def build_sessions(
             continue
         session = Session(
             id=0,
-            client=row.client,
+            client=find_code(store.clients(), row.client) or row.client,  # whatever its case
             service=row.service,
             segments=segments,
             problem=row.problem,
@@ -276,6 +283,8 @@ def _rule_problem(env: Env, store: Store, session: Session) -> str | None:
     client = store.clients().get(session.client)
     if client is None:
         return f"unknown client '{session.client}'"
+    if client.archived:
+        return _("client '{code}' is archived").format(code=client.code)
     try:
         _version, service = env.tariffs.service_on(session.service, local_date(session.started_at, env.tz))
     except KvsupportError as exc:
@@ -315,7 +324,7 @@ def _label(env: Env, new: list[Session], name: str) -> str:
 
 
 def import_sessions(
-    env: Env, read: Callable[[], str], fmt: str, source: str, *, allow_long: bool = False
+    env: Env, read: Callable[[], str | bytes], fmt: str, source: str, *, allow_long: bool = False
 ) -> int:
     """Store every session of the text that ``read`` returns, or none: each problem is
     reported with its line. Returns how many were stored.
@@ -350,7 +359,7 @@ def export(env: Env, *, month: tuple[int, int] | None, client: str | None) -> It
     """
     with env.store(long_read=True) as store:
         if client is not None:
-            store.client(client)
+            client = store.client(client).code
 
         def rows(sessions: Iterable[Session]) -> list[dict[str, Any]]:
             return [

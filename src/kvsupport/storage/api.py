@@ -102,11 +102,18 @@ class Store(Protocol):
         ...
 
     def client(self, code: str) -> Client:
-        """The client ``code``, or :class:`~kvsupport.errors.NotFound` naming near codes."""
+        """The client ``code``, whatever its case (``Romashka`` is ``romashka``), or
+        :class:`~kvsupport.errors.NotFound` naming the nearest codes."""
         ...
 
     def put_client(self, client: Client) -> None:
         """Add or replace a client."""
+        ...
+
+    def rename_client(self, old: str, client: Client) -> None:
+        """Put ``client`` (a new code) in the place of the client ``old``, where it stood in
+        the order clients were added; NotFound if there is none. Records that name
+        ``old`` (sessions, orders) are the caller's to change in the same unit of work."""
         ...
 
     # -- orders -------------------------------------------------------------------

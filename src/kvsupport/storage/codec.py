@@ -283,6 +283,8 @@ def encode_client(c: Client) -> dict[str, Any]:
         "kind": c.kind,
         "signatory": c.signatory,
         "contract": c.contract,
+        "archived": c.archived,
+        "former_codes": list(c.former_codes),
     }
 
 
@@ -309,6 +311,8 @@ def decode_client(raw: object, where: str) -> Client:
         kind=_kind(d, where),
         signatory=_opt_str(d, "signatory", where),
         contract=_opt_str(d, "contract", where),
+        archived=_bool(d, "archived", where),
+        former_codes=_codes(d.get("former_codes", []), f"{where}.former_codes"),
     )
 
 
@@ -330,6 +334,12 @@ def _teamviewer_ids(d: Mapping[str, Any], where: str) -> tuple[str, ...]:
         return tuple(ids)
     one = _opt_str(d, "teamviewer_id", where)
     return (one,) if one else ()
+
+
+def _codes(value: object, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+        raise ShapeError(where, "must be a list of client codes")
+    return tuple(value)
 
 
 def encode_order(o: Order) -> dict[str, Any]:

@@ -21,6 +21,9 @@ class Consistency:
 
     def __init__(self, clients: Mapping[str, Client]) -> None:
         self.clients = clients
+        #: every code an invoice may have frozen (a client's own and its former ones) -> its code now
+        self.codes = {old: c.code for c in clients.values() for old in c.former_codes}
+        self.codes.update((code, code) for code in clients)
         self.sessions: dict[int, str] = {}  # id -> where it was read
         self.marked: dict[int, str] = {}  # session id -> the invoice its record names
         self.billed: dict[int, str] = {}  # session id -> the live invoice whose line bills it
@@ -48,7 +51,7 @@ class Consistency:
             self.found.append(
                 f"{where}: invoice {inv.number}: total {inv.total} but its lines add to {lines}"
             )
-        if inv.client_code not in self.clients:
+        if inv.client_code not in self.codes:
             self.found.append(f"{where}: invoice {inv.number}: unknown client '{inv.client_code}'")
         if inv.status == "void":
             return
@@ -59,7 +62,7 @@ class Consistency:
                     self.found.append(f"session {line.session} is billed twice: {earlier} and {inv.number}")
                 self.billed[line.session] = inv.number
             elif line.kind == "fee" and line.fee_key:
-                self.fees[(inv.client_code, line.fee_key)] = inv.number
+                self.fees[(self.codes.get(inv.client_code, inv.client_code), line.fee_key)] = inv.number
 
     def problems(
         self, orders: list[Order], session_counter: object, order_counter: object, where: str

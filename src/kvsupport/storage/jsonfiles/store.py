@@ -55,6 +55,7 @@ from kvsupport.storage.jsonfiles.files import (
 from kvsupport.storage.jsonfiles.invoices import InvoiceStore
 from kvsupport.storage.jsonfiles.migrations import CURRENT_VERSION, migrate_manifest
 from kvsupport.storage.jsonfiles.parts import INVOICE_INDEX, KEEP_BACKUPS, PART_FORMAT
+from kvsupport.storage.lookup import find_client
 
 FORMAT = "kvsupport-ledger"
 __all__ = [
@@ -272,21 +273,30 @@ class FileStore(InvoiceStore):
         return self._clients
 
     def client(self, code: str) -> Client:
-        """The client ``code``, or a refusal that lists the known codes."""
-        found = self.clients().get(code)
-        if found is None:
-            known = ", ".join(self.clients()) or "none yet"
-            raise NotFound(
-                f"unknown client '{code}'",
-                hint=f"known clients: {known}; add one with 'kvsupport client add'",
-            )
-        return found
+        """The client ``code`` (whatever its case), or NotFound naming the nearest codes."""
+        return find_client(self.clients(), code)
 
     def put_client(self, client: Client) -> None:
         """Add or replace a client."""
         self.recorder.saw("client", client.code, self._m["clients"].get(client.code))
         self.clients()[client.code] = client
         self._m["clients"][client.code] = codec.encode_client(client)
+        self._dirty = True
+
+    def rename_client(self, old: str, client: Client) -> None:
+        """Put ``client`` in the place of the client ``old`` (its code changed)."""
+        clients = self.clients()
+        if old not in clients:
+            raise NotFound(_("unknown client '{code}'").format(code=old))
+        self.recorder.saw("client", old, self._m["clients"].get(old))  # undo: the old back, the new gone
+        self.recorder.saw("client", client.code, self._m["clients"].get(client.code))
+        self._clients = {
+            client.code if code == old else code: client if code == old else c for code, c in clients.items()
+        }
+        self._m["clients"] = {
+            client.code if code == old else code: codec.encode_client(client) if code == old else row
+            for code, row in self._m["clients"].items()
+        }
         self._dirty = True
 
     # -- orders ----------------------------------------------------------------------

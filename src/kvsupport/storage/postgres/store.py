@@ -36,9 +36,11 @@ from psycopg.types.json import Jsonb
 
 from kvsupport.core.models import Client, Invoice, Order, Session
 from kvsupport.errors import InvalidValue, LedgerError, NotFound
+from kvsupport.i18n import _
 from kvsupport.storage import codec, journal
 from kvsupport.storage.api import Change, Counters, Counts, InvoiceSummary
 from kvsupport.storage.consistency import Consistency
+from kvsupport.storage.lookup import find_client
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 #: advisory lock keys ('kvsuppor' and 'kvschema' as 64-bit integers)
@@ -251,15 +253,8 @@ class DatabaseStore:
         return self._clients
 
     def client(self, code: str) -> Client:
-        """The client ``code``, or NotFound listing the known codes."""
-        found = self.clients().get(code)
-        if found is None:
-            known = ", ".join(self.clients()) or "none yet"
-            raise NotFound(
-                f"unknown client '{code}'",
-                hint=f"known clients: {known}; add one with 'kvsupport client add'",
-            )
-        return found
+        """The client ``code`` (whatever its case), or NotFound naming the nearest codes."""
+        return find_client(self.clients(), code)
 
     def put_client(self, client: Client) -> None:
         """Add or replace a client."""
@@ -272,6 +267,20 @@ class DatabaseStore:
         )
         if self._clients is not None:
             self._clients[client.code] = client
+
+    def rename_client(self, old: str, client: Client) -> None:
+        """Put ``client`` in the place of the client ``old`` (its code changed); the
+        sessions' client column follows (``ON UPDATE CASCADE``), their records are the
+        caller's to rewrite."""
+        self.recorder.saw("client", old, self.raw_record("client", old))  # undo: the old back, the new gone
+        self.recorder.saw("client", client.code, self.raw_record("client", client.code))
+        done = self.conn.execute(
+            "UPDATE clients SET code = %s, record = %s WHERE code = %s",
+            (client.code, Jsonb(codec.encode_client(client)), old),
+        )
+        if done.rowcount != 1:
+            raise NotFound(_("unknown client '{code}'").format(code=old))
+        self._clients = None
 
     # -- orders -------------------------------------------------------------------
 

@@ -1,0 +1,90 @@
+"""``session list``: the query from its options, the rows, and what an empty month says."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kvsupport.cli import views
+from kvsupport.cli.output import Column, print_rows
+from kvsupport.cli.parse import day, month
+from kvsupport.errors import InvalidValue
+from kvsupport.i18n import _
+from kvsupport.ops.env import Env
+from kvsupport.ops.finding import Query, find
+
+SESSION_COLUMNS: list[Column] = [
+    ("id", "ID", "right"),
+    ("day", "Date", "left"),
+    ("time", "Time", "left"),
+    ("client", "Client", "left"),
+    ("service", "Service", "left"),
+    ("minutes", "Worked", "right"),
+    ("billable_minutes", "Billed", "right"),
+    ("amount", "Amount", "right"),
+    ("invoice", "Invoice", "left"),
+]
+
+
+#: the columns a narrow terminal goes without, the first first
+DROP_FIRST = ("consultant", "minutes", "invoice", "time", "service", "billable_minutes")
+
+
+def session_query(
+    env: Env, month_: str | None, since: str | None, until: str | None, *, all_: bool
+) -> tuple[Query, bool]:
+    """The stretch of time asked for (``--month``, ``--from``/``--to``, ``--all``, or this
+    month), and whether it is the default month."""
+    ranged = since is not None or until is not None
+    if sum((all_, month_ is not None, ranged)) > 1:
+        raise InvalidValue(_("give one of --month, --from/--to and --all"))
+    if all_:
+        return Query(), False
+    if ranged:
+        first = None if since is None else day(env, since)
+        last = None if until is None else day(env, until)
+        if first is not None and last is not None and last < first:
+            message = _("--to {last} is before --from {first}")
+            raise InvalidValue(message.format(last=last.isoformat(), first=first.isoformat()))
+        return Query(since=first, until=last), False
+    return Query(month=month(env, month_)), month_ is None
+
+
+def print_sessions(
+    env: Env, query: Query, fmt: str, *, default_month: bool, output: Path | None = None
+) -> None:
+    """Print the sessions of ``query`` in ``fmt``; an empty default month says so and
+    names the latest month that has such sessions."""
+    if fmt == "xlsx":
+        from kvsupport.cli.spreadsheet import refuse_terminal
+
+        refuse_terminal(output)  # before the ledger is read
+    found = find(env, query, default_month=default_month)
+    rows = []
+    for session, charge in found.sessions:
+        record = views.session_record(env, session, charge)
+        local = env.local(session.started_at)
+        record["day"], record["time"] = f"{local:%Y-%m-%d}", views.span(env, session)
+        rows.append(record)
+    columns = SESSION_COLUMNS
+    if len({row["consultant"] for row in rows}) > 1:  # a team's ledger: say who
+        columns = [*SESSION_COLUMNS, ("consultant", "Consultant", "left")]
+    print_rows(
+        rows,
+        fmt,
+        columns,
+        empty=empty_message(query, found.elsewhere),
+        drop=DROP_FIRST,
+        output=output,
+        sheet="sessions",
+    )
+
+
+def empty_message(query: Query, elsewhere: str | None) -> str:
+    """What an empty listing says on stderr: where it looked, and where there is something."""
+    if query.month is None:
+        return _("no sessions")
+    period = f"{query.month[0]:04d}-{query.month[1]:02d}"
+    text = _("no sessions in {period}").format(period=period)
+    if elsewhere is not None:
+        text += "\n" + _("hint: {month} has some: --month {month}").format(month=elsewhere)
+    return text
