@@ -2,9 +2,9 @@
 
 ``session cancel``, ``session delete``, ``client archive`` and ``invoice void`` say
 what they removed (issue 12, item 8). No confirmation prompt: scripts stay as they
-are, and ``kvsupport undo`` is the safety net — once it exists, :func:`undo_hint`
-says so on a ``hint:`` line after the message. Free of Typer and rich: the fast
-path's ``session cancel`` prints through here too.
+are, and ``kvsupport undo`` is the safety net — :func:`undo_hint` says so on a
+``hint:`` line after the message. Free of Typer and rich: the fast path's
+``session cancel`` prints through here too.
 """
 
 from __future__ import annotations
@@ -15,12 +15,8 @@ from kvsupport.ops.env import Env
 
 
 def undo_hint() -> str | None:
-    """The hint after a change ``kvsupport undo`` can take back; ``None`` while there is
-    no ``kvsupport undo`` (then nothing is promised).
-
-    To be filled in with ``kvsupport undo``: ``return _("kvsupport undo brings it back")``.
-    """
-    return None
+    """The hint after a change ``kvsupport undo`` can take back."""
+    return _("kvsupport undo brings it back")
 
 
 def say_removed(env: Env, message: str) -> None:
@@ -28,4 +24,4 @@ def say_removed(env: Env, message: str) -> None:
     say(env, message)
     hint = undo_hint()
     if hint:
-        say(env, _("hint: {hint}").format(hint=hint))
+        say(env, f"{_('hint:')} {hint}")
