@@ -38,7 +38,7 @@ def test_a_database_without_the_schema_says_to_run_ledger_init() -> None:
         with pytest.raises(LedgerError, match="no kvsupport ledger in this database") as caught:
             _clients(location)
         assert "ledger init" in str(caught.value.hint)
-        assert initialise(location) == ["0001_ledger.sql"]
+        assert initialise(location) == ["0001_ledger.sql", "0002_payments.sql"]
         assert initialise(location) == []  # again: nothing to do
         assert _clients(location) == []
 
@@ -63,9 +63,11 @@ def test_a_newer_schema_is_refused_and_left_as_it_is() -> None:
 
 def test_an_older_schema_gains_the_new_steps_on_first_use(monkeypatch: pytest.MonkeyPatch) -> None:
     with pgkit.fresh_ledger() as location:
-        steps = [*pg.migrations(), (2, "0002_test.sql", "ALTER TABLE clients ADD COLUMN note text;")]
+        known = pg.migrations()
+        new = len(known) + 1
+        steps = [*known, (new, f"{new:04d}_test.sql", "ALTER TABLE clients ADD COLUMN note text;")]
         monkeypatch.setattr(pg, "migrations", lambda: steps)
-        monkeypatch.setattr(pg, "CURRENT_SCHEMA", 2)
+        monkeypatch.setattr(pg, "CURRENT_SCHEMA", new)
         assert _clients(location) == []  # upgraded on the way in
         with psycopg.connect(location, autocommit=True) as conn:
             rows = conn.execute("SELECT version, name FROM kvsupport_schema ORDER BY version").fetchall()
@@ -73,7 +75,7 @@ def test_an_older_schema_gains_the_new_steps_on_first_use(monkeypatch: pytest.Mo
                 "SELECT column_name FROM information_schema.columns "
                 "WHERE table_schema = current_schema() AND table_name = 'clients'"
             ).fetchall()
-        assert rows == [(1, "0001_ledger.sql"), (2, "0002_test.sql")]
+        assert rows == [(version, name) for version, name, _ in steps]
         assert ("note",) in columns
 
 

@@ -44,7 +44,7 @@ SWEEP_EVERY = 25  # generations between sweeps of a crash's leftover temp files
 SWEEP_AGE_SECONDS = 3600
 INVOICE_INDEX = "index/invoices"
 #: the shape of the invoice index's rows: an index of another shape is built again
-INDEX_ROWS = 2
+INDEX_ROWS = 3
 
 
 class _Part:
