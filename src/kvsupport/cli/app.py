@@ -20,7 +20,9 @@ from kvsupport.ops.env import Env
 GROUPS: dict[str, tuple[str, str]] = {
     "session": ("kvsupport.cli.session", "Start, stop and fix support sessions."),
     "client": ("kvsupport.cli.client", "Clients: requisites, contacts, licence."),
-    "invoice": ("kvsupport.cli.invoice", "Issue the month's invoices; list, show, void, pay."),
+    "invoice": ("kvsupport.cli.invoice", "Issue the month's invoices; list, show, send, void, pay."),
+    "bank": ("kvsupport.cli.bank", "Bank statements: payments matched to invoices."),
+    "reconcile": ("kvsupport.cli.reconcile", "A client's reconciliation act (акт сверки) for a period."),
     "order": ("kvsupport.cli.order", "Scheduled sessions (remote help is ordered ahead)."),
     "report": ("kvsupport.cli.report", "A month at a glance: hours, amounts, unbilled, unpaid."),
     "tariff": ("kvsupport.cli.tariff", "The versioned price list."),
