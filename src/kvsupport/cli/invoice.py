@@ -443,3 +443,9 @@ def money(text: str) -> Decimal:
         return parse_money(compact)
     except ValueError as exc:
         raise InvalidValue(_("--amount {text}: {problem}").format(text=text, problem=exc)) from None
+
+
+# ``invoice send`` lives in its own module; registered here, after the group it belongs to.
+from kvsupport.cli.invoice_send import invoice_send  # noqa: E402
+
+app.command("send")(invoice_send)
