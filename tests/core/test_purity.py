@@ -28,6 +28,8 @@ CORE_MODULES = [
     "kvsupport.core.bankstatement",
     "kvsupport.core.invoicerefs",
     "kvsupport.core.payments",
+    "kvsupport.core.settlement",
+    "kvsupport.core.reconciliation",
     "kvsupport.core.spreadsheet",
     "kvsupport.core.text",
 ]
