@@ -185,3 +185,22 @@ def test_a_postgresql_ledger_of_schema_1_gains_payments_on_first_use(monkeypatch
             )
         with open_store(location) as s:
             assert s.invoice("2025-0001").status == "partly_paid"
+
+
+def test_check_sees_payments_that_disagree_with_the_status_or_the_total(location: str) -> None:
+    cash = InvoicePayment(date(2025, 4, 2), Decimal("2000.00"))
+    with open_store(location, write=True) as s:
+        s.put_client(Client(code="romashka", name="ООО «Ромашка»"))
+        s.add_invoice(_invoice("2025-0001"))
+        s.add_invoice(_invoice("2025-0002"))
+        # written by hand or by a broken writer: storage keeps what it is given
+        s.put_invoice(s.invoice("2025-0001")._replace(payments=(cash,)))
+        s.put_invoice(s.invoice("2025-0002")._replace(status="partly_paid"))
+    with open_store(location) as s:
+        problems = s.check()
+    assert any("2025-0001: payments of 2000.00 exceed its total 1321.67" in p for p in problems), problems
+    assert any("2025-0001 is issued but its payments of 2000.00 make it paid" in p for p in problems), (
+        problems
+    )
+    assert any("2025-0002 is partly paid but has no payments" in p for p in problems), problems
+    assert len(problems) == 3

@@ -67,7 +67,12 @@ def reconcile_command(
 
         data: bytes = (json.dumps(act_record(act), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     else:
-        data = _rendered(env, act, fmt)
+        width = 110  # a file or a pipe: the page's width; a terminal: its own, if narrower
+        if out is None and sys.stdout.isatty():
+            import shutil
+
+            width = max(60, min(width, shutil.get_terminal_size().columns))
+        data = _rendered(env, act, fmt, width)
     if out is not None:
         from kvsupport.storage.outputs import write_output
 
@@ -80,7 +85,7 @@ def reconcile_command(
         sys.stdout.flush()
 
 
-def _rendered(env: Env, act: Act, fmt: ActFormat) -> bytes:
+def _rendered(env: Env, act: Act, fmt: ActFormat, width: int = 110) -> bytes:
     from kvsupport.core.text import printable_fields
     from kvsupport.documents.reconcile import reconciliation_document
 
@@ -95,7 +100,7 @@ def _rendered(env: Env, act: Act, fmt: ActFormat) -> bytes:
 
     if fmt is ActFormat.html:
         return render_html(doc).encode("utf-8")
-    return "".join(f"{line}\n" for line in text_lines(doc)).encode("utf-8")
+    return "".join(f"{line}\n" for line in text_lines(doc, width)).encode("utf-8")
 
 
 def act_record(act: Act) -> dict[str, Any]:
