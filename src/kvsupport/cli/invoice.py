@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from datetime import date as date_type
-from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,7 +20,7 @@ from kvsupport.cli.options import (
     env_of,
 )
 from kvsupport.cli.output import Column, console, print_json, print_rows, say, stream_batches, warn
-from kvsupport.cli.parse import day, month, text_value
+from kvsupport.cli.parse import day, money_value, month, text_value
 from kvsupport.core.models import OPEN_STATUSES, Invoice
 from kvsupport.core.money import money_str
 from kvsupport.core.records import invoice_record
@@ -418,7 +417,9 @@ def invoice_pay(
     Example: kvsupport invoice pay 2026-0001 --date 2026-12-03 --amount 1000.00
     """
     env = env_of(ctx)
-    paid = invoices.pay(env, number, day(env, date), None if amount is None else money(amount))
+    paid = invoices.pay(
+        env, number, day(env, date), None if amount is None else money_value("--amount", amount)
+    )
     if paid.status == "paid":
         say(env, f"{paid.number} paid on {paid.paid_on}: {money_str(paid.total)} RUB")
         return
@@ -432,17 +433,6 @@ def invoice_pay(
             balance=money_str(balance_of(paid)),
         ),
     )
-
-
-def money(text: str) -> Decimal:
-    """An amount typed on the command line: ``1300``, ``1300.50``, ``1 300,50``."""
-    from kvsupport.core.money import parse_money
-
-    compact = text.replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    try:
-        return parse_money(compact)
-    except ValueError as exc:
-        raise InvalidValue(_("--amount {text}: {problem}").format(text=text, problem=exc)) from None
 
 
 # ``invoice send`` lives in its own module; registered here, after the group it belongs to.

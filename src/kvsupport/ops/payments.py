@@ -11,7 +11,6 @@ money came in. Probable matches are recorded only when accepted by number.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -123,9 +122,3 @@ def _open_invoices(store: Store, rows: list[InvoiceSummary]) -> list[OpenInvoice
 def balance_after(result: Imported, number: str) -> Decimal:
     """What is left to pay on invoice ``number`` after the import."""
     return balance_of(result.invoices[number])
-
-
-def statement_days(statement: Statement) -> tuple[dt.date | None, dt.date | None]:
-    """The first and last day of the documents in the statement."""
-    days = [document.date for document in statement.documents]
-    return (min(days), max(days)) if days else (None, None)
