@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import money_testkit
 import pytest
 from cli_testkit import STAGING, EnvExtra, Result, Runner, install_ledger, invoke
 
@@ -193,3 +194,32 @@ def enospc() -> EnvExtra:
     """``env_extra`` for a run on a full disk: every ``os.write`` to a file fails with
     ENOSPC (Python-level fault injection, see ``faults/sitecustomize.py``)."""
     return {"PYTHONPATH": str(FAULTS), "KVSUPPORT_TEST_FAULT": "enospc"}
+
+
+# ---------------------------------------------------------------- money in (issue 15)
+
+
+@pytest.fixture(scope="session")
+def month_end_config(tmp_path_factory: pytest.TempPathFactory, moscow_config_bytes: bytes) -> bytes:
+    """The supplier of :mod:`money_testkit`, set once."""
+    where = tmp_path_factory.mktemp("money-config")
+    build_ledger(where, moscow_config_bytes, *money_testkit.config_commands())
+    return (where / "config.toml").read_bytes()
+
+
+@pytest.fixture(scope="session")
+def month_end_ledger(tmp_path_factory: pytest.TempPathFactory, month_end_config: bytes) -> Path:
+    """Three clients, October and November invoiced: 2026-0001…0005 (made once)."""
+    return build_ledger(tmp_path_factory.mktemp("money"), month_end_config, *money_testkit.MONTH_END)
+
+
+@pytest.fixture
+def month_end(
+    isolated_files: Path, month_end_config: bytes, ledger_dir: Path, month_end_ledger: Path
+) -> Path:
+    """A copy of ``month_end_ledger`` as this test's ledger, with its config."""
+    config = Path(os.environ["KVSUPPORT_CONFIG"])
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_bytes(month_end_config)
+    install_ledger(month_end_ledger, ledger_dir)
+    return config

@@ -159,7 +159,7 @@ def test_an_invoice_date_before_the_last_session_is_refused(run: Runner, october
 
 def test_the_json_gains_currency_schema_and_per_line_unit_price_vat(run: Runner, october: list[Path]) -> None:
     (invoice,) = issue(run)
-    assert (invoice["currency"], invoice["schema"], invoice["replaces"]) == ("RUB", 2, None)
+    assert (invoice["currency"], invoice["schema"], invoice["replaces"]) == ("RUB", 3, None)
     for line in invoice["lines"]:
         assert (line["quantity"], line["unit"], line["unit_code"]) == (1, "усл. ед.", "876")
         assert line["price"] == line["amount"]

@@ -29,6 +29,8 @@ CORE_MODULES = [
     "kvsupport.core.bankstatement",
     "kvsupport.core.invoicerefs",
     "kvsupport.core.payments",
+    "kvsupport.core.settlement",
+    "kvsupport.core.reconciliation",
     "kvsupport.core.spreadsheet",
     "kvsupport.core.text",
     "kvsupport.core.clientcodes",

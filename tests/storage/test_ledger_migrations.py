@@ -94,10 +94,15 @@ def test_format_1_fixture_opens_and_reads_back() -> None:
 
 
 def _with_issue_13(invoice: dict[str, Any]) -> dict[str, Any]:
-    """A stored invoice with the keys issue 13 added, as it encodes today: no act date or
-    replaced invoice, each line's VAT (none here)."""
+    """A stored invoice with the keys issues 13 and 15 added, as it encodes today: no act
+    date or replaced invoice, each line's VAT (none here); no payments, never drafted."""
     lines = [line | {"vat_amount": "0.00"} for line in invoice["lines"]]
-    return invoice | {"lines": lines, "act_date": None, "replaces": None}
+    issue_15: dict[str, Any] = {
+        "payments": [],
+        "drafted_at": None,
+        "reminded_at": None,
+    }  # paid ones: by hand, before
+    return invoice | {"lines": lines, "act_date": None, "replaces": None} | issue_15
 
 
 def test_format_1_fixture_is_in_the_shape_the_code_writes_today(tmp_path: Path) -> None:

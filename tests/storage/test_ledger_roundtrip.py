@@ -280,6 +280,8 @@ def test_the_invoice_index_follows_every_change_and_lists_without_reading_invoic
         "due_on": None,
         "client_code": "тсж-лесная",
         "client_name": "ТСЖ «Лесная»",
+        "balance": "0.00",  # marked paid without a payment (as before issue 15): nothing left
+        "last_payment_on": "2025-04-02",
     }
     assert rows["2025-0002"]["status"] == "issued"
     # Listing reads the index only: the invoice files may even be unreadable.

@@ -38,7 +38,7 @@ def test_a_database_without_the_schema_says_to_run_ledger_init() -> None:
         with pytest.raises(LedgerError, match="no kvsupport ledger in this database") as caught:
             _clients(location)
         assert "ledger init" in str(caught.value.hint)
-        assert initialise(location) == ["0001_ledger.sql", "0002_journal.sql"]
+        assert initialise(location) == ["0001_ledger.sql", "0002_journal.sql", "0003_payments.sql"]
         assert initialise(location) == []  # again: nothing to do
         assert _clients(location) == []
 

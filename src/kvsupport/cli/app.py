@@ -28,7 +28,9 @@ from kvsupport.ops.env import Env
 GROUPS: dict[str, tuple[str, str]] = {
     "session": ("kvsupport.cli.session", N_("Start, stop and fix support sessions.")),
     "client": ("kvsupport.cli.client", N_("Clients: requisites, contacts, licence.")),
-    "invoice": ("kvsupport.cli.invoice", N_("Issue the month's invoices; list, show, void, pay.")),
+    "invoice": ("kvsupport.cli.invoice", N_("Issue the month's invoices; list, show, send, void, pay.")),
+    "bank": ("kvsupport.cli.bank", N_("Bank statements: payments matched to invoices.")),
+    "reconcile": ("kvsupport.cli.reconcile", N_("A client's reconciliation act (акт сверки) for a period.")),
     "order": ("kvsupport.cli.order", N_("Scheduled sessions (remote help is ordered ahead).")),
     "report": ("kvsupport.cli.report", N_("A month at a glance: hours, amounts, unbilled, unpaid.")),
     "tariff": ("kvsupport.cli.tariff", N_("The versioned price list.")),

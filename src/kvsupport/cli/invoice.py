@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Callable
+from datetime import date as date_type
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -30,10 +31,11 @@ from kvsupport.cli.output import (
     stream_batches,
     warn,
 )
-from kvsupport.cli.parse import day, month, text_value
-from kvsupport.core.models import Invoice
+from kvsupport.cli.parse import day, money_value, month, text_value
+from kvsupport.core.models import OPEN_STATUSES, Invoice
 from kvsupport.core.money import money_str
 from kvsupport.core.records import invoice_record
+from kvsupport.core.settlement import balance_of
 from kvsupport.errors import InvalidValue, KvsupportError, Refused
 from kvsupport.i18n import _, ngettext
 from kvsupport.ops import invoices
@@ -76,7 +78,7 @@ def payment_svg(env: Env, invoice: Invoice, *, act: bool) -> str:
 
     if act:
         raise InvalidValue(_("an act has no payment code"), hint=_("drop --act: the code is the invoice's"))
-    if invoice.status != "issued":
+    if invoice.status not in OPEN_STATUSES:
         raise Refused(
             _("invoice {number} is {status}: it is not to be paid").format(
                 number=invoice.number, status=invoice.status
@@ -98,7 +100,7 @@ def warn_no_payment_code(invoice: Invoice) -> None:
     from kvsupport.documents.payment import missing_requisites
 
     missing = missing_requisites(invoice.supplier)
-    if missing and invoice.status == "issued":
+    if missing and invoice.status in OPEN_STATUSES:
         warn(
             _("invoice {number} has no payment QR code: the supplier's {keys} are not on it").format(
                 number=invoice.number, keys=", ".join(f"supplier.{key}" for key in missing)
@@ -293,38 +295,64 @@ COLUMNS: list[Column] = [
     ("period", "Period", "left"),
     ("client_code", "Client", "left"),
     ("total", "Total", "right"),
+    ("balance", "Balance", "right"),
     ("status", "Status", "left"),
     ("paid_on", "Paid", "left"),
+]
+#: ``--overdue`` adds when each was due and how late it is
+OVERDUE_COLUMNS: list[Column] = [
+    *COLUMNS,
+    ("due_on", "Due", "left"),
+    ("days_overdue", "Days overdue", "right"),
 ]
 
 
 @app.command("list")
 def invoice_list(
     ctx: typer.Context,
-    unpaid: Annotated[bool, typer.Option("--unpaid", help="Only issued, not paid.")] = False,
+    unpaid: Annotated[
+        bool, typer.Option("--unpaid", help="Only those with something to pay (issued, partly paid).")
+    ] = False,
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="Only unpaid ones past their due date, with days overdue.")
+    ] = False,
     client: ClientOpt = None,
     fmt: FormatOpt = ListFormat.text,
     output: OutputOpt = None,
 ) -> None:
-    """List invoices in order of issue (JSON: whole invoices; text, CSV, xlsx: their figures).
+    """List invoices in order of issue, with what is left to pay (JSON: whole invoices;
+    text, CSV, xlsx: their figures).
 
     Example: kvsupport invoice list --unpaid --format csv
     """
     env = env_of(ctx)
+    today = env.today
     if fmt is ListFormat.json:
         batches = (
-            [with_client_code(invoice_record(inv)) for inv in batch]
-            for batch in invoices.whole_invoices(env, unpaid=unpaid, client=client)
+            [with_days_overdue(with_client_code(invoice_record(inv)), today) for inv in batch]
+            for batch in invoices.whole_invoices(env, unpaid=unpaid, client=client, overdue=overdue)
         )
         with destination(output):
             stream_batches(batches, "json")
         return
-    rows = [summary_row(row) for row in invoices.listing(env, unpaid=unpaid, client=client)]
+    listed = invoices.listing(env, unpaid=unpaid, client=client, overdue=overdue)
+    rows = [summary_row(row, today) for row in listed]
     if fmt in (ListFormat.csv, ListFormat.xlsx):
         print_rows(rows, fmt.value, COLUMNS, fields=CSV_FIELDS, output=output, sheet="invoices")
     else:
+        empty = _("nothing is overdue") if overdue else "no invoices"
         drop = ("paid_on", "period", "date")
-        print_rows(rows, "text", COLUMNS, empty="no invoices", drop=drop, output=output)
+        columns = OVERDUE_COLUMNS if overdue else COLUMNS
+        print_rows(rows, "text", columns, empty=empty, drop=drop, output=output)
+
+
+def with_days_overdue(record: dict[str, Any], today: date_type) -> dict[str, Any]:
+    """A listing row of a whole invoice, with ``days_overdue`` (``null`` unless it is unpaid
+    past its due date)."""
+    due = record.get("due_on")
+    days = (today - date_type.fromisoformat(due)).days if isinstance(due, str) else 0
+    late = record["status"] in OPEN_STATUSES and days > 0
+    return {**record, "days_overdue": days if late else None}
 
 
 CSV_FIELDS = [
@@ -339,12 +367,16 @@ CSV_FIELDS = [
     "paid_on",
     "client_code",
     "client_name",
+    "balance",
+    "due_on",
+    "days_overdue",
 ]
 """The CSV header of ``invoice list``, the same when nothing is listed."""
 
 
-def summary_row(row: InvoiceSummary) -> dict[str, Any]:
+def summary_row(row: InvoiceSummary, today: date_type) -> dict[str, Any]:
     """A listing row of an invoice's figures, as text and CSV show them."""
+    late = invoices.is_overdue(row, today) and row.due_on is not None
     return {
         "number": row.number,
         "date": row.date.isoformat(),
@@ -357,6 +389,9 @@ def summary_row(row: InvoiceSummary) -> dict[str, Any]:
         "paid_on": row.paid_on.isoformat() if row.paid_on else None,
         "client_code": row.client_code,
         "client_name": row.client_name,
+        "balance": money_str(row.balance),
+        "due_on": row.due_on.isoformat() if row.due_on else None,
+        "days_overdue": (today - row.due_on).days if late and row.due_on else None,
     }
 
 
@@ -441,11 +476,36 @@ def invoice_pay(
     date: Annotated[
         str | None, typer.Option("--date", help="Payment date (default: today).", show_default=False)
     ] = None,
+    amount: Annotated[
+        str | None,
+        typer.Option("--amount", help="What came in (default: all that is left to pay).", show_default=False),
+    ] = None,
 ) -> None:
-    """Mark an invoice paid.
+    """Record a payment by hand (cash, a correction): paid in full, or partly with --amount.
+    Bank transfers come in with 'kvsupport bank import'.
 
-    Example: kvsupport invoice pay 2026-0001 --date 2026-12-03
+    Example: kvsupport invoice pay 2026-0001 --date 2026-12-03 --amount 1000.00
     """
     env = env_of(ctx)
-    paid = invoices.pay(env, number, day(env, date))
-    say(env, f"{paid.number} paid on {paid.paid_on}: {money_str(paid.total)} RUB")
+    paid = invoices.pay(
+        env, number, day(env, date), None if amount is None else money_value("--amount", amount)
+    )
+    if paid.status == "paid":
+        say(env, f"{paid.number} paid on {paid.paid_on}: {money_str(paid.total)} RUB")
+        return
+    received = paid.payments[-1]
+    say(
+        env,
+        _("{number}: {amount} RUB received on {date}; {balance} RUB left to pay (partly paid)").format(
+            number=paid.number,
+            amount=money_str(received.amount),
+            date=received.date,
+            balance=money_str(balance_of(paid)),
+        ),
+    )
+
+
+# ``invoice send`` lives in its own module; registered here, after the group it belongs to.
+from kvsupport.cli.invoice_send import invoice_send  # noqa: E402
+
+app.command("send")(invoice_send)

@@ -6,6 +6,7 @@ Free of Typer, so the fast path of ``session start/stop/status`` uses it too.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from kvsupport.errors import InvalidValue
 from kvsupport.i18n import _
@@ -66,6 +67,17 @@ def day(env: Env, text: str | None) -> date:
     from kvsupport.core.timeinput import parse_date
 
     return parse_date(text, today=env.today)
+
+
+def money_value(name: str, text: str) -> Decimal:
+    """An amount typed on the command line: ``1300``, ``1300.50``, ``1 300,50``."""
+    from kvsupport.core.money import parse_money
+
+    compact = text.replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    try:
+        return parse_money(compact)
+    except ValueError as exc:
+        raise InvalidValue(_("{name} {text}: {problem}").format(name=name, text=text, problem=exc)) from None
 
 
 def text_value(name: str, text: str | None) -> str | None:

@@ -57,7 +57,7 @@ def report_record(report: Report) -> dict[str, Any]:
         "rows": [row_record(r) for r in report.rows],
         "total": row_record(report.total),
         "unpaid_invoices": report.unpaid,
-        "unpaid_total": money_str(sum((Decimal(i["total"]) for i in report.unpaid), ZERO)),
+        "unpaid_total": money_str(sum((Decimal(i["balance"]) for i in report.unpaid), ZERO)),
     }
 
 

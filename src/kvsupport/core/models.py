@@ -22,7 +22,10 @@ ROUNDINGS: tuple[Rounding, ...] = ("up", "nearest", "down")
 #: What a service may require to be on record before a session (SPEC §6).
 REQUIREMENTS: tuple[str, ...] = ("problem", "phone", "consent", "backup_confirmed")
 
-InvoiceStatus = Literal["issued", "paid", "void"]
+InvoiceStatus = Literal["issued", "partly_paid", "paid", "void"]
+INVOICE_STATUSES: tuple[InvoiceStatus, ...] = ("issued", "partly_paid", "paid", "void")
+#: the statuses of an invoice with something left to pay
+OPEN_STATUSES: tuple[InvoiceStatus, ...] = ("issued", "partly_paid")
 #: who a party is in law: a company (ООО, ТСЖ…) or an individual entrepreneur (ИП), SPEC §8.1
 PartyKind = Literal["company", "entrepreneur"]
 PARTY_KINDS: tuple[PartyKind, ...] = ("company", "entrepreneur")
@@ -222,6 +225,19 @@ class InvoiceLine(NamedTuple):
     evidence: Evidence | None = None
 
 
+class InvoicePayment(NamedTuple):
+    """Money received for an invoice: from a bank statement (``key`` is the payment's
+    identity, :attr:`kvsupport.core.payments.Payment.key`) or typed in (cash, a
+    correction: ``key`` is ``None``). One bank payment that pays two invoices is one
+    of these on each, with the same key."""
+
+    date: dt.date  # when it came in
+    amount: Decimal  # the part of the payment that went to this invoice
+    document: str = ""  # the payer's document number (п/п № 17); "" for cash
+    payer_inn: str = ""
+    key: str | None = None
+
+
 class Invoice(NamedTuple):
     """An issued bill, frozen with everything it printed (SPEC §7)."""
 
@@ -243,6 +259,11 @@ class Invoice(NamedTuple):
     act_date: dt.date | None = None
     #: the number of the voided invoice this one replaces (same client, same sessions)
     replaces: str | None = None
+    #: money received, oldest first (SPEC §12); not frozen: what was paid is not what was printed
+    payments: tuple[InvoicePayment, ...] = ()
+    #: when its e-mail draft was written (``invoice send``), and the last reminder's
+    drafted_at: datetime | None = None
+    reminded_at: datetime | None = None
 
     @property
     def client_code(self) -> str:

@@ -16,10 +16,12 @@ from typing import Any
 from kvsupport.core.billing import Charge, line_vat
 from kvsupport.core.models import Client, Evidence, Invoice, InvoiceLine, Order, Segment, Session
 from kvsupport.core.money import money_str
+from kvsupport.core.settlement import balance_of, received
 
 #: The version of the invoice's shape (``schema``): 2 added the act's date, the replaced
-#: invoice, the currency, and per line the unit's code, the price and the VAT (issue 13).
-INVOICE_SCHEMA = 2
+#: invoice, the currency, and per line the unit's code, the price and the VAT (issue 13);
+#: 3 the balance, the payments and when it was drafted and reminded (issue 15).
+INVOICE_SCHEMA = 3
 #: ОКЕИ 876, «условная единица»: one service, quantity 1, price = sum (SPEC §3.9)
 UNIT, UNIT_CODE = "усл. ед.", "876"
 
@@ -244,4 +246,16 @@ def invoice_record(invoice: Invoice) -> dict[str, Any]:
         "replaces": invoice.replaces,
         "currency": "RUB",
         "schema": INVOICE_SCHEMA,
+        "balance": money_str(balance_of(invoice)),
+        "payments": [
+            {
+                "date": payment.date.isoformat(),
+                "amount": money_str(payment.amount),
+                "document": payment.document,
+                "payer_inn": payment.payer_inn,
+            }
+            for payment in received(invoice)
+        ],
+        "drafted_at": _moment(invoice.drafted_at),
+        "reminded_at": _moment(invoice.reminded_at),
     }

@@ -93,6 +93,7 @@ LABELS: dict[str, dict[str, str]] = {
         "due": "Оплатить не позднее {date}",
         "void": "АННУЛИРОВАН",
         "paid": "ОПЛАЧЕН",
+        "partly_paid": "ОПЛАЧЕН ЧАСТИЧНО: остаток к оплате {balance} руб.",
         "statement": (
             "Вышеперечисленные услуги выполнены полностью и в срок. "
             "Заказчик претензий по объёму, качеству и срокам оказания услуг не имеет."
@@ -166,6 +167,7 @@ LABELS: dict[str, dict[str, str]] = {
         "due": "Payment due by {date}",
         "void": "VOID",
         "paid": "PAID",
+        "partly_paid": "PARTLY PAID: {balance} RUB left to pay",
         "statement": (
             "The above services have been rendered in full and on time. "
             "The Customer has no claims as to the scope, quality or timing of the services."

@@ -25,7 +25,8 @@ from functools import partial
 from typing import Literal
 
 from kvsupport.core.billing import line_vat
-from kvsupport.core.models import Invoice, InvoiceLine, Segment
+from kvsupport.core.models import OPEN_STATUSES, Invoice, InvoiceLine, Segment
+from kvsupport.core.settlement import balance_of
 from kvsupport.core.words import amount_in_words, format_amount
 
 from ._labels import LABELS, MONTHS_GENITIVE, MONTHS_NOMINATIVE
@@ -248,7 +249,7 @@ def document(invoice: Invoice, *, act: bool, language: str = "ru") -> Document:
             else None
         ),
         vat_columns=vat,
-        payment=None if act or invoice.status != "issued" else _payment(invoice, language),
+        payment=None if act or invoice.status not in OPEN_STATUSES else _payment(invoice, language),
         running_head=f"{title} — {banner}" if banner else title,
         page_label=t["page"],
     )
@@ -303,6 +304,8 @@ def _banner(invoice: Invoice, act: bool, language: str) -> str | None:
         return f"{t['void']}: {reason}" if reason else t["void"]
     if invoice.status == "paid" and not act:
         return f"{t['paid']} {_dmy(invoice.paid_on)}" if invoice.paid_on else t["paid"]
+    if invoice.status == "partly_paid" and not act:
+        return t["partly_paid"].format(balance=format_amount(balance_of(invoice), language))
     return None
 
 

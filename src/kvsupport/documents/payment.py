@@ -10,8 +10,9 @@ a header and ``Key=Value`` fields joined by a separator::
 ``ST0001`` is the format, the sixth character the encoding: ``2`` is UTF-8 (``1``
 would be windows-1251, which decoders misread as Latin-1: MEASURED.md). ``Name``,
 ``PersonalAcc``, ``BankName``, ``BIC`` and ``CorrespAcc`` are required; ``Sum`` is in
-kopecks, a whole number. The separator is ``|`` unless a value holds one; then the
-first of the standard's other candidates that no value holds (§5.2.1).
+kopecks, a whole number: what is left to pay (the total, until a part is paid). The
+separator is ``|`` unless a value holds one; then the first of the standard's other
+candidates that no value holds (§5.2.1).
 
 Written here, not taken from a library: no package on the Python index builds
 this text (the ones found are for PHP, JavaScript, Rust, Swift and C#), and it is
@@ -27,6 +28,7 @@ from decimal import Decimal
 from kvsupport.core.billing import line_vat
 from kvsupport.core.models import Invoice
 from kvsupport.core.money import money_str
+from kvsupport.core.settlement import balance_of
 
 __all__ = ["HEADER", "REQUIRED", "fields", "missing_requisites", "payload", "purpose"]
 
@@ -93,7 +95,7 @@ def fields(invoice: Invoice) -> list[tuple[str, str]] | None:
     kpp = _text(supplier, "kpp")
     if kpp and supplier.get("kind") != "entrepreneur":
         out.append(("KPP", kpp))
-    out.append(("Sum", str(int(invoice.total * 100))))
+    out.append(("Sum", str(int(balance_of(invoice) * 100))))  # a partly paid invoice: what is left
     out.append(("Purpose", purpose(invoice)))
     return out
 

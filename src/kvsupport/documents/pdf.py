@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .layout import Appendix, BankDetails, Document, Field, Party, Payment, SignatureBlock, TimeBlock
 
@@ -30,7 +30,21 @@ _LINE = 4.3  # mm per line of 9 pt text
 _QR_SIZE = 32.0  # mm, quiet zone included: 0.45 mm modules at the usual 270-byte text
 
 
-def _pdf_class(doc: Document) -> type[FPDF]:
+class PageHeads(Protocol):
+    """What the page machinery needs of a document (an invoice, an act, a reconciliation act)."""
+
+    @property
+    def running_head(self) -> str:
+        """What heads each page after the first."""
+        ...
+
+    @property
+    def page_label(self) -> str:
+        """«Страница {page} из {pages}»."""
+        ...
+
+
+def _pdf_class(doc: PageHeads) -> type[FPDF]:
     """An FPDF whose pages after the first are headed by ``doc.running_head`` and
     every page is footed «Страница N из M» (M filled in when the document is done)."""
     from fpdf import FPDF
@@ -326,7 +340,7 @@ def _signatures(pdf: FPDF, blocks: tuple[SignatureBlock, ...]) -> None:
     for i, block in enumerate(blocks):
         x = _LEFT + i * column
         pdf.set_xy(x, top)
-        for text, bold in _signature_lines(pdf, block, column - 4):
+        for text, bold in _signature_lines(pdf, block, column - 4 - 2 * pdf.c_margin):
             _font(pdf, 9, bold=bold)
             pdf.multi_cell(column - 4, _LINE, text, new_x="LEFT", new_y="NEXT", align="L")
             pdf.set_xy(x, pdf.get_y() + 2.5)

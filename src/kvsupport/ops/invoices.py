@@ -1,10 +1,11 @@
-"""Invoice actions: issue the month's invoices, list, show, void, pay."""
+"""Invoice actions: issue the month's invoices, list, show, void, pay (by hand: cash, corrections)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
 from kvsupport.core.billing import (
     build_invoice,
@@ -16,8 +17,10 @@ from kvsupport.core.billing import (
     invoiceable,
     local_date,
 )
-from kvsupport.core.models import Client, Invoice, Session
+from kvsupport.core.models import OPEN_STATUSES, Client, Invoice, InvoicePayment, Session
+from kvsupport.core.money import money_str
 from kvsupport.core.records import client_snapshot
+from kvsupport.core.settlement import balance_of, paid_amount, with_payment
 from kvsupport.core.words import amount_in_words
 from kvsupport.errors import InvalidValue, NotFound, Refused
 from kvsupport.i18n import _
@@ -249,22 +252,33 @@ def _earlier_unbilled(env: Env, store: Store, year: int, month: int, client: str
     return None
 
 
-def listing(env: Env, *, unpaid: bool = False, client: str | None = None) -> list[InvoiceSummary]:
-    """Invoices in order of issue (``unpaid``: issued and not paid), as their figures:
-    no whole invoice is read."""
+def listing(
+    env: Env, *, unpaid: bool = False, client: str | None = None, overdue: bool = False
+) -> list[InvoiceSummary]:
+    """Invoices in order of issue (``unpaid``: issued or partly paid; ``overdue``: those
+    of them past their due date), as their figures: no whole invoice is read."""
     with env.store() as store:
         # an unknown code is refused, not an empty listing; a renamed client's invoices
         # are found under the codes they froze
         found = store.client(client) if client else None
-        return summaries_of(store, found, ("issued",) if unpaid else None)
+        rows = summaries_of(store, found, OPEN_STATUSES if unpaid or overdue else None)
+    return [row for row in rows if is_overdue(row, env.today)] if overdue else rows
 
 
-def whole_invoices(env: Env, *, unpaid: bool = False, client: str | None = None) -> Iterator[list[Invoice]]:
+def is_overdue(row: InvoiceSummary, today: date) -> bool:
+    """True when the invoice is unpaid (issued or partly paid) after its due date."""
+    return row.status in OPEN_STATUSES and row.due_on is not None and row.due_on < today
+
+
+def whole_invoices(
+    env: Env, *, unpaid: bool = False, client: str | None = None, overdue: bool = False
+) -> Iterator[list[Invoice]]:
     """The same invoices as :func:`listing`, whole, a period at a time; the ledger is not
     held while they are printed."""
     with env.store(long_read=True) as store:
         found = store.client(client) if client else None
-        numbers = [row.number for row in summaries_of(store, found, ("issued",) if unpaid else None)]
+        rows = summaries_of(store, found, OPEN_STATUSES if unpaid or overdue else None)
+        numbers = [row.number for row in rows if not overdue or is_overdue(row, env.today)]
         yield from store.invoice_batches(numbers)
 
 
@@ -287,6 +301,13 @@ def void(env: Env, number: str, reason: str) -> Invoice:
                 f"invoice {number} was paid on {invoice.paid_on}",
                 hint="a paid invoice stays; settle the refund outside kvsupport",
             )
+        if invoice.status == "partly_paid":
+            raise Refused(
+                _("invoice {number} is partly paid ({paid} RUB received)").format(
+                    number=number, paid=money_str(paid_amount(invoice))
+                ),
+                hint=_("an invoice with payments stays; settle the refund outside kvsupport"),
+            )
         for line in invoice.lines:
             if line.kind == "session" and line.session is not None:
                 session = store.session(line.session)
@@ -307,8 +328,9 @@ def _release_fees(store: Store, invoice: Invoice) -> None:
         store.put_client(client._replace(fees_charged=dict(kept)))
 
 
-def pay(env: Env, number: str, paid_on: date) -> Invoice:
-    """Mark an invoice paid on a date."""
+def pay(env: Env, number: str, paid_on: date, amount: Decimal | None = None) -> Invoice:
+    """Record money received for an invoice on a date (cash, a correction): ``amount``, by
+    default all that is left; less makes it partly paid."""
     with env.store(write=True) as store:
         invoice = store.invoice(number)
         if invoice.status == "void":
@@ -321,6 +343,7 @@ def pay(env: Env, number: str, paid_on: date) -> Invoice:
             raise InvalidValue(
                 f"payment date {paid_on} is in the future", hint="record a payment once it arrives"
             )
-        paid = invoice._replace(status="paid", paid_on=paid_on)
+        payment = InvoicePayment(paid_on, balance_of(invoice) if amount is None else amount)
+        paid = with_payment(invoice, payment)
         store.put_invoice(paid)
         return paid

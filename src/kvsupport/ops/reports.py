@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Literal, NamedTuple
 
 from kvsupport.core.billing import Charge, invoice_lines
-from kvsupport.core.models import Session
+from kvsupport.core.models import OPEN_STATUSES, Session
 from kvsupport.core.money import ZERO, money_str
 from kvsupport.ops.client_codes import summaries_of
 from kvsupport.ops.env import Env
@@ -89,12 +89,12 @@ class Report:
         return total
 
     def unpaid_by_client(self) -> list[tuple[str, int, Decimal, str]]:
-        """Unpaid invoices per client: code, how many, their total, the oldest date;
+        """Unpaid invoices per client: code, how many, what is left to pay, the oldest date;
         the largest debt first."""
         debts: dict[str, tuple[int, Decimal, str]] = {}
         for inv in self.unpaid:
             count, amount, oldest = debts.get(inv["client"], (0, ZERO, inv["date"]))
-            debts[inv["client"]] = (count + 1, amount + Decimal(inv["total"]), min(oldest, inv["date"]))
+            debts[inv["client"]] = (count + 1, amount + Decimal(inv["balance"]), min(oldest, inv["date"]))
         rows = [(code, *debt) for code, debt in debts.items()]
         rows.sort(key=lambda r: (-r[2], r[0]))
         return rows
@@ -115,8 +115,10 @@ def month_report(env: Env, year: int, month: int, by: By, client: str | None = N
                 "period": row.period,
                 "total": money_str(row.total),
                 "client": row.client_code,
+                "balance": money_str(row.balance),
+                "status": row.status,
             }
-            for row in summaries_of(store, None if client is None else store.client(client), ("issued",))
+            for row in summaries_of(store, None if client is None else store.client(client), OPEN_STATUSES)
         ]
     rows: dict[str, Row] = {}
     for session, charge in sessions:
@@ -146,7 +148,7 @@ def _billed(env: Env, store: Store, sessions: list[tuple[Session, Charge | None]
     invoiced yet, the fee the month's invoice would carry if issued now (the lines
     ``kvsupport invoice`` would issue)."""
     billed = Billed({}, {})
-    for invoice in store.invoices([period], statuses=("issued", "paid")):
+    for invoice in store.invoices([period], statuses=("issued", "partly_paid", "paid")):
         for line in invoice.lines:
             if line.session is not None:
                 into = billed.fees if line.kind == "fee" else billed.sessions

@@ -41,6 +41,10 @@ class InvoiceSummary(NamedTuple):
     paid_on: dt.date | None = None
     void_reason: str | None = None
     due_on: dt.date | None = None
+    #: what is still to be paid (nothing once paid or void)
+    balance: Decimal = Decimal("0.00")
+    #: the day the latest payment came in
+    last_payment_on: dt.date | None = None
 
 
 class Counts(NamedTuple):

@@ -16,12 +16,14 @@ from typing import Any
 
 from kvsupport.core.billing import line_vat, with_line_vat
 from kvsupport.core.models import (
+    INVOICE_STATUSES,
     PARTY_KINDS,
     AttachmentEvidence,
     Client,
     Evidence,
     Invoice,
     InvoiceLine,
+    InvoicePayment,
     LetterEvidence,
     Order,
     PartyKind,
@@ -444,14 +446,58 @@ def encode_invoice(inv: Invoice) -> dict[str, Any]:
         "due_on": inv.due_on.isoformat() if inv.due_on else None,
         "act_date": inv.act_date.isoformat() if inv.act_date else None,
         "replaces": inv.replaces,
+        "payments": [encode_payment(payment) for payment in inv.payments],
+        "drafted_at": inv.drafted_at.isoformat() if inv.drafted_at else None,
+        "reminded_at": inv.reminded_at.isoformat() if inv.reminded_at else None,
     }
+
+
+def encode_payment(payment: InvoicePayment) -> dict[str, Any]:
+    """The stored record of money received for an invoice."""
+    return {
+        "date": payment.date.isoformat(),
+        "amount": money_str(payment.amount),
+        "document": payment.document,
+        "payer_inn": payment.payer_inn,
+        "key": payment.key,
+    }
+
+
+def decode_payments(value: object, where: str) -> tuple[InvoicePayment, ...]:
+    """An invoice's payments; a record from before payments were kept has none."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise ShapeError(where, "must be a list of payments")
+    out: list[InvoicePayment] = []
+    for i, raw in enumerate(value):
+        place = f"{where}[{i}]"
+        d = _obj(raw, place)
+        amount = _money(d, "amount", place)
+        if amount <= 0:
+            raise ShapeError(f"{place}.amount", f"must be more than nothing, not {amount}")
+        out.append(
+            InvoicePayment(
+                date=_date(d, "date", place),  # type: ignore[arg-type]
+                amount=amount,
+                document=_opt_str(d, "document", place) or "",
+                payer_inn=_opt_str(d, "payer_inn", place) or "",
+                key=_opt_str(d, "key", place),
+            )
+        )
+    return tuple(out)
+
+
+def _opt_moment(d: Mapping[str, Any], key: str, where: str) -> datetime | None:
+    value = d.get(key)
+    return None if value is None else parse_moment(value, f"{where}.{key}")
 
 
 def decode_invoice(raw: object, where: str) -> Invoice:
     """An invoice from its stored record."""
     d = _obj(raw, where)
     status = _str(d, "status", where)
-    if status not in ("issued", "paid", "void"):
+    if status not in INVOICE_STATUSES:
         raise ShapeError(f"{where}.status", f"unknown status {status!r}")
     lines_raw = d.get("lines")
     if not isinstance(lines_raw, list):
@@ -463,7 +509,7 @@ def decode_invoice(raw: object, where: str) -> Invoice:
         number=_str(d, "number", where),
         date=_date(d, "date", where),  # type: ignore[arg-type]
         period=_str(d, "period", where),
-        status=status,  # type: ignore[arg-type]
+        status=status,
         client=dict(_obj(d.get("client"), f"{where}.client")),
         supplier=dict(_obj(d.get("supplier"), f"{where}.supplier")),
         lines=with_line_vat(lines, vat_amount),  # a record from before issue 13 keeps no VAT per line
@@ -476,6 +522,9 @@ def decode_invoice(raw: object, where: str) -> Invoice:
         due_on=_date(d, "due_on", where, optional=True),
         act_date=_date(d, "act_date", where, optional=True),
         replaces=_opt_str(d, "replaces", where),
+        payments=decode_payments(d.get("payments"), f"{where}.payments"),
+        drafted_at=_opt_moment(d, "drafted_at", where),
+        reminded_at=_opt_moment(d, "reminded_at", where),
     )
 
 
@@ -491,7 +540,34 @@ def index_row(record: dict[str, Any]) -> dict[str, Any]:
     client = client if isinstance(client, dict) else {}
     row["client_code"] = client.get("code")
     row["client_name"] = client.get("name")
+    row["balance"], row["last_payment_on"] = _balance(record)
     return row
+
+
+def _balance(record: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """An invoice record's open balance and the day of its latest payment, as stored text
+    (``core.settlement`` on the record itself; ``None`` where the record is malformed:
+    reading the invoice then says where)."""
+    payments = record.get("payments") or []
+    try:
+        days = [str(p["date"]) for p in payments]
+        paid = sum((Decimal(p["amount"]) for p in payments), Decimal("0.00"))
+        total = Decimal(record["total"])
+    except (KeyError, TypeError, ArithmeticError):
+        return None, None
+    last = max(days, default=record.get("paid_on"))
+    status = record.get("status")
+    if status == "void" or (status == "paid" and not payments):
+        return "0.00", last
+    return money_str(max(total - paid, Decimal("0.00"))), last
+
+
+def _summary_balance(row: Mapping[str, Any]) -> Decimal:
+    """The balance of an index row; a row from before balances were kept (a PostgreSQL
+    summary not yet upgraded) had no payments: all of it, or nothing once paid or void."""
+    if row.get("balance") is not None:
+        return Decimal(row["balance"])
+    return Decimal(row["total"]) if row["status"] == "issued" else Decimal("0.00")
 
 
 def decode_summary(row: dict[str, Any], where: str) -> InvoiceSummary:
@@ -511,6 +587,14 @@ def decode_summary(row: dict[str, Any], where: str) -> InvoiceSummary:
             paid_on=date.fromisoformat(row["paid_on"]) if row.get("paid_on") else None,
             void_reason=row.get("void_reason"),
             due_on=date.fromisoformat(row["due_on"]) if row.get("due_on") else None,
+            balance=_summary_balance(row),
+            last_payment_on=(
+                date.fromisoformat(row["last_payment_on"])
+                if row.get("last_payment_on")
+                else date.fromisoformat(row["paid_on"])
+                if row.get("paid_on")
+                else None
+            ),
         )
     except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
         raise LedgerError(

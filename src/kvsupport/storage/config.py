@@ -136,6 +136,7 @@ KEYS: dict[str, Callable[[object], object]] = {
     "supplier.director_title": _text,
     "supplier.accountant": _text,
     "supplier.stamp": _yes_no,
+    "supplier.email": _requisite("email"),  # the From of invoice e-mails (invoice send)
     "consultant.name": _text,
     "invoice.number_format": _number_format,
     "invoice.due_days": _due_days,

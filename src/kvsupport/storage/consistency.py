@@ -53,6 +53,7 @@ class Consistency:
             )
         if inv.client_code not in self.codes:
             self.found.append(f"{where}: invoice {inv.number}: unknown client '{inv.client_code}'")
+        self._payments(inv, where)
         if inv.status == "void":
             return
         for line in inv.lines:
@@ -63,6 +64,23 @@ class Consistency:
                 self.billed[line.session] = inv.number
             elif line.kind == "fee" and line.fee_key:
                 self.fees[(self.codes.get(inv.client_code, inv.client_code), line.fee_key)] = inv.number
+
+    def _payments(self, inv: Invoice, where: str) -> None:
+        """An invoice's payments against its total and its status (SPEC §12)."""
+        if not inv.payments:
+            if inv.status == "partly_paid":
+                self.found.append(f"{where}: invoice {inv.number} is partly paid but has no payments")
+            return
+        paid = sum((p.amount for p in inv.payments), Decimal(0))
+        if paid > inv.total:
+            self.found.append(
+                f"{where}: invoice {inv.number}: payments of {paid} exceed its total {inv.total}"
+            )
+        status = "paid" if paid >= inv.total else "partly_paid"
+        if inv.status != status:
+            self.found.append(
+                f"{where}: invoice {inv.number} is {inv.status} but its payments of {paid} make it {status}"
+            )
 
     def problems(
         self, orders: list[Order], session_counter: object, order_counter: object, where: str

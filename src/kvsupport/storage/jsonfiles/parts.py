@@ -48,7 +48,7 @@ INVOICE_INDEX = "index/invoices"
 #: a change whose journal entries take more than this is kept in a file of its own
 INLINE_JOURNAL_BYTES = 4096
 #: the shape of the invoice index's rows: an index of another shape is built again
-INDEX_ROWS = 2
+INDEX_ROWS = 3
 
 
 class _Part:
