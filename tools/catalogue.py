@@ -1,6 +1,7 @@
 """The Russian catalogue of the interface: extract, update, compile, check.
 
     python tools/catalogue.py update    # new msgids into locale/ru/…/kvsupport.po
+    python tools/catalogue.py fill      # translations from locale/ru/parts/*.po into it
     python tools/catalogue.py compile   # .po -> .mo (shipped in the wheel)
     python tools/catalogue.py check     # what tests/test_catalogue.py checks
 
@@ -86,6 +87,29 @@ def update() -> None:
     print(f"{PO.relative_to(ROOT)}: {len(catalog)} messages")  # type: ignore[arg-type]
 
 
+def fill() -> None:
+    """Fill the catalogue's untranslated entries from the partial catalogues in
+    ``locale/ru/parts/`` (each written alongside one part of the code)."""
+    from babel.messages.pofile import read_po, write_po
+
+    catalog = _read_po()
+    known: dict[object, object] = {}
+    for part in sorted((PO.parent.parent / "parts").glob("*.po")):
+        with part.open("rb") as fp:
+            for message in read_po(fp, locale="ru"):
+                if message.id and message.string and not message.fuzzy:
+                    known.setdefault(message.id, message.string)
+    filled = 0
+    for message in catalog:  # type: ignore[attr-defined]
+        empty = not message.string or (isinstance(message.string, tuple) and not all(message.string))
+        if message.id and empty and message.id in known:
+            message.string = known[message.id]
+            filled += 1
+    with PO.open("wb") as fp:
+        write_po(fp, catalog, width=100, sort_output=True)
+    print(f"{PO.relative_to(ROOT)}: {filled} translations filled in")
+
+
 def compiled() -> bytes:
     """The ``.mo`` bytes of the Russian catalogue as it is."""
     from babel.messages.mofile import write_mo
@@ -147,6 +171,8 @@ def main(argv: list[str]) -> int:
     command = argv[0] if argv else "check"
     if command == "update":
         update()
+    elif command == "fill":
+        fill()
     elif command == "compile":
         compile_mo()
     elif command == "check":
