@@ -25,6 +25,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "file_ledger: looks at a file ledger's own files (the CLI tests run on PostgreSQL too, these do not)",
     )
+    config.addinivalue_line("markers", "russian: reads the Russian interface (LANG=ru_RU.UTF-8)")
 
 
 @pytest.fixture(autouse=True)
@@ -43,5 +44,29 @@ def isolated_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("TZ", "Europe/Moscow")
     for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
         monkeypatch.setenv(name, CONSULTANT)
+    # the interface speaks English unless a test asks for Russian (the ``russian`` fixture)
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
     time.tzset()
     return tmp_path
+
+
+RUSSIAN = {"LANG": "ru_RU.UTF-8"}
+
+
+@pytest.fixture
+def russian() -> dict[str, str | None]:
+    """``env_extra`` for a call in Russian (``LANG=ru_RU.UTF-8``); the test skips while the
+    compiled Russian catalogue does not translate the interface yet."""
+    from kvsupport import i18n
+
+    before = i18n.current()
+    try:
+        i18n.use("ru")
+        ready = i18n._("error:") != "error:"
+    finally:
+        i18n.use(before)
+    if not ready:
+        pytest.skip("the Russian catalogue is not compiled yet (python tools/catalogue.py compile)")
+    return dict(RUSSIAN)
