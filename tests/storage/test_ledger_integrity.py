@@ -417,3 +417,33 @@ def test_a_clean_ledger_checks_clean_and_counts_its_records() -> None:
     with open_ledger(ledger_path()) as ledger:
         assert ledger.check() == []
         assert ledger.counts() == (2, 3, 0, 0)
+
+
+# -- §C: an unreadable backups directory or backup is one error, not a traceback -------
+
+
+def test_an_unreadable_backups_directory_is_one_error_naming_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    seed_ledger()
+    real_iterdir = Path.iterdir
+
+    def refused(self: Path) -> object:
+        if self == files().backups:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_iterdir(self)
+
+    monkeypatch.setattr(Path, "iterdir", refused)
+    with pytest.raises(LedgerError, match="cannot read the backups") as caught:
+        list_backups(files())
+    assert str(files().backups) in caught.value.message
+
+
+def test_an_unreadable_backup_is_one_error_and_changes_nothing() -> None:
+    seed_ledger()
+    newest = list_backups(files())[0]
+    newest.path.write_bytes(b"{not json")
+    before = snapshot(files().main.parent)
+    restored = kvsupport_cli("ledger", "restore", newest.name)
+    assert restored.returncode == 1
+    assert restored.stderr.startswith("error: ")
+    assert "Traceback" not in restored.stderr
+    assert snapshot(files().main.parent) == before
