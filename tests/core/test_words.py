@@ -330,3 +330,25 @@ def test_format_amount_round_trip(kopecks: int) -> None:
     en = format_amount(amount, "en")
     assert Decimal(en.replace(",", "")) == amount
     assert en == ru.replace(",", ".").replace(NBSP, ",")
+
+
+def test_russian_words_agree_with_num2words_on_thousands_of_amounts() -> None:
+    """Russian amounts are spelled by hand (num2words loads ~60 languages to do it);
+    they must agree with num2words, which is right on them (MEASURED.md)."""
+    import random
+
+    from num2words import num2words
+
+    rng = random.Random(20261202)
+    amounts = [Decimal(x) for x in ("0.00", "0.01", "1.00", "2.00", "5.00", "11.00", "12.00", "14.00")]
+    amounts += [Decimal(x) for x in ("21.00", "101.00", "111.00", "1000.00", "1001.00", "2000.00")]
+    amounts += [Decimal(x) for x in ("11000.00", "21000.00", "1000000.00", "2000000.00", "999999999999.99")]
+    amounts += [Decimal(rng.randrange(0, 10 ** rng.randrange(2, 15))) / 100 for _ in range(3000)]
+    for amount in amounts:
+        amount = amount.quantize(Decimal("0.01"))
+        theirs = " ".join(
+            str(
+                num2words(amount, lang="ru", to="currency", currency="RUB", cents=False, separator="")
+            ).split()
+        )
+        assert amount_in_words(amount) == theirs[:1].upper() + theirs[1:], amount
