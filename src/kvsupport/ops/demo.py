@@ -100,6 +100,7 @@ def build(directory: Path, now: datetime) -> Demo:
     steps.append(
         _("free phone line, 12 min → session {id}: logged, never invoiced").format(id=call.session.id)
     )
-    steps.extend(f"{_('warning:')} {w}" for w in call.warnings)
+    warning = _("warning:")  # as the command line prefixes a warning
+    steps.extend(f"{warning} {w}" for w in call.warnings)
     issued = invoices.issue(env, year, month)
     return Demo(directory, env, issued, steps)
