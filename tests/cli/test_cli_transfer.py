@@ -387,6 +387,17 @@ def test_every_bad_row_is_reported(run: Runner, october: Path) -> None:
     assert snapshot(october) == before
 
 
+@pytest.mark.parametrize(
+    ("count", "hint"), [(51, "1 more problem not shown"), (52, "2 more problems not shown")]
+)
+def test_the_problems_beyond_fifty_are_counted(run: Runner, october: Path, count: int, hint: str) -> None:
+    text = IMPORT_HEADER + "никто,line,2026-10-20 12:00,,10m,,,,,\n" * count
+    result = run("import", "-", stdin=text)
+    assert result.code == 2
+    assert len(result.error_lines) == 50
+    assert result.stderr.splitlines()[-1] == f"hint: nothing was imported; {hint}"
+
+
 def test_a_bad_json_item_is_named_by_its_number(run: Runner, october: Path) -> None:
     rows = [
         {"client": "ромашка", "service": "line", "start": "2026-10-20 10:00", "duration": "5m"},

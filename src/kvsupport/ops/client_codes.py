@@ -113,8 +113,12 @@ def set_archived(env: Env, code: str, archived: bool) -> Archived:
     with env.store(write=True) as store:
         client = store.client(code)
         if client.archived == archived:
-            state = _("archived") if archived else _("not archived")
-            raise Refused(_("client '{code}' is {state} already").format(code=client.code, state=state))
+            message = (
+                _("client '{code}' is archived already")
+                if archived
+                else _("client '{code}' is not archived already")
+            )
+            raise Refused(message.format(code=client.code))
         changed = client._replace(archived=archived)
         store.put_client(changed)
         sessions = sum(1 for batch in store.session_batches() for s in batch if s.client == client.code)

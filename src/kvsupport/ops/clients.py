@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from kvsupport.core.models import Client, PartyKind
 from kvsupport.errors import InvalidValue
+from kvsupport.i18n import _
 from kvsupport.ops.client_codes import Renamed, check_new_code, rename
 from kvsupport.ops.env import Env
 from kvsupport.ops.teamviewer import refuse_shared_ids
@@ -20,8 +21,8 @@ def check_code(code: str) -> str:
     """A client code: letters incl. Cyrillic, digits, ``-``, ``_``; not starting with ``-``."""
     if not CODE.fullmatch(code):
         raise InvalidValue(
-            f"invalid client code {code!r}",
-            hint="use letters (Cyrillic too), digits, '-' and '_', e.g. romashka or тсж-лесная",
+            _("invalid client code {code}").format(code=repr(code)),
+            hint=_("use letters (Cyrillic too), digits, '-' and '_', e.g. romashka or тсж-лесная"),
         )
     return code
 
@@ -62,7 +63,7 @@ def checked(fields: ClientFields) -> ClientFields:
         return value if value is None or value == "" else check(value)
 
     if fields.name is not None and not fields.name.strip():
-        raise InvalidValue("the name must not be empty")
+        raise InvalidValue(_("the name must not be empty"))
     out = fields._replace(
         name=None if fields.name is None else fields.name.strip(),
         inn=text(fields.inn, requisites.check_inn),
@@ -75,7 +76,7 @@ def checked(fields: ClientFields) -> ClientFields:
         teamviewer_id=None if fields.teamviewer_id is None else teamviewer_ids(fields.teamviewer_id),
     )
     if out.kpp and out.inn and len(out.inn) == 12:
-        raise InvalidValue("a KPP belongs to an organisation; a 12-digit INN has none")
+        raise InvalidValue(_("a KPP belongs to an organisation; a 12-digit INN has none"))
     return out
 
 
@@ -110,7 +111,7 @@ def with_fields(client: Client, fields: ClientFields) -> Client:
         contract=_text(client.contract, fields.contract),
     )
     if changed.kpp and changed.inn and len(changed.inn) == 12:
-        raise InvalidValue("a KPP belongs to an organisation; a 12-digit INN has none")
+        raise InvalidValue(_("a KPP belongs to an organisation; a 12-digit INN has none"))
     return kind_check(changed)
 
 
@@ -131,7 +132,7 @@ def add(env: Env, code: str, fields: ClientFields) -> Client:
     check_code(code)
     fields = checked(fields)
     if not fields.name:
-        raise InvalidValue("the name must not be empty")
+        raise InvalidValue(_("the name must not be empty"))
     client = with_fields(Client(code=code, name=fields.name), fields)
     with env.store(write=True) as store:
         check_new_code(store.clients(), code)
@@ -146,7 +147,7 @@ def edit(
     """Change some fields of a client (``""`` clears an optional one); ``new_code`` renames
     it (:func:`kvsupport.ops.client_codes.rename`)."""
     if fields.is_empty() and new_code is None:
-        raise InvalidValue("nothing to change", hint="see 'kvsupport client edit --help'")
+        raise InvalidValue(_("nothing to change"), hint=_("see 'kvsupport client edit --help'"))
     fields = checked(fields)
     with env.store(write=True) as store:
         client = store.client(code)

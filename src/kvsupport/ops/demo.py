@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from kvsupport.i18n import _
 from kvsupport.ops import clients, invoices, sessions
 from kvsupport.ops.clients import ClientFields
 from kvsupport.ops.env import Env
@@ -74,19 +75,32 @@ def build(directory: Path, now: datetime) -> Demo:
     steps = []
     consent = Details(problem="не сходятся начисления пени", consent=f"письмо от 02.{month:02d}")
     s = sessions.add(env, "romashka", "backup", at(3, 10), at(3, 11, 1), consent).session
-    steps.append(f"backup by e-mail, 61 min → session {s.id}, billed 61 min (every started minute)")
+    steps.append(
+        _("backup by e-mail, 61 min → session {id}, billed 61 min (every started minute)").format(id=s.id)
+    )
     remote = Details(problem="перенос базы на новый компьютер", backup_confirmed=True)
     s = sessions.add(env, "romashka", "remote", at(10, 14), at(10, 15, 30), remote).session
-    steps.append(f"remote, 90 min, the client's first → session {s.id}, plus the one-time connection fee")
+    steps.append(
+        _("remote, 90 min, the client's first → session {id}, plus the one-time connection fee").format(
+            id=s.id
+        )
+    )
     s = sessions.add(env, "lesnaya", "remote", at(17, 9), at(17, 9, 20), remote).session
     env_resume = Env(env.ledger_option, env.tariffs_option, env.config_option, now=at(17, 9, 25))
     sessions.resume(env_resume, s.id, at(17, 9, 25))
     sessions.stop(
         Env(env.ledger_option, env.tariffs_option, env.config_option, now=at(17, 9, 55)), at(17, 9, 55)
     )
-    steps.append(f"remote, link dropped after 20 min, resumed for 30 → session {s.id}: one minimum, 1300.00")
+    steps.append(
+        _("remote, link dropped after 20 min, resumed for 30 → session {id}: one minimum, 1300.00").format(
+            id=s.id
+        )
+    )
     call = sessions.add(env, "lesnaya", "line", at(24, 11), at(24, 11, 12), Details(problem="отчёт"))
-    steps.append(f"free phone line, 12 min → session {call.session.id}: logged, never invoiced")
-    steps.extend(f"warning: {w}" for w in call.warnings)
+    steps.append(
+        _("free phone line, 12 min → session {id}: logged, never invoiced").format(id=call.session.id)
+    )
+    warning = _("warning:")  # as the command line prefixes a warning
+    steps.extend(f"{warning} {w}" for w in call.warnings)
     issued = invoices.issue(env, year, month)
     return Demo(directory, env, issued, steps)

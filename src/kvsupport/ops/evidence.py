@@ -25,7 +25,7 @@ from kvsupport.core.rules import missing_requirements
 from kvsupport.errors import InvalidValue, KvsupportError, Refused
 from kvsupport.i18n import _, current
 from kvsupport.ops.env import Env
-from kvsupport.ops.sessions import Details
+from kvsupport.ops.sessions import Details, requirement_names
 from kvsupport.storage import reading
 
 #: The largest letter read. Mail services cap a letter near 25-30 MB of
@@ -152,13 +152,13 @@ def _phone(text: str) -> str | None:
 
 def evidence_note(letter: Letter) -> str:
     """``evidence: the letter of 24.11.2026 from tsj@example.ru, 1 attachment: база.zip (12.4 MB)``."""
-    head = _("evidence: the letter of {date} from {sender} (sha256 {sha})").format(
-        date=f"{letter.date:%d.%m.%Y}", sender=letter.sender_address, sha=letter.sha256[:12]
-    )
+    named = {"date": f"{letter.date:%d.%m.%Y}", "sender": letter.sender_address, "sha": letter.sha256[:12]}
     if not letter.attachments:
-        return head
+        return _("evidence: the letter of {date} from {sender} (sha256 {sha})").format(**named)
     files = ", ".join(f"{a.name} ({human_size(a.size)})" for a in letter.attachments)
-    return f"{head}; " + _("attached: {files}").format(files=files)
+    return _("evidence: the letter of {date} from {sender} (sha256 {sha}); attached: {files}").format(
+        **named, files=files
+    )
 
 
 def _refuse_without_consent(
@@ -178,12 +178,18 @@ def _refuse_without_consent(
     missing = missing_requirements(service, probe, client)
     if "consent" not in missing:
         return
-    hint = _(
-        "give --consent TEXT (the client's explicit agreement to pay, e.g. 'письмо от 20.11.2026'); "
-        "a letter agrees when it says, for example, «оплату гарантируем» or «согласны оплатить»"
+    hint = (
+        _(
+            "give --consent TEXT (the client's explicit agreement to pay, e.g. 'письмо от 20.11.2026'); "
+            "a letter agrees when it says, for example, «оплату гарантируем» or «согласны оплатить»; "
+            "and --phone P: the letter gives no phone"
+        )
+        if "phone" in missing
+        else _(
+            "give --consent TEXT (the client's explicit agreement to pay, e.g. 'письмо от 20.11.2026'); "
+            "a letter agrees when it says, for example, «оплату гарантируем» or «согласны оплатить»"
+        )
     )
-    if "phone" in missing:
-        hint += "; " + _("and --phone P: the letter gives no phone")
     raise Refused(
         _(
             "{service} for {client} needs {missing} on record: "
@@ -191,7 +197,7 @@ def _refuse_without_consent(
         ).format(
             service=service_key,
             client=client.code,
-            missing=", ".join(m.replace("_", " ") for m in missing),
+            missing=requirement_names(missing),
             file=file,
         ),
         hint=hint,

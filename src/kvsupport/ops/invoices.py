@@ -85,11 +85,13 @@ def issue(
     period = f"{year:04d}-{month:02d}"
     on = issued_on or env.today
     if on < date(year, month, 1):
-        raise InvalidValue(f"invoice date {on.isoformat()} is before the period {period}")
+        raise InvalidValue(
+            _("invoice date {date} is before the period {period}").format(date=on.isoformat(), period=period)
+        )
     if on > env.today + MAX_DATE_AHEAD:
         raise InvalidValue(
-            f"invoice date {on.isoformat()} is more than a month ahead",
-            hint="an invoice is dated the day it is issued; its number counts in that year",
+            _("invoice date {date} is more than a month ahead").format(date=on.isoformat()),
+            hint=_("an invoice is dated the day it is issued; its number counts in that year"),
         )
     if act_date is not None:
         _check_date_ahead(env, act_date, "--act-date")
@@ -291,15 +293,19 @@ def show(env: Env, number: str) -> Invoice:
 def void(env: Env, number: str, reason: str) -> Invoice:
     """Void an issued invoice: kept and marked, its sessions and fee released, number not reused."""
     if not reason.strip() or reason.startswith("--"):
-        raise InvalidValue("give the reason: --reason TEXT")
+        raise InvalidValue(_("give the reason: --reason TEXT"))
     with env.store(write=True) as store:
         invoice = store.invoice(number)
         if invoice.status == "void":
-            raise Refused(f"invoice {number} is void already ({invoice.void_reason})")
+            raise Refused(
+                _("invoice {number} is void already ({reason})").format(
+                    number=number, reason=invoice.void_reason
+                )
+            )
         if invoice.status == "paid":
             raise Refused(
-                f"invoice {number} was paid on {invoice.paid_on}",
-                hint="a paid invoice stays; settle the refund outside kvsupport",
+                _("invoice {number} was paid on {date}").format(number=number, date=invoice.paid_on),
+                hint=_("a paid invoice stays; settle the refund outside kvsupport"),
             )
         if invoice.status == "partly_paid":
             raise Refused(
@@ -334,14 +340,23 @@ def pay(env: Env, number: str, paid_on: date, amount: Decimal | None = None) -> 
     with env.store(write=True) as store:
         invoice = store.invoice(number)
         if invoice.status == "void":
-            raise Refused(f"invoice {number} is void ({invoice.void_reason})")
+            raise Refused(
+                _("invoice {number} is void ({reason})").format(number=number, reason=invoice.void_reason)
+            )
         if invoice.status == "paid":
-            raise Refused(f"invoice {number} was paid on {invoice.paid_on} already")
+            raise Refused(
+                _("invoice {number} was paid on {date} already").format(number=number, date=invoice.paid_on)
+            )
         if paid_on < invoice.date:
-            raise InvalidValue(f"payment date {paid_on} is before the invoice date {invoice.date}")
+            raise InvalidValue(
+                _("payment date {date} is before the invoice date {invoice_date}").format(
+                    date=paid_on, invoice_date=invoice.date
+                )
+            )
         if paid_on > env.today:
             raise InvalidValue(
-                f"payment date {paid_on} is in the future", hint="record a payment once it arrives"
+                _("payment date {date} is in the future").format(date=paid_on),
+                hint=_("record a payment once it arrives"),
             )
         payment = InvoicePayment(paid_on, balance_of(invoice) if amount is None else amount)
         paid = with_payment(invoice, payment)

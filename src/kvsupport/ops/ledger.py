@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from kvsupport.errors import Refused
+from kvsupport.i18n import _
 from kvsupport.ops.env import Env
 from kvsupport.storage import initialise, is_database, open_store
 from kvsupport.storage.api import BackupInfo, Backups, Change, Counts, Store
@@ -39,14 +40,14 @@ def copy(env: Env, source: str, target: str) -> Counts:
 
     source, target = ledger_location(source), ledger_location(target)
     if source == target:
-        raise Refused("the source and the destination are the same ledger")
+        raise Refused(_("the source and the destination are the same ledger"))
     if is_database(target):
         initialise(target)
     with open_store(source, long_read=True) as src, open_store(target, write=True) as dst:
         if not dst.is_empty():
             raise Refused(
-                f"{dst.location} is not empty: a copy goes only into an empty ledger",
-                hint="give a new file, or an empty database after 'kvsupport ledger init'",
+                _("{ledger} is not empty: a copy goes only into an empty ledger").format(ledger=dst.location),
+                hint=_("give a new file, or an empty database after 'kvsupport ledger init'"),
             )
         _copy_records(src, dst)
         return src.counts()
@@ -70,8 +71,10 @@ def _copy_records(src: Store, dst: Store) -> None:
 def _backups_of(store: Store) -> Backups:
     if not isinstance(store, Backups):
         raise Refused(
-            f"{store.location} keeps no backups of its own: the database server's backups are the ledger's",
-            hint="back a PostgreSQL ledger up with pg_dump, or copy it into a file: kvsupport ledger copy",
+            _("{ledger} keeps no backups of its own: the database server's backups are the ledger's").format(
+                ledger=store.location
+            ),
+            hint=_("back a PostgreSQL ledger up with pg_dump, or copy it into a file: kvsupport ledger copy"),
         )
     return store
 

@@ -7,12 +7,24 @@ from datetime import datetime, timedelta
 from kvsupport.core.billing import local_date
 from kvsupport.core.models import Evidence, Order
 from kvsupport.errors import InvalidValue, NotFound, Refused
-from kvsupport.i18n import _
+from kvsupport.i18n import N_, _
 from kvsupport.ops.client_codes import active
 from kvsupport.ops.env import Env
 
 #: how late a session may start and still be the order's: later, an open order is missed
 GRACE = timedelta(minutes=15)
+
+#: an order as it stands, by its status (one that is not open cannot be taken or cancelled)
+_ORDER_IS = {
+    "open": N_("order {id} is open"),
+    "done": N_("order {id} is done"),
+    "cancelled": N_("order {id} is cancelled"),
+}
+
+
+def order_is(order: Order) -> str:
+    """``order 3 is done``: why an order that is not open cannot be taken or cancelled."""
+    return _(_ORDER_IS[order.status]).format(id=order.id)
 
 
 def is_missed(order: Order, now: datetime) -> bool:
@@ -37,8 +49,8 @@ def add(
     client, service and time as an open order is refused."""
     if at < env.now:
         raise InvalidValue(
-            f"{env.local(at):%Y-%m-%d %H:%M} is in the past",
-            hint="an order is for later; log past work with 'kvsupport session add'",
+            _("{moment} is in the past").format(moment=f"{env.local(at):%Y-%m-%d %H:%M}"),
+            hint=_("an order is for later; log past work with 'kvsupport session add'"),
         )
     with env.store(write=True) as store:
         client = active(store, client).code
@@ -79,9 +91,9 @@ def cancel(env: Env, order_id: int) -> Order:
     with env.store(write=True) as store:
         order = next((o for o in store.orders() if o.id == order_id), None)
         if order is None:
-            raise NotFound(f"no order {order_id}", hint="see 'kvsupport order list'")
+            raise NotFound(_("no order {id}").format(id=order_id), hint=_("see 'kvsupport order list'"))
         if order.status != "open":
-            raise Refused(f"order {order_id} is {order.status}")
+            raise Refused(order_is(order))
         cancelled = order._replace(status="cancelled")
         store.put_order(cancelled)
         return cancelled

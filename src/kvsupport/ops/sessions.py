@@ -9,20 +9,43 @@ from kvsupport.core.billing import Charge, charge_for, local_date, local_midnigh
 from kvsupport.core.models import Client, Evidence, Order, Segment, Session
 from kvsupport.core.rules import first_overlap, missing_requirements
 from kvsupport.errors import InvalidValue, NotFound, Refused
-from kvsupport.i18n import _
+from kvsupport.i18n import N_, _
 from kvsupport.ops.client_codes import active
 from kvsupport.ops.env import Env
+from kvsupport.ops.orders import order_is
 from kvsupport.storage.api import Store
 
 LONG_SESSION = timedelta(hours=8)
 FUTURE_SLACK = timedelta(minutes=1)
 
-_HOW_TO_GIVE = {
-    "problem": "--problem TEXT (what the client describes)",
-    "phone": "--phone P (or store one with 'kvsupport client edit CODE --phone P')",
-    "consent": "--consent TEXT (the client's explicit agreement to pay, e.g. 'письмо от 20.11.2026')",
-    "backup_confirmed": "--backup-confirmed (the client made a backup before the session)",
+#: what a service may need on record (SPEC §6), as a message names it
+REQUIREMENTS = {
+    "problem": N_("problem"),
+    "phone": N_("phone"),
+    "consent": N_("consent"),
+    "backup_confirmed": N_("backup confirmed"),
 }
+
+_HOW_TO_GIVE = {
+    "problem": N_("--problem TEXT (what the client describes)"),
+    "phone": N_("--phone P (or store one with 'kvsupport client edit CODE --phone P')"),
+    "consent": N_("--consent TEXT (the client's explicit agreement to pay, e.g. 'письмо от 20.11.2026')"),
+    "backup_confirmed": N_("--backup-confirmed (the client made a backup before the session)"),
+}
+
+#: a time that may not be in the future, by what it is
+_IN_THE_FUTURE = {
+    "start": N_("start {moment} is in the future"),
+    "stop": N_("stop {moment} is in the future"),
+    "resume": N_("resume {moment} is in the future"),
+    "end": N_("end {moment} is in the future"),
+}
+
+
+def requirement_names(missing: list[str]) -> str:
+    """``consent, backup confirmed``: what a session lacks (:func:`missing_requirements`),
+    as the interface names it."""
+    return ", ".join(_(REQUIREMENTS[m]) if m in REQUIREMENTS else m.replace("_", " ") for m in missing)
 
 
 class Details(NamedTuple):
@@ -66,22 +89,28 @@ def check_rules(env: Env, store: Store, session: Session, *, allow_overlap: bool
     missing = missing_requirements(service, session, client)
     if missing:
         raise Refused(
-            f"{session.service} for {client.code} needs {', '.join(m.replace('_', ' ') for m in missing)} "
-            "on record before it starts",
-            hint="give " + "; ".join(_HOW_TO_GIVE[m] for m in missing),
+            _("{service} for {client} needs {missing} on record before it starts").format(
+                service=session.service, client=client.code, missing=requirement_names(missing)
+            ),
+            hint=_("give {options}").format(options="; ".join(_(_HOW_TO_GIVE[m]) for m in missing)),
         )
     if not allow_overlap:
         other = first_overlap(session, store.sessions_touching(session.started_at, session.ended_at))
         if other is not None:
             raise Refused(
-                f"overlaps session {other.id} ({other.client}, {other.service}, {_span(env, other)})",
-                hint="one consultant does one session at a time; pass --allow-overlap if this is really so",
+                _("overlaps session {id} ({client}, {service}, {span})").format(
+                    id=other.id, client=other.client, service=other.service, span=_span(env, other)
+                ),
+                hint=_(
+                    "one consultant does one session at a time; pass --allow-overlap if this is really so"
+                ),
             )
     warnings = []
     if service.is_free and client.license_until is not None and client.license_until < on:
         warnings.append(
-            f"{client.code}'s licence ended {client.license_until.isoformat()}: the free "
-            "line is for clients with a valid licence"
+            _("{client}'s licence ended {date}: the free line is for clients with a valid licence").format(
+                client=client.code, date=client.license_until.isoformat()
+            )
         )
     return warnings
 
@@ -107,14 +136,15 @@ def span_text(
 
 
 def _span(env: Env, s: Session) -> str:
-    return span_text(env, s.started_at, s.ended_at, dated=True, open_end="running")
+    return span_text(env, s.started_at, s.ended_at, dated=True, open_end=_("running"))
 
 
 def _not_future(env: Env, moment: datetime, what: str) -> None:
+    """Refuse a ``start``, ``stop``, ``resume`` or ``end`` time after now."""
     if moment > env.now + FUTURE_SLACK:
         raise InvalidValue(
-            f"{what} {env.local(moment):%Y-%m-%d %H:%M} is in the future",
-            hint="use 'kvsupport order add' to schedule a session" if what == "start" else None,
+            _(_IN_THE_FUTURE[what]).format(moment=f"{env.local(moment):%Y-%m-%d %H:%M}"),
+            hint=_("use 'kvsupport order add' to schedule a session") if what == "start" else None,
         )
 
 
@@ -171,14 +201,16 @@ def _take_order(store: Store, order_id: int, client: str | None, service: str | 
     for order in store.orders():
         if order.id == order_id:
             if order.status != "open":
-                raise Refused(f"order {order_id} is {order.status}")
+                raise Refused(order_is(order))
             if (client and client != order.client) or (service and service != order.service):
                 raise InvalidValue(
-                    f"order {order_id} is for {order.client} {order.service}",
-                    hint="leave out CLIENT and SERVICE to take them from the order",
+                    _("order {id} is for {client} {service}").format(
+                        id=order_id, client=order.client, service=order.service
+                    ),
+                    hint=_("leave out CLIENT and SERVICE to take them from the order"),
                 )
             return order
-    raise Refused(f"no order {order_id}", hint="see 'kvsupport order list'")
+    raise Refused(_("no order {id}").format(id=order_id), hint=_("see 'kvsupport order list'"))
 
 
 def start(
@@ -199,9 +231,13 @@ def start(
         running = store.running(env.consultant)
         if running is not None:
             raise Refused(
-                f"session {running.id} is running ({running.client}, {running.service}, "
-                f"since {env.local(running.started_at):%H:%M})",
-                hint="stop it first: kvsupport session stop",
+                _("session {id} is running ({client}, {service}, since {time})").format(
+                    id=running.id,
+                    client=running.client,
+                    service=running.service,
+                    time=f"{env.local(running.started_at):%H:%M}",
+                ),
+                hint=_("stop it first: kvsupport session stop"),
             )
         order: Order | None = None
         if details.order is not None:
@@ -215,7 +251,7 @@ def start(
                 evidence=details.evidence or order.evidence,
             )
         if client is None or service is None:
-            raise InvalidValue("give CLIENT and SERVICE, or --order N")
+            raise InvalidValue(_("give CLIENT and SERVICE, or --order N"))
         client = active(store, client).code
         draft = Session(
             id=0,
@@ -244,7 +280,9 @@ def stop(env: Env, at: At, note: str | None = None, *, allow_long: bool = False)
     with env.store(write=True) as store:
         running = store.running(env.consultant)
         if running is None:
-            raise Refused("no session is running", hint="start one: kvsupport session start CLIENT SERVICE")
+            raise Refused(
+                _("no session is running"), hint=_("start one: kvsupport session start CLIENT SERVICE")
+            )
         last = running.segments[-1]
         at_time = read_time(env, at, notes, after=last.start)
         _not_future(env, at_time, "stop")
@@ -254,8 +292,10 @@ def stop(env: Env, at: At, note: str | None = None, *, allow_long: bool = False)
                 "it started this minute: stop it a minute later, or drop it with 'kvsupport session cancel'"
             )
             raise InvalidValue(
-                f"stop {env.local(at_time):%Y-%m-%d %H:%M} is not after the start "
-                f"{env.local(last.start):%Y-%m-%d %H:%M}",
+                _("stop {stop} is not after the start {start}").format(
+                    stop=f"{env.local(at_time):%Y-%m-%d %H:%M}",
+                    start=f"{env.local(last.start):%Y-%m-%d %H:%M}",
+                ),
                 hint=same_minute if at_time == last.start else None,
             )
         check_length(env, last.start, at_time, allow_long=allow_long)
@@ -265,14 +305,18 @@ def stop(env: Env, at: At, note: str | None = None, *, allow_long: bool = False)
         warnings = []
         if at_time - last.start > LONG_SESSION:
             warnings.append(
-                f"this segment lasted {_hours(at_time - last.start)}: if you forgot to stop, fix it "
-                f"with 'kvsupport session edit {session.id} --end T'"
+                _(
+                    "this segment lasted {length}: if you forgot to stop, fix it "
+                    "with 'kvsupport session edit {id} --end T'"
+                ).format(length=_hours(at_time - last.start), id=session.id)
             )
         charge = charge_for(session, env.tariffs, env.tz)
         if charge.worked_seconds < 60 and charge.billable_minutes > 0:
             warnings.append(
-                f"session {session.id} lasted {charge.worked_seconds} s and is billed "
-                f"{charge.billable_minutes} min; if it was a slip: kvsupport session delete {session.id}"
+                _(
+                    "session {id} lasted {seconds} s and is billed {minutes} min; "
+                    "if it was a slip: kvsupport session delete {id}"
+                ).format(id=session.id, seconds=charge.worked_seconds, minutes=charge.billable_minutes)
             )
         return Outcome(session, charge, store.client(session.client), warnings, notes=notes)
 
@@ -288,8 +332,9 @@ def _added(note: str | None, more: str | None) -> str | None:
 
 
 def _hours(delta: timedelta) -> str:
+    """``9h05m`` (``9 ч 05 мин`` in Russian): how long a segment ran."""
     minutes = int(delta.total_seconds()) // 60
-    return f"{minutes // 60}h{minutes % 60:02d}m"
+    return _("{hours}h{minutes:02d}m").format(hours=minutes // 60, minutes=minutes % 60)
 
 
 def resume(env: Env, session_id: int | None, at: At) -> Outcome:
@@ -299,28 +344,41 @@ def resume(env: Env, session_id: int | None, at: At) -> Outcome:
     with env.store(write=True) as store:
         running = store.running(env.consultant)
         if running is not None:
-            raise Refused(f"session {running.id} is running", hint="stop it first: kvsupport session stop")
+            raise Refused(
+                _("session {id} is running").format(id=running.id),
+                hint=_("stop it first: kvsupport session stop"),
+            )
         if session_id is None:
             session_id = store.last_stopped_id(env.consultant)
             if session_id is None:
-                raise Refused("no stopped session to resume", hint="give its ID: kvsupport session resume ID")
+                raise Refused(
+                    _("no stopped session to resume"), hint=_("give its ID: kvsupport session resume ID")
+                )
         session = store.session(session_id)
         if session.invoice is not None:
-            raise Refused(f"session {session.id} is on invoice {session.invoice}")
+            raise Refused(
+                _("session {id} is on invoice {invoice}").format(id=session.id, invoice=session.invoice)
+            )
         end = session.ended_at
         if end is None:
-            raise Refused(f"session {session.id} is running already")
+            raise Refused(_("session {id} is running already").format(id=session.id))
         at_time = read_time(env, at, notes, after=end)
         _not_future(env, at_time, "resume")
         if at_time < end:
             raise InvalidValue(
-                f"resume {env.local(at_time):%H:%M} is before the session's last end {env.local(end):%H:%M}"
+                _("resume {resume} is before the session's last end {end}").format(
+                    resume=f"{env.local(at_time):%H:%M}", end=f"{env.local(end):%H:%M}"
+                )
             )
         resumed = session._replace(segments=(*session.segments, Segment(at_time)))
         if not session.allow_overlap:
             other = first_overlap(resumed, store.sessions_touching(at_time, None))
             if other is not None:
-                raise Refused(f"overlaps session {other.id} ({other.client}, {other.service})")
+                raise Refused(
+                    _("overlaps session {id} ({client}, {service})").format(
+                        id=other.id, client=other.client, service=other.service
+                    )
+                )
         store.put_session(resumed)
         so_far = charge_for(resumed, env.tariffs, env.tz, so_far_at(env, resumed))
         return Outcome(resumed, so_far, store.client(resumed.client), notes=notes)
@@ -331,7 +389,7 @@ def cancel(env: Env) -> Outcome:
     with env.store(write=True) as store:
         running = store.running(env.consultant)
         if running is None:
-            raise Refused("no session is running")
+            raise Refused(_("no session is running"))
         if len(running.segments) == 1:
             store.delete_session(running.id)
             _reopen_order(store, running)
@@ -372,7 +430,9 @@ def status(env: Env) -> Status:
         warnings = []
         elapsed = env.now - running.segments[-1].start
         if elapsed > LONG_SESSION:
-            warnings.append(f"running for {_hours(elapsed)}: did you forget to stop it?")
+            warnings.append(
+                _("running for {length}: did you forget to stop it?").format(length=_hours(elapsed))
+            )
         outcome = Outcome(running, charge, store.client(running.client), warnings)
         return Status(outcome, next_order, missed)
 
@@ -390,7 +450,7 @@ def add(
 ) -> Outcome:
     """Log a past session."""
     if end_at <= start_at:
-        raise InvalidValue("the end must be after the start")
+        raise InvalidValue(_("the end must be after the start"))
     _not_future(env, end_at, "end")
     check_length(env, start_at, end_at, allow_long=allow_long)
     with env.store(write=True) as store:
@@ -471,7 +531,7 @@ def edit(env: Env, session_id: int | None, changes: Changes, *, allow_long: bool
         if session_id is None:
             session_id = latest_id(store, env.consultant)
         session = store.session(session_id)
-        _editable(session, "edited")
+        _editable(session, deleting=False)
         segments = list(session.segments)
         if changes.start is not None:
             on = local_date(session.started_at, env.tz)
@@ -490,8 +550,10 @@ def edit(env: Env, session_id: int | None, changes: Changes, *, allow_long: bool
         for seg in segments:
             if seg.end is not None and seg.end <= seg.start:
                 raise InvalidValue(
-                    f"a segment must end after it starts: {span_text(env, seg.start, seg.end, dated=True)}",
-                    hint="give --start and --end as YYYY-MM-DD HH:MM for another day",
+                    _("a segment must end after it starts: {span}").format(
+                        span=span_text(env, seg.start, seg.end, dated=True)
+                    ),
+                    hint=_("give --start and --end as YYYY-MM-DD HH:MM for another day"),
                 )
         last = len(segments) - 1
         moved_end = changes.end is not None or changes.duration is not None
@@ -535,11 +597,19 @@ def _end_for(env: Env, segments: list[Segment], worked: timedelta) -> datetime:
     return add_elapsed(segments[-1].start, worked - earlier, tz=env.tz)
 
 
-def _editable(session: Session, verb: str) -> None:
+def _editable(session: Session, *, deleting: bool) -> None:
+    """Refuse to edit (``deleting``: to delete) a session on an invoice."""
     if session.invoice is not None:
+        message = (
+            _("session {id} is on invoice {invoice} and cannot be deleted")
+            if deleting
+            else _("session {id} is on invoice {invoice} and cannot be edited")
+        )
         raise Refused(
-            f"session {session.id} is on invoice {session.invoice} and cannot be {verb}",
-            hint=f"void the invoice first: kvsupport invoice void {session.invoice} --reason TEXT",
+            message.format(id=session.id, invoice=session.invoice),
+            hint=_("void the invoice first: kvsupport invoice void {invoice} --reason TEXT").format(
+                invoice=session.invoice
+            ),
         )
 
 
@@ -555,7 +625,7 @@ def delete(env: Env, session_id: int) -> Removed:
     """Remove a session that is not on an invoice."""
     with env.store(write=True) as store:
         session = store.session(session_id)
-        _editable(session, "deleted")
+        _editable(session, deleting=True)
         store.delete_session(session_id)
         reopened = _reopen_order(store, session)
         try:

@@ -226,11 +226,10 @@ def _plan(
 
 def refusal(plan: Plan) -> Problems:
     """The error that refuses ``plan``: its problems, each on its own line (exit 1)."""
+    from kvsupport.ops.transfer import not_imported
+
     problems = list(plan.problems)
-    hint = _("nothing was imported")
-    if len(problems) > MAX_REPORTED:
-        hint += "; " + _("{n} more problems not shown").format(n=len(problems) - MAX_REPORTED)
-    return Problems(problems[:MAX_REPORTED], hint=hint, exit_code=1)
+    return Problems(problems[:MAX_REPORTED], hint=not_imported(len(problems), MAX_REPORTED), exit_code=1)
 
 
 def _unknown(earlier: Unknown | None, group: ProposedSession) -> Unknown:
@@ -286,7 +285,7 @@ def _problem(
     env: Env, client: Client, session: Session, fresh: list[Segment], options: Options
 ) -> str | None:
     """Why ``session`` may not be stored, or ``None``."""
-    from kvsupport.ops.sessions import check_length
+    from kvsupport.ops.sessions import check_length, requirement_names
 
     try:
         _version, service = env.tariffs.service_on(session.service, local_date(session.started_at, env.tz))
@@ -306,7 +305,7 @@ def _problem(
             "if the client made a backup before each of these sessions"
         ).format(service=session.service, client=client.code)
     return _("{service} for {client} needs {missing} on record, which a connection log cannot give").format(
-        service=session.service, client=client.code, missing=", ".join(m.replace("_", " ") for m in missing)
+        service=session.service, client=client.code, missing=requirement_names(missing)
     )
 
 

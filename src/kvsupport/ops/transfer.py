@@ -26,9 +26,9 @@ from kvsupport.core.rules import missing_requirements, overlaps_among, segments_
 from kvsupport.core.spreadsheet import from_formula_safe
 from kvsupport.core.text import control_character
 from kvsupport.errors import InvalidValue, KvsupportError, Problems
-from kvsupport.i18n import _
+from kvsupport.i18n import N_, _, ngettext
 from kvsupport.ops.env import Env
-from kvsupport.ops.sessions import month_bounds
+from kvsupport.ops.sessions import month_bounds, requirement_names
 from kvsupport.storage.api import Store
 
 COLUMNS = EXPORT_COLUMNS
@@ -90,8 +90,21 @@ class Row(BaseModel):
                 return True
             if word in ("no", "n", "false", "0", "нет"):
                 return False
-            raise ValueError("use yes or no")
+            raise ValueError(_("use yes or no"))
         return value
+
+
+def not_imported(problems: int, shown: int = MAX_REPORTED) -> str:
+    """The hint of a refused import: nothing was imported, and how many of its ``problems``
+    are beyond the ``shown`` ones."""
+    hidden = problems - shown
+    if hidden <= 0:
+        return _("nothing was imported")
+    return ngettext(
+        "nothing was imported; {n} more problem not shown",
+        "nothing was imported; {n} more problems not shown",
+        hidden,
+    ).format(n=hidden)
 
 
 def _typed(value: T, *, multiline: bool) -> T:
@@ -104,6 +117,15 @@ def _typed(value: T, *, multiline: bool) -> T:
 
 
 _TOO_MANY_CELLS = object()  # a CSV row longer than its header
+
+#: pydantic's words for the commonest problems of a row (lowercased, as they were always
+#: shown), to be translated; any other problem is shown in pydantic's own words
+_PYDANTIC = {
+    "missing": N_("field required"),
+    "extra_forbidden": N_("extra inputs are not permitted"),
+    "string_type": N_("input should be a valid string"),
+    "model_type": N_("input should be a valid dictionary or instance of row"),
+}
 
 
 class Fields(NamedTuple):
@@ -138,15 +160,19 @@ def read_rows(text: str | bytes, fmt: str, source: str) -> tuple[list[Located], 
     rows: list[Located] = []
     for where, raw in _records(text, fmt, source):
         if raw is _TOO_MANY_CELLS:
-            problems.append(f"{where}: more cells than the first line names columns")
+            problems.append(_("{where}: more cells than the first line names columns").format(where=where))
             continue
         try:
             rows.append(Located(where, Fields(**Row.model_validate(raw).__dict__)))
         except ValidationError as exc:
             for err in exc.errors():
                 field = ".".join(str(p) for p in err["loc"]) or "row"
-                ours = err["type"] == "value_error"  # a ValueError of a validator here: its words
-                message = str(err["ctx"]["error"]) if ours else err["msg"].lower()
+                if err["type"] == "value_error":  # a ValueError of a validator here: its words
+                    message = str(err["ctx"]["error"])
+                elif err["type"] in _PYDANTIC:
+                    message = _(_PYDANTIC[err["type"]])
+                else:
+                    message = err["msg"].lower()
                 problems.append(f"{where}: {field}: {message}")
     return rows, problems
 
@@ -162,30 +188,37 @@ def _records(text: str | bytes, fmt: str, source: str) -> Iterator[tuple[str, An
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise InvalidValue(f"{source}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
+            raise InvalidValue(
+                _("{source}: invalid JSON at line {line}: {reason}").format(
+                    source=source, line=exc.lineno, reason=exc.msg
+                )
+            ) from None
         except RecursionError:
             raise InvalidValue(_("{source}: invalid JSON: nested too deeply").format(source=source)) from None
         if not isinstance(data, list):
-            raise InvalidValue(f"{source}: expected a JSON array of session rows")
+            raise InvalidValue(_("{source}: expected a JSON array of session rows").format(source=source))
         for i, item in enumerate(data, 1):
-            yield f"{source}: item {i}", item
+            yield _("{source}: item {n}").format(source=source, n=i), item
         return
     reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text))
     try:
         if not reader.fieldnames:
-            raise InvalidValue(f"{source}: empty CSV (the first line names the columns)")
+            raise InvalidValue(
+                _("{source}: empty CSV (the first line names the columns)").format(source=source)
+            )
         unknown = [c for c in reader.fieldnames if c not in _KNOWN]
         if unknown:
             raise InvalidValue(
-                f"{source}: line 1: unknown column {unknown[0]!r}",
-                hint=f"columns: {', '.join(COLUMNS)}, duration",
+                _("{source}: line 1: unknown column {name!r}").format(source=source, name=unknown[0]),
+                hint=_("columns: {names}, duration").format(names=", ".join(COLUMNS)),
             )
         for raw in reader:
+            where = _("{source}: line {n}").format(source=source, n=reader.line_num)
             if None in raw:
-                yield f"{source}: line {reader.line_num}", _TOO_MANY_CELLS
+                yield where, _TOO_MANY_CELLS
                 continue
             # the quote ``export`` put before a cell a spreadsheet would run as a formula
-            yield f"{source}: line {reader.line_num}", {k: from_formula_safe(v) for k, v in raw.items()}
+            yield where, {k: from_formula_safe(v) for k, v in raw.items()}
     except csv.Error as exc:
         raise InvalidValue(  # the csv reader's own count: DictReader's is one row behind
             _("{source}: line {line}: not readable as CSV: {reason}").format(
@@ -217,16 +250,16 @@ def _segment(env: Env, item: Located, allow_long: bool) -> Segment:
     row = item.row
     start = parse_moment(row.start, now=env.now, tz=env.tz)
     if (row.end is None) == (row.duration is None):
-        raise InvalidValue("give end or duration (one of them)")
+        raise InvalidValue(_("give end or duration (one of them)"))
     end = (
         add_elapsed(start, parse_duration(row.duration), tz=env.tz)  # real time, across DST too
         if row.duration
         else parse_moment(row.end or "", now=env.now, tz=env.tz, after=start)  # HH:MM: the start's date
     )
     if end <= start:
-        raise InvalidValue("end is not after start")
+        raise InvalidValue(_("end is not after start"))
     if end > env.now:
-        raise InvalidValue("end is in the future")
+        raise InvalidValue(_("end is in the future"))
     from kvsupport.ops.sessions import check_length
 
     check_length(env, start, end, allow_long=allow_long)
@@ -254,7 +287,11 @@ def build_sessions(
         segments = tuple(sorted((seg for _, seg in members), key=lambda s: s.start))
         row = first.row
         if any(m.row.client != row.client or m.row.service != row.service for m, _ in members):
-            problems.append(f"{first.where}: rows with id {row.id} name different clients or services")
+            problems.append(
+                _("{where}: rows with id {id} name different clients or services").format(
+                    where=first.where, id=row.id
+                )
+            )
             continue
         session = Session(
             id=0,
@@ -282,7 +319,7 @@ def build_sessions(
 def _rule_problem(env: Env, store: Store, session: Session) -> str | None:
     client = store.clients().get(session.client)
     if client is None:
-        return f"unknown client '{session.client}'"
+        return _("unknown client '{code}'").format(code=session.client)
     if client.archived:
         return _("client '{code}' is archived").format(code=client.code)
     try:
@@ -291,9 +328,11 @@ def _rule_problem(env: Env, store: Store, session: Session) -> str | None:
         return exc.message
     missing = missing_requirements(service, session, client)
     if missing:
-        return f"{session.service} needs {', '.join(m.replace('_', ' ') for m in missing)}"
+        return _("{service} needs {missing}").format(
+            service=session.service, missing=requirement_names(missing)
+        )
     if not segments_in_order(session.segments):
-        return "its segments overlap each other"
+        return _("its segments overlap each other")
     return None
 
 
@@ -306,21 +345,37 @@ def _overlaps(env: Env, store: Store, new: list[Session], wheres: list[str]) -> 
     last = max(seg.end or env.now for s in new for seg in s.segments)
     problems = []
     for clash in overlaps_among(new, store.sessions_touching(first, last), env.now):
-        mine = _label(env, new, f"new#{clash.new}")
+        mine = new[clash.new]
         if clash.other_stored is not None:
-            problems.append(f"{wheres[clash.new]}: stored session {clash.other_stored.id} overlaps {mine}")
-        else:
             problems.append(
-                f"{wheres[clash.new]}: {mine} overlaps {_label(env, new, f'new#{clash.other_new}')}"
+                _(
+                    "{where}: stored session {id} overlaps the imported {service} session of {client} at {at}"
+                ).format(where=wheres[clash.new], id=clash.other_stored.id, **_named(env, mine))
+            )
+        elif clash.other_new is not None:
+            other = _named(env, new[clash.other_new])
+            problems.append(
+                _(
+                    "{where}: the imported {service} session of {client} at {at} overlaps "
+                    "the imported {other_service} session of {other_client} at {other_at}"
+                ).format(
+                    where=wheres[clash.new],
+                    **_named(env, mine),
+                    other_service=other["service"],
+                    other_client=other["client"],
+                    other_at=other["at"],
+                )
             )
     return problems
 
 
-def _label(env: Env, new: list[Session], name: str) -> str:
-    if name.startswith("new#"):
-        s = new[int(name[4:])]
-        return f"the imported {s.service} session of {s.client} at {env.local(s.started_at):%Y-%m-%d %H:%M}"
-    return f"stored {name}"
+def _named(env: Env, session: Session) -> dict[str, str]:
+    """The service, client and local start that name an imported session in a problem."""
+    return {
+        "service": session.service,
+        "client": session.client,
+        "at": f"{env.local(session.started_at):%Y-%m-%d %H:%M}",
+    }
 
 
 def import_sessions(
@@ -338,11 +393,7 @@ def import_sessions(
         del rows
         problems += more
         if problems:
-            shown = problems[:MAX_REPORTED]
-            hint = "nothing was imported"
-            if len(problems) > MAX_REPORTED:
-                hint += f"; {len(problems) - MAX_REPORTED} more problems not shown"
-            raise Problems(shown, hint=hint, exit_code=2)
+            raise Problems(problems[:MAX_REPORTED], hint=not_imported(len(problems)), exit_code=2)
         sessions.sort(key=lambda s: s.started_at, reverse=True)
         stored = 0
         while sessions:  # oldest first, each session dropped once it is encoded
