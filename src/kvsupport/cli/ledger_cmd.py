@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from typing import Annotated
 
 import typer
 
+from kvsupport import i18n
 from kvsupport.cli import figures
 from kvsupport.cli._errors import error_line, hint_line
 from kvsupport.cli.changes import change_text
@@ -15,7 +17,7 @@ from kvsupport.cli.output import Column, print_rows, say
 from kvsupport.i18n import _, ngettext
 from kvsupport.ops import ledger
 from kvsupport.ops import undo as undo_ops
-from kvsupport.storage.api import Counts
+from kvsupport.storage.api import Change, Counts
 
 SHOWN_PROBLEMS = 50  # a damaged ledger can have thousands: the first ones say where
 
@@ -126,18 +128,20 @@ def ledger_changes(ctx: typer.Context, fmt: FormatOpt = ListFormat.text, output:
     Example: kvsupport ledger changes
     """
     env = env_of(ctx)
+    found = undo_ops.changes(env)
+    what = described(found, fmt)
     rows = [
         {
             "number": c.number,
             "at": env.local(c.at).isoformat(timespec="seconds"),
             "consultant": c.consultant,
             "action": c.action,
-            "change": change_text(c),
+            "change": what[c.number],
             "count": c.size,
             "undone_by": c.undone_by,
             "undoes": c.undoes,
         }
-        for c in undo_ops.changes(env)
+        for c in found
     ]
     columns: list[Column] = [
         ("number", _("N"), "right"),
@@ -150,6 +154,19 @@ def ledger_changes(ctx: typer.Context, fmt: FormatOpt = ListFormat.text, output:
         rows = [{**row, "at": _local_time(row["at"])} for row in rows]
     empty = _("no changes recorded yet")
     print_rows(rows, fmt.value, columns, empty=empty, output=output, sheet="changes")
+
+
+def described(changes: Iterable[Change], fmt: ListFormat) -> dict[int, str]:
+    """What each change was, in words (by number): in the interface's language for a text
+    listing; in English for JSON, CSV and xlsx, which never depend on the language."""
+    if fmt is ListFormat.text or i18n.current() == "en":
+        return {c.number: change_text(c) for c in changes}
+    language = i18n.current()
+    i18n.use("en")
+    try:
+        return {c.number: change_text(c) for c in changes}
+    finally:
+        i18n.use(language)
 
 
 def _local_time(text: str | int | None) -> str | int | None:
@@ -170,7 +187,7 @@ def ledger_backups(ctx: typer.Context, fmt: FormatOpt = ListFormat.text, output:
     """
     env = env_of(ctx)
     found, changes = ledger.backups(env)
-    what = {c.number: change_text(c) for c in changes}
+    what = described(changes, fmt)
     rows = [
         {
             "name": b.name,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -88,6 +89,16 @@ def _vat_cell(vat: str) -> str:
     return _("no VAT") if vat == "none" else f"{vat}{figures.NBSP}%"
 
 
+def _rate_cell(amount: Decimal) -> str:
+    """An hourly rate in ``tariff show``: ``1 300,00 ₽/ч`` in Russian, ``1300.00`` in English."""
+    return figures.rate(amount) if figures.russian() else money_str(amount)
+
+
+def _sum_cell(amount: Decimal) -> str:
+    """A fee in ``tariff show``: ``4 000,00 ₽`` in Russian, ``4000.00`` in English."""
+    return figures.money(amount) if figures.russian() else money_str(amount)
+
+
 #: how a service's time is rounded, as ``tariff show`` says it (with {step}, minutes)
 ROUNDING_WORDS = {
     "up": N_("up to {step} min"),
@@ -127,10 +138,10 @@ def tariff_show(
             {
                 "key": service.key,
                 "title": service.title,
-                "hourly_rate": figures.number(service.hourly_rate),
+                "hourly_rate": _rate_cell(service.hourly_rate),
                 "minimum_minutes": service.minimum_minutes,
                 "rounding": _(ROUNDING_WORDS[service.rounding]).format(step=service.step_minutes),
-                "fee": figures.number(fee.amount) if fee else "",
+                "fee": _sum_cell(fee.amount) if fee else "",
             }
         )
     vat = "без НДС" if version.vat == "none" else _("НДС {rate}% included").format(rate=version.vat)
