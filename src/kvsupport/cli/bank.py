@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from kvsupport.cli import figures
 from kvsupport.cli.options import ItemFormat, ItemFormatOpt, env_of
 from kvsupport.cli.output import print_json, say, warn
 from kvsupport.core.money import money_str
@@ -96,11 +97,11 @@ def _warn_account(result: payments.Imported) -> None:
 def _payment_line(number: int, payment: Payment) -> str:
     payer = payment.payer_name or "—"
     inn = f", ИНН {payment.payer_inn}" if payment.payer_inn else ""
-    return _("#{n} {date} № {document} {amount} RUB from {payer}{inn}").format(
+    return _("#{n} {date} № {document} {amount} from {payer}{inn}").format(
         n=number,
-        date=payment.date.strftime("%d.%m.%Y"),
+        date=payment.date.strftime("%d.%m.%Y"),  # as the bank writes it, in either language
         document=payment.number or "—",
-        amount=money_str(payment.amount),
+        amount=figures.money(payment.amount),
         payer=payer,
         inn=inn,
     )
@@ -112,18 +113,26 @@ def _applied(result: payments.Imported, item: Settled) -> list[str]:
         left = payments.balance_after(result, app_.invoice)
         invoice = result.invoices[app_.invoice]
         if invoice.status == "paid":
-            lines.append(
-                _("    → {invoice}: {amount} RUB, paid").format(
-                    invoice=app_.invoice, amount=money_str(app_.amount)
-                )
+            text = _("→ {invoice}: {amount}, paid").format(
+                invoice=app_.invoice, amount=figures.money(app_.amount)
             )
         else:
-            lines.append(
-                _("    → {invoice}: {amount} RUB, partly paid, {left} RUB left").format(
-                    invoice=app_.invoice, amount=money_str(app_.amount), left=money_str(left)
-                )
+            text = _("→ {invoice}: {amount}, partly paid, {left} left").format(
+                invoice=app_.invoice, amount=figures.money(app_.amount), left=figures.money(left)
             )
+        lines.append("    " + text)
     return lines
+
+
+def _count_line(incoming: int, ignored: int) -> str:
+    """``3 incoming payment(s); 1 other document(s) ignored (…)`` (English keeps its «(s)»)."""
+    payments_ = ngettext("{count} incoming payment(s)", "{count} incoming payment(s)", incoming)
+    others = ngettext(
+        "{count} other document(s) ignored (outgoing, other accounts)",
+        "{count} other document(s) ignored (outgoing, other accounts)",
+        ignored,
+    )
+    return f"{payments_.format(count=incoming)}; {others.format(count=ignored)}"
 
 
 def import_lines(result: payments.Imported) -> list[str]:
@@ -133,9 +142,7 @@ def import_lines(result: payments.Imported) -> list[str]:
         _("{file}: 1CClientBankExchange {version}, read as {encoding}").format(
             file=result.source, version=statement.version or "?", encoding=statement.encoding
         ),
-        _(
-            "{incoming} incoming payment(s); {ignored} other document(s) ignored (outgoing, other accounts)"
-        ).format(incoming=len(result.payments), ignored=result.ignored),
+        _count_line(len(result.payments), result.ignored),
     ]
     if result.repeated:
         lines.append(
@@ -237,19 +244,30 @@ def _summary(env: Env, result: payments.Imported) -> None:
         else:
             say(env, _("no incoming payments in {file}: nothing changed").format(file=result.source))
         return
-    waiting = _("{probable} probable, {unmatched} not matched").format(
-        probable=sum(1 for i in result.settled if i.match.kind == "probable" and not i.applied),
-        unmatched=sum(1 for i in result.settled if i.match.kind == "unmatched"),
+    probable = sum(1 for i in result.settled if i.match.kind == "probable" and not i.applied)
+    unmatched = sum(1 for i in result.settled if i.match.kind == "unmatched")
+    waiting = ", ".join(
+        (
+            ngettext("{count} probable", "{count} probable", probable).format(count=probable),
+            ngettext("{count} not matched", "{count} not matched", unmatched).format(count=unmatched),
+        )
     )
     if not recorded:
         say(env, _("nothing to record: {waiting}").format(waiting=waiting))
         return
-    verb = _("would record") if result.dry_run else _("recorded")
-    say(
-        env,
-        _("{verb} {count} payment(s), {amount} RUB; {waiting}").format(
-            verb=verb, count=len(recorded), amount=money_str(result.recorded_amount), waiting=waiting
-        ),
-    )
+    count = len(recorded)
+    if result.dry_run:  # the English keeps its «payment(s)»; Russian has its three forms
+        text = ngettext(
+            "would record {count} payment(s), {amount}; {waiting}",
+            "would record {count} payment(s), {amount}; {waiting}",
+            count,
+        )
+    else:
+        text = ngettext(
+            "recorded {count} payment(s), {amount}; {waiting}",
+            "recorded {count} payment(s), {amount}; {waiting}",
+            count,
+        )
+    say(env, text.format(count=count, amount=figures.money(result.recorded_amount), waiting=waiting))
     if result.dry_run:
         say(env, _("dry run: nothing was stored"))

@@ -31,8 +31,9 @@ def config_show(ctx: typer.Context, fmt: ItemFormatOpt = ItemFormat.text) -> Non
     if fmt is ItemFormat.json:
         print_json(values)
         return
+    default = "  " + _("(default)")
     for key, value in values.items():
-        note = "  (default)" if key not in config.values and key in DEFAULTS else ""
+        note = default if key not in config.values and key in DEFAULTS else ""
         shown = "" if value is None else value
         print(printable(f"{key:32} {shown}{note}"))
 
@@ -68,7 +69,7 @@ def config_set(
     pairs = [(key, value), *zip(rest[::2], rest[1::2], strict=True)]
     if len(pairs) == 1 and value == "":
         unset_value(env.config_path, key)
-        say(env, f"removed {key} from {env.config_path}")
+        say(env, _("removed {key} from {path}").format(key=key, path=env.config_path))
         return
     config = set_values(env.config_path, pairs)
     for name, given in pairs:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import typer
 
-from kvsupport.cli.invoice import print_document
+from kvsupport.cli.invoice import print_document, sum_in_summary
 from kvsupport.cli.options import env_of
 from kvsupport.cli.output import say
-from kvsupport.core.money import money_str
+from kvsupport.i18n import _
 
 app = typer.Typer(add_completion=False, help="A sample month in a temporary ledger, with its invoices.")
 commands = {"demo": app}
@@ -31,8 +31,9 @@ def demo(ctx: typer.Context) -> None:
         say(env, step)
     for invoice in sample.issued.invoices:
         print_document(sample.env, invoice, act=False)
-    totals = ", ".join(f"{i.number} {i.client_code} {money_str(i.total)}" for i in sample.issued.invoices)
-    say(env, f"issued for {sample.issued.period}: {totals}")
-    say(env, f"the sample ledger is in {directory}; explore it with:")
+    issued = sample.issued
+    totals = ", ".join(f"{i.number} {i.client_code} {sum_in_summary(i.total)}" for i in issued.invoices)
+    say(env, _("issued for {period}: {invoices}").format(period=issued.period, invoices=totals))
+    say(env, _("the sample ledger is in {directory}; explore it with:").format(directory=directory))
     say(env, f"  export KVSUPPORT_LEDGER={directory}/ledger.json KVSUPPORT_CONFIG={directory}/config.toml")
-    say(env, "  kvsupport session list --all; kvsupport report --month " + sample.issued.period)
+    say(env, "  kvsupport session list --all; kvsupport report --month " + issued.period)

@@ -6,12 +6,14 @@ import datetime as dt
 import sys
 from collections.abc import Callable
 from datetime import date as date_type
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from kvsupport.cli import figures
 from kvsupport.cli.options import (
     ClientOpt,
     FormatOpt,
@@ -37,7 +39,7 @@ from kvsupport.core.money import money_str
 from kvsupport.core.records import invoice_record
 from kvsupport.core.settlement import balance_of
 from kvsupport.errors import InvalidValue, KvsupportError, Refused
-from kvsupport.i18n import _, ngettext
+from kvsupport.i18n import N_, _, ngettext
 from kvsupport.ops import invoices
 from kvsupport.ops.env import Env
 from kvsupport.storage.api import InvoiceSummary
@@ -45,6 +47,27 @@ from kvsupport.storage.api import InvoiceSummary
 # No help= here: Typer would show it instead of the callback's docstring, which has the example.
 app = typer.Typer(add_completion=False)
 commands = {"invoice": app}
+
+
+#: an invoice's status (its JSON word) as text output names it
+STATUS_WORDS = {
+    "issued": N_("issued"),
+    "partly_paid": N_("partly_paid"),
+    "paid": N_("paid"),
+    "void": N_("void"),
+}
+
+
+def status_word(status: str) -> str:
+    """The status of an invoice in the interface's language (``partly_paid`` → «оплачен частично»);
+    JSON and CSV keep the word itself."""
+    return _(STATUS_WORDS[status]) if status in STATUS_WORDS else status
+
+
+def sum_in_summary(value: Decimal) -> str:
+    """A sum in a listing or a summary: ``1 408,33 ₽`` in Russian, ``1408.33`` (no unit) in English
+    (``figures.money`` says ``1408.33 RUB``: these lines never said RUB)."""
+    return figures.money(value) if figures.russian() else money_str(value)
 
 
 class DocFormat(StrEnum):
@@ -81,7 +104,7 @@ def payment_svg(env: Env, invoice: Invoice, *, act: bool) -> str:
     if invoice.status not in OPEN_STATUSES:
         raise Refused(
             _("invoice {number} is {status}: it is not to be paid").format(
-                number=invoice.number, status=invoice.status
+                number=invoice.number, status=status_word(invoice.status)
             )
         )
     text = payload(invoice)
@@ -108,6 +131,10 @@ def warn_no_payment_code(invoice: Invoice) -> None:
         )
 
 
+#: a customer's requisite an invoice prints blank without, as a warning names it
+REQUISITE_WORDS = {"inn": N_("INN"), "address": N_("address")}
+
+
 def warn_missing_requisites(invoice: Invoice) -> None:
     """Warn when the customer's INN or address is not on record: the invoice prints blanks."""
     missing = [key for key in ("inn", "address") if not invoice.client.get(key)]
@@ -119,7 +146,7 @@ def warn_missing_requisites(invoice: Invoice) -> None:
                 "kvsupport client edit {code} --{key} …"
             ).format(
                 code=code,
-                keys=", ".join(k.upper() if k == "inn" else k for k in missing),
+                keys=", ".join(_(REQUISITE_WORDS[k]) for k in missing),
                 number=invoice.number,
                 key=missing[0],
             )
@@ -226,7 +253,11 @@ def invoice_issue(
     result = invoices.issue(env, year, mon, client=client, issued_on=on, dry_run=dry_run, act_date=acts_on)
     announce()  # which month, once the run was not refused
     for s in result.running:
-        warn(f"session {s.id} ({s.client}) is running and is not billed; stop it and run again")
+        warn(
+            _("session {id} ({client}) is running and is not billed; stop it and run again").format(
+                id=s.id, client=s.client
+            )
+        )
     missing = invoices.missing_supplier_requisites(env.config.supplier())
     if result.invoices and missing:  # a dry run: a real run is refused
         warn(
@@ -242,10 +273,12 @@ def invoice_issue(
             print_document(env, inv, act=False, out=out)
     if output is not None and not dry_run:
         numbers = ", ".join(inv.number for inv in result.invoices)
-        hint = f"issued all the same: {numbers}; print them with 'kvsupport invoice show NUMBER -o FILE'"
+        hint = _("issued all the same: {numbers}; print them with 'kvsupport invoice show NUMBER -o FILE'")
+        hint = hint.format(numbers=numbers)
         for inv in result.invoices:
             paths = write_documents(env, inv, output, hint)
-            say(env, f"wrote {', '.join(p.name for p in paths)} to {output}")
+            names = ", ".join(p.name for p in paths)
+            say(env, _("wrote {files} to {directory}").format(files=names, directory=output))
     _summary(env, result, dry_run)
 
 
@@ -265,22 +298,35 @@ def _period(env: Env, typed: str | None, on: dt.date) -> tuple[int, int, Callabl
         return year, mon, lambda: None
     text = _(
         "{period} is still in progress (it ends {last}): work after {on} will need another invoice"
-    ).format(period=f"{year:04d}-{mon:02d}", last=last.isoformat(), on=on.isoformat())
+    ).format(period=f"{year:04d}-{mon:02d}", last=figures.day(last), on=figures.day(on))
     return year, mon, lambda: warn(text)
 
 
 def _summary(env: Env, result: invoices.Issued, dry_run: bool) -> None:
     if not result.invoices:
-        hint = ""
         if result.earlier_unbilled:
-            hint = f"; {result.earlier_unbilled} has unbilled work: --month {result.earlier_unbilled}"
-        say(env, f"nothing to invoice for {result.period}{hint}")
+            text = _("nothing to invoice for {period}; {earlier} has unbilled work: --month {earlier}")
+        else:
+            text = _("nothing to invoice for {period}")
+        say(env, text.format(period=result.period, earlier=result.earlier_unbilled))
         return
-    verb = "would issue" if dry_run else "issued"
-    listed = "; ".join(f"{i.number} {i.client_code} {money_str(i.total)}" for i in result.invoices)
-    say(env, f"{verb} {len(result.invoices)} invoice(s) for {result.period}: {listed}")
+    count = len(result.invoices)
+    if dry_run:  # the English keeps its «invoice(s)»; Russian has its three forms
+        text = ngettext(
+            "would issue {count} invoice(s) for {period}: {listed}",
+            "would issue {count} invoice(s) for {period}: {listed}",
+            count,
+        )
+    else:
+        text = ngettext(
+            "issued {count} invoice(s) for {period}: {listed}",
+            "issued {count} invoice(s) for {period}: {listed}",
+            count,
+        )
+    listed = "; ".join(f"{i.number} {i.client_code} {sum_in_summary(i.total)}" for i in result.invoices)
+    say(env, text.format(count=count, period=result.period, listed=listed))
     if dry_run:
-        say(env, "dry run: nothing was stored, no number was used")
+        say(env, _("dry run: nothing was stored, no number was used"))
 
 
 def with_client_code(record: dict[str, Any]) -> dict[str, Any]:
@@ -289,22 +335,28 @@ def with_client_code(record: dict[str, Any]) -> dict[str, Any]:
     return {**record, "client_code": client.get("code"), "client_name": client.get("name")}
 
 
+#: the text listing's columns (headers are msgids: :func:`translated_columns`)
 COLUMNS: list[Column] = [
-    ("number", "Number", "left"),
-    ("date", "Date", "left"),
-    ("period", "Period", "left"),
-    ("client_code", "Client", "left"),
-    ("total", "Total", "right"),
-    ("balance", "Balance", "right"),
-    ("status", "Status", "left"),
-    ("paid_on", "Paid", "left"),
+    ("number", N_("Number"), "left"),
+    ("date", N_("Date"), "left"),
+    ("period", N_("Period"), "left"),
+    ("client_code", N_("Client"), "left"),
+    ("total", N_("Total"), "right"),
+    ("balance", N_("Balance"), "right"),
+    ("status", N_("Status"), "left"),
+    ("paid_on", N_("Paid"), "left"),
 ]
 #: ``--overdue`` adds when each was due and how late it is
 OVERDUE_COLUMNS: list[Column] = [
     *COLUMNS,
-    ("due_on", "Due", "left"),
-    ("days_overdue", "Days overdue", "right"),
+    ("due_on", N_("Due"), "left"),
+    ("days_overdue", N_("Days overdue"), "right"),
 ]
+
+
+def translated_columns(columns: list[Column]) -> list[Column]:
+    """``columns`` with their headers in the interface's language (an empty header stays empty)."""
+    return [(key, _(header) if header else "", justify) for key, header, justify in columns]
 
 
 @app.command("list")
@@ -336,14 +388,15 @@ def invoice_list(
             stream_batches(batches, "json")
         return
     listed = invoices.listing(env, unpaid=unpaid, client=client, overdue=overdue)
-    rows = [summary_row(row, today) for row in listed]
     if fmt in (ListFormat.csv, ListFormat.xlsx):
+        rows = [summary_row(row, today) for row in listed]
         print_rows(rows, fmt.value, COLUMNS, fields=CSV_FIELDS, output=output, sheet="invoices")
     else:
-        empty = _("nothing is overdue") if overdue else "no invoices"
+        empty = _("nothing is overdue") if overdue else _("no invoices")
         drop = ("paid_on", "period", "date")
-        columns = OVERDUE_COLUMNS if overdue else COLUMNS
-        print_rows(rows, "text", columns, empty=empty, drop=drop, output=output)
+        columns = translated_columns(OVERDUE_COLUMNS if overdue else COLUMNS)
+        shown = [text_row(row, today) for row in listed]
+        print_rows(shown, "text", columns, empty=empty, drop=drop, output=output)
 
 
 def with_days_overdue(record: dict[str, Any], today: date_type) -> dict[str, Any]:
@@ -395,6 +448,28 @@ def summary_row(row: InvoiceSummary, today: date_type) -> dict[str, Any]:
     }
 
 
+def text_row(row: InvoiceSummary, today: date_type) -> dict[str, Any]:
+    """A row of the text listing: dates, sums and the status as a reader reads them
+    (in Russian «03.11.2026», «1 408,33 ₽», «просрочен на 5 дн.»; in English as CSV)."""
+    late = invoices.is_overdue(row, today) and row.due_on is not None
+    days = (today - row.due_on).days if late and row.due_on else None
+    status = status_word(row.status)
+    if days is not None and figures.russian():  # English keeps the word and «Days overdue»
+        status = _("overdue by {days} days").format(days=days)
+    return {
+        "number": row.number,
+        "date": figures.day(row.date),
+        "period": row.period,
+        "client_code": row.client_code,
+        "total": sum_in_summary(row.total),
+        "balance": sum_in_summary(row.balance),
+        "status": status,
+        "paid_on": figures.day(row.paid_on) if row.paid_on else None,
+        "due_on": figures.day(row.due_on) if row.due_on else None,
+        "days_overdue": days,
+    }
+
+
 NumberArg = Annotated[str, typer.Argument(metavar="NUMBER", help="Invoice number, e.g. 2026-0001.")]
 
 
@@ -427,9 +502,9 @@ def invoice_show(
         from kvsupport.storage.outputs import write_output
 
         write_output(out, blob, ledger=env.ledger_location)
-        say(env, f"wrote {out}")
+        say(env, _("wrote {file}").format(file=out))
     elif fmt is DocFormat.pdf and sys.stdout.isatty():
-        raise KvsupportError("a PDF is not for the terminal", hint="add -o FILE or pipe it")
+        raise KvsupportError(_("a PDF is not for the terminal"), hint=_("add -o FILE or pipe it"))
     else:
         sys.stdout.buffer.write(blob)
 
@@ -460,11 +535,11 @@ def voided_message(voided: Invoice) -> str:
         freed.append(ngettext("session {ids}", "sessions {ids}", len(ids)).format(ids=", ".join(ids)))
     freed += [_("the one-time fee «{title}»").format(title=title) for title in fees]
     return _(
-        "voided {number} ({client}, {total} RUB): {freed} can be invoiced again; the number is not reused"
+        "voided {number} ({client}, {total}): {freed} can be invoiced again; the number is not reused"
     ).format(
         number=voided.number,
         client=voided.client_code,
-        total=money_str(voided.total),
+        total=figures.money(voided.total),
         freed=_(" and ").join(freed) if freed else _("nothing"),
     )
 
@@ -491,16 +566,22 @@ def invoice_pay(
         env, number, day(env, date), None if amount is None else money_value("--amount", amount)
     )
     if paid.status == "paid":
-        say(env, f"{paid.number} paid on {paid.paid_on}: {money_str(paid.total)} RUB")
+        on = figures.day(paid.paid_on) if paid.paid_on else ""
+        say(
+            env,
+            _("{number} paid on {date}: {amount}").format(
+                number=paid.number, date=on, amount=figures.money(paid.total)
+            ),
+        )
         return
     received = paid.payments[-1]
     say(
         env,
-        _("{number}: {amount} RUB received on {date}; {balance} RUB left to pay (partly paid)").format(
+        _("{number}: {amount} received on {date}; {balance} left to pay (partly paid)").format(
             number=paid.number,
-            amount=money_str(received.amount),
-            date=received.date,
-            balance=money_str(balance_of(paid)),
+            amount=figures.money(received.amount),
+            date=figures.day(received.date),
+            balance=figures.money(balance_of(paid)),
         ),
     )
 

@@ -49,10 +49,8 @@ def invoice_send(
         say(env, _("nothing to send for {month}: every invoice was drafted already").format(month=month_))
         return
     for item in drafts:
-        verb = _("reminder for") if item.reminder else _("letter with")
-        say(
-            env,
-            _("wrote {file}: {what} invoice {number} to {client} <{to}>").format(
-                file=item.path, what=verb, number=item.invoice, client=item.client, to=item.to
-            ),
-        )
+        if item.reminder:
+            text = _("wrote {file}: reminder for invoice {number} to {client} <{to}>")
+        else:
+            text = _("wrote {file}: letter with invoice {number} to {client} <{to}>")
+        say(env, text.format(file=item.path, number=item.invoice, client=item.client, to=item.to))

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from typing import Annotated
 
 import typer
 
+from kvsupport import i18n
+from kvsupport.cli import figures
 from kvsupport.cli._errors import error_line, hint_line
 from kvsupport.cli.changes import change_text
 from kvsupport.cli.options import FormatOpt, ListFormat, OutputOpt, env_of
 from kvsupport.cli.output import Column, print_rows, say
-from kvsupport.i18n import ngettext
+from kvsupport.i18n import _, ngettext
 from kvsupport.ops import ledger
 from kvsupport.ops import undo as undo_ops
+from kvsupport.storage.api import Change, Counts
 
 SHOWN_PROBLEMS = 50  # a damaged ledger can have thousands: the first ones say where
 
@@ -44,9 +48,9 @@ def ledger_init(ctx: typer.Context) -> None:
     env = env_of(ctx)
     done = ledger.init(env)
     if done:
-        say(env, f"{env.ledger_location}: ready ({', '.join(done)})")
+        say(env, _("{ledger}: ready ({done})").format(ledger=env.ledger_location, done=", ".join(done)))
     else:
-        say(env, f"{env.ledger_location}: ready (nothing to do)")
+        say(env, _("{ledger}: ready (nothing to do)").format(ledger=env.ledger_location))
 
 
 @app.command("check")
@@ -70,12 +74,29 @@ def ledger_check(ctx: typer.Context) -> None:
         )
     if found.problems:
         raise typer.Exit(1)
-    counts = found.counts
     say(
         env,
-        f"{found.location}: ok — {counts.clients} clients, {counts.sessions} sessions, "
-        f"{counts.invoices} invoices, {counts.orders} orders",
+        _("{ledger}: ok — {clients}, {sessions}, {invoices}, {orders}").format(
+            ledger=found.location, **counted(found.counts)
+        ),
     )
+
+
+def counted(counts: Counts) -> dict[str, str]:
+    """What a ledger holds, counted in words: ``1 clients``, ``3 sessions``… (the English as
+    it always was; «1 клиент», «3 сеанса», «1 счёт», «0 заявок» in Russian)."""
+    return {
+        "clients": ngettext("{count} clients", "{count} clients", counts.clients).format(
+            count=counts.clients
+        ),
+        "sessions": ngettext("{count} sessions", "{count} sessions", counts.sessions).format(
+            count=counts.sessions
+        ),
+        "invoices": ngettext("{count} invoices", "{count} invoices", counts.invoices).format(
+            count=counts.invoices
+        ),
+        "orders": ngettext("{count} orders", "{count} orders", counts.orders).format(count=counts.orders),
+    }
 
 
 @app.command("copy")
@@ -94,8 +115,9 @@ def ledger_copy(
     counts = ledger.copy(env, source, target)
     say(
         env,
-        f"copied {counts.clients} clients, {counts.sessions} sessions, {counts.invoices} invoices "
-        f"and {counts.orders} orders into {target}",
+        _("copied {clients}, {sessions}, {invoices} and {orders} into {target}").format(
+            target=target, **counted(counts)
+        ),
     )
 
 
@@ -106,27 +128,55 @@ def ledger_changes(ctx: typer.Context, fmt: FormatOpt = ListFormat.text, output:
     Example: kvsupport ledger changes
     """
     env = env_of(ctx)
+    found = undo_ops.changes(env)
+    what = described(found, fmt)
     rows = [
         {
             "number": c.number,
             "at": env.local(c.at).isoformat(timespec="seconds"),
             "consultant": c.consultant,
             "action": c.action,
-            "change": change_text(c),
+            "change": what[c.number],
             "count": c.size,
             "undone_by": c.undone_by,
             "undoes": c.undoes,
         }
-        for c in undo_ops.changes(env)
+        for c in found
     ]
     columns: list[Column] = [
-        ("number", "N", "right"),
-        ("at", "When", "left"),
-        ("consultant", "Who", "left"),
-        ("change", "What", "left"),
-        ("undone_by", "Undone by", "right"),
+        ("number", _("N"), "right"),
+        ("at", _("When"), "left"),
+        ("consultant", _("Who"), "left"),
+        ("change", _("What"), "left"),
+        ("undone_by", _("Undone by"), "right"),
     ]
-    print_rows(rows, fmt.value, columns, empty="no changes recorded yet", output=output, sheet="changes")
+    if fmt is ListFormat.text:
+        rows = [{**row, "at": _local_time(row["at"])} for row in rows]
+    empty = _("no changes recorded yet")
+    print_rows(rows, fmt.value, columns, empty=empty, output=output, sheet="changes")
+
+
+def described(changes: Iterable[Change], fmt: ListFormat) -> dict[int, str]:
+    """What each change was, in words (by number): in the interface's language for a text
+    listing; in English for JSON, CSV and xlsx, which never depend on the language."""
+    if fmt is ListFormat.text or i18n.current() == "en":
+        return {c.number: change_text(c) for c in changes}
+    language = i18n.current()
+    i18n.use("en")
+    try:
+        return {c.number: change_text(c) for c in changes}
+    finally:
+        i18n.use(language)
+
+
+def _local_time(text: str | int | None) -> str | int | None:
+    """A moment of a text listing (ISO 8601 in local time): ``25.11.2026 10:15`` in Russian,
+    as it is in English."""
+    from datetime import datetime
+
+    if not figures.russian() or not isinstance(text, str):
+        return text
+    return figures.day_and_time(datetime.fromisoformat(text))
 
 
 @app.command("backups")
@@ -137,7 +187,7 @@ def ledger_backups(ctx: typer.Context, fmt: FormatOpt = ListFormat.text, output:
     """
     env = env_of(ctx)
     found, changes = ledger.backups(env)
-    what = {c.number: change_text(c) for c in changes}
+    what = described(changes, fmt)
     rows = [
         {
             "name": b.name,
@@ -151,17 +201,23 @@ def ledger_backups(ctx: typer.Context, fmt: FormatOpt = ListFormat.text, output:
         for b in found
     ]
     columns: list[Column] = [
-        ("name", "Backup", "left"),
-        ("taken_at", "Taken", "left"),
-        ("generation", "Change", "right"),
-        ("current", "Current", "left"),
-        ("change", "What", "left"),
+        ("name", _("Backup"), "left"),
+        ("taken_at", _("Taken"), "left"),
+        ("generation", _("Change"), "right"),
+        ("current", _("Current"), "left"),
+        ("change", _("What"), "left"),
     ]
+    if fmt is ListFormat.text:  # «yes» as the reader reads it; the time too
+        current = _("yes")
+        rows = [
+            {**row, "taken_at": _local_time(row["taken_at"]), "current": current if row["current"] else ""}
+            for row in rows
+        ]
     print_rows(
         rows,
         fmt.value,
         columns,
-        empty="no backups yet (one is kept of each change)",
+        empty=_("no backups yet (one is kept of each change)"),
         whole=("name",),
         output=output,
         sheet="backups",
@@ -182,6 +238,7 @@ def ledger_restore(
     env = env_of(ctx)
     done = ledger.restore(env, backup)
     if done.in_place_of_unreadable:
-        say(env, f"restored {done.backup.name} in place of a ledger that could not be read (a copy is kept)")
+        text = _("restored {backup} in place of a ledger that could not be read (a copy is kept)")
     else:
-        say(env, f"restored {done.backup.name}; the state before it is kept in the backups")
+        text = _("restored {backup}; the state before it is kept in the backups")
+    say(env, text.format(backup=done.backup.name))

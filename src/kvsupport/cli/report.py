@@ -9,12 +9,14 @@ from typing import Annotated, Any
 
 import typer
 
+from kvsupport.cli import figures
 from kvsupport.cli.options import ClientOpt, FormatOpt, ListFormat, MonthOpt, OutputOpt, env_of
 from kvsupport.cli.output import Column, add_column, console, destination, print_json, print_rows
 from kvsupport.cli.parse import month
 from kvsupport.core.money import ZERO, money_str, to_kopecks
 from kvsupport.core.text import printable
 from kvsupport.errors import InvalidValue
+from kvsupport.i18n import N_, _, ngettext
 from kvsupport.ops.env import Env
 from kvsupport.ops.reports import By, Report, Row, month_report
 
@@ -61,15 +63,43 @@ def report_record(report: Report) -> dict[str, Any]:
     }
 
 
+#: the text table's columns; headers are msgids, the first is the grouping's (:data:`BY_HEADERS`)
 COLUMNS: list[Column] = [
     ("key", "", "left"),
-    ("sessions", "Sessions", "right"),
-    ("worked_hours", "Worked h", "right"),
-    ("billable_hours", "Billed h", "right"),
-    ("amount", "Amount", "right"),
-    ("free_calls", "Free calls", "right"),
-    ("unbilled_amount", "Unbilled", "right"),
+    ("sessions", N_("Sessions"), "right"),
+    ("worked_hours", N_("Worked h"), "right"),
+    ("billable_hours", N_("Billed h"), "right"),
+    ("amount", N_("Amount"), "right"),
+    ("free_calls", N_("Free calls"), "right"),
+    ("unbilled_amount", N_("Unbilled"), "right"),
 ]
+#: the header of the first column, by grouping
+BY_HEADERS = {"client": N_("Client"), "service": N_("Service"), "consultant": N_("Consultant")}
+#: the table's title, by grouping
+TITLES = {
+    "client": N_("{period} by client"),
+    "service": N_("{period} by service"),
+    "consultant": N_("{period} by consultant"),
+}
+
+
+def text_cells(row: Row, *, total: bool = False) -> dict[str, str]:
+    """A row of the text table: in Russian hours as ч:мм (``2:24``) and sums as ``1 408,33 ₽``,
+    the ``total`` row named «Итого»; in English the figures of JSON and CSV."""
+    record = {key: str(value) for key, value in row_record(row).items()}
+    if total:
+        record["key"] = _("total")
+    if figures.russian():
+        record["worked_hours"] = figures.hours(row.worked_seconds // 60)
+        record["billable_hours"] = figures.hours(row.billable_minutes)
+        record["amount"] = figures.money(row.amount)
+        record["unbilled_amount"] = figures.money(row.unbilled_amount)
+    return record
+
+
+def _amount(value: Decimal) -> str:
+    """A sum in the text report: ``1 408,33 ₽`` in Russian, ``1408.33`` (no unit) in English."""
+    return figures.money(value) if figures.russian() else money_str(value)
 
 
 @app.command()
@@ -90,7 +120,7 @@ def report(
     """
     env = env_of(ctx)
     if by not in ("client", "service", "consultant"):
-        raise InvalidValue(f"--by {by!r}: use client, service or consultant")
+        raise InvalidValue(_("--by {value}: use client, service or consultant").format(value=repr(by)))
     grouped: By = "client" if by == "client" else "service" if by == "service" else "consultant"
     chosen = month(env, month_)
     if fmt is ListFormat.xlsx:
@@ -143,9 +173,13 @@ def print_text(result: Report) -> None:
     out = console()
     total = result.total  # a property: a new Row on every access
     rows = [*result.rows, total]
-    cells = [[escape(printable(str(row_record(row)[key]))) for key, _, _ in COLUMNS] for row in rows]
-    columns = [(key, header or result.by.capitalize(), justify) for key, header, justify in COLUMNS]
-    title = f"{result.period} by {result.by}"
+    cells = [
+        [escape(printable(text_cells(row, total=n == len(result.rows))[key])) for key, _h, _j in COLUMNS]
+        for n, row in enumerate(rows)
+    ]
+    first = _(BY_HEADERS[result.by])
+    columns = [(key, _(header) if header else first, justify) for key, header, justify in COLUMNS]
+    title = _(TITLES[result.by]).format(period=result.period)
     last = len(result.rows) - 1 if result.rows else None
     if out.width >= 110:  # the bar only where it fits beside the figures: they come first
         out.print(_with_bars(result, columns, cells, title, last), crop=False)
@@ -155,21 +189,35 @@ def print_text(result: Report) -> None:
             table(columns, cells, out.width, drop=drop, free=frozenset(), title=title, section_after=last)
         )
     if result.unpaid:
-        total = report_record(result)["unpaid_total"]
-        out.print(
-            f"\nUnpaid invoices: {len(result.unpaid)}, {total} RUB (each: kvsupport invoice list --unpaid)"
-        )
+        count = len(result.unpaid)
+        unpaid_total = sum((Decimal(i["balance"]) for i in result.unpaid), ZERO)
+        text = ngettext(
+            "Unpaid invoices: {count}, {total} (each: kvsupport invoice list --unpaid)",
+            "Unpaid invoices: {count}, {total} (each: kvsupport invoice list --unpaid)",
+            count,
+        ).format(count=count, total=figures.money(unpaid_total))
+        out.print("\n" + escape(text))
         debts = Table(show_edge=False, box=None, padding=(0, 2, 0, 0))
         for header, justify in (
-            ("Client", "left"),
-            ("Invoices", "right"),
-            ("Total", "right"),
-            ("Oldest", "left"),
+            (N_("Client"), "left"),
+            (N_("Invoices"), "right"),
+            (N_("Total"), "right"),
+            (N_("Oldest"), "left"),
         ):
-            debts.add_column(header, justify=justify)  # type: ignore[arg-type]
-        for code, count, amount, oldest in result.unpaid_by_client():
-            debts.add_row(escape(printable(code)), str(count), money_str(amount), oldest)
+            debts.add_column(_(header), justify=justify)  # type: ignore[arg-type]
+        for code, debts_count, amount, oldest in result.unpaid_by_client():
+            debts.add_row(escape(printable(code)), str(debts_count), _amount(amount), _day(oldest))
         out.print(debts)
+
+
+def _day(text: str) -> str:
+    """A date of the report (``YYYY-MM-DD``) as the reader reads it (``03.11.2026`` in Russian)."""
+    from datetime import date
+
+    try:
+        return figures.day(date.fromisoformat(text))
+    except ValueError:
+        return text
 
 
 def _with_bars(

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from kvsupport.cli import figures
 from kvsupport.cli.options import FormatOpt, ItemFormat, ItemFormatOpt, ListFormat, OutputOpt, env_of
 from kvsupport.cli.output import Column, print_json, print_rows, say
 from kvsupport.cli.parse import day
 from kvsupport.core.models import TariffVersion
 from kvsupport.core.money import money_str
+from kvsupport.i18n import N_, _, ngettext
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="The versioned price list.")
 commands = {"tariff": app}
@@ -51,19 +54,57 @@ def tariff_list(ctx: typer.Context, fmt: FormatOpt = ListFormat.text, output: Ou
     Example: kvsupport tariff list
     """
     env = env_of(ctx)
-    rows = [
-        {"effective": v.label, "title": v.title, "vat": v.vat, "services": ", ".join(v.services)}
-        for v in env.tariffs.versions
-    ]
+    versions = env.tariffs.versions
     columns: list[Column] = [
-        ("effective", "Effective", "left"),
-        ("title", "Title", "left"),
-        ("vat", "VAT", "left"),
-        ("services", "Services", "left"),
+        ("effective", _("Effective"), "left"),
+        ("title", _("Title"), "left"),
+        ("vat", _("VAT"), "left"),
+        ("services", _("Services"), "left"),
     ]
+    if fmt is ListFormat.text:  # dates and VAT as a reader reads them
+        rows = [
+            {
+                "effective": figures.day(v.effective),
+                "title": v.title,
+                "vat": _vat_cell(v.vat),
+                "services": ", ".join(v.services),
+            }
+            for v in versions
+        ]
+    else:
+        rows = [
+            {"effective": v.label, "title": v.title, "vat": v.vat, "services": ", ".join(v.services)}
+            for v in versions
+        ]
     print_rows(
         rows, fmt.value, columns, title=str(env.tariffs_path), drop=("vat",), output=output, sheet="tariffs"
     )
+
+
+def _vat_cell(vat: str) -> str:
+    """A version's VAT in the text listing: ``none`` or ``20`` in English (as in JSON);
+    «без НДС» or «20 %» in Russian."""
+    if not figures.russian():
+        return vat
+    return _("no VAT") if vat == "none" else f"{vat}{figures.NBSP}%"
+
+
+def _rate_cell(amount: Decimal) -> str:
+    """An hourly rate in ``tariff show``: ``1 300,00 ₽/ч`` in Russian, ``1300.00`` in English."""
+    return figures.rate(amount) if figures.russian() else money_str(amount)
+
+
+def _sum_cell(amount: Decimal) -> str:
+    """A fee in ``tariff show``: ``4 000,00 ₽`` in Russian, ``4000.00`` in English."""
+    return figures.money(amount) if figures.russian() else money_str(amount)
+
+
+#: how a service's time is rounded, as ``tariff show`` says it (with {step}, minutes)
+ROUNDING_WORDS = {
+    "up": N_("up to {step} min"),
+    "nearest": N_("nearest to {step} min"),
+    "down": N_("down to {step} min"),
+}
 
 
 @app.command("show")
@@ -83,20 +124,31 @@ def tariff_show(
         print_json(record)
         return
     columns: list[Column] = [
-        ("key", "Service", "left"),
-        ("title", "Title", "left"),
-        ("hourly_rate", "RUB/hour", "right"),
-        ("minimum_minutes", "Min. min", "right"),
-        ("rounding", "Rounding", "left"),
-        ("fee", "One-time fee", "right"),
+        ("key", _("Service"), "left"),
+        ("title", _("Title"), "left"),
+        ("hourly_rate", _("RUB/hour"), "right"),
+        ("minimum_minutes", _("Min. min"), "right"),
+        ("rounding", _("Rounding"), "left"),
+        ("fee", _("One-time fee"), "right"),
     ]
-    for service in record["services"]:
-        fee = service["one_time_fee"]
-        service["fee"] = fee["amount"] if fee else ""
-        service["rounding"] = f"{service['rounding']} to {service['step_minutes']} min"
-    vat = "без НДС" if version.vat == "none" else f"НДС {version.vat}% included"
-    title = f"{version.title} — effective {version.label}, {vat}"
-    print_rows(record["services"], "text", columns, title=title)
+    rows = []
+    for service in version.services.values():
+        fee = service.one_time_fee
+        rows.append(
+            {
+                "key": service.key,
+                "title": service.title,
+                "hourly_rate": _rate_cell(service.hourly_rate),
+                "minimum_minutes": service.minimum_minutes,
+                "rounding": _(ROUNDING_WORDS[service.rounding]).format(step=service.step_minutes),
+                "fee": _sum_cell(fee.amount) if fee else "",
+            }
+        )
+    vat = "без НДС" if version.vat == "none" else _("НДС {rate}% included").format(rate=version.vat)
+    title = _("{title} — effective {date}, {vat}").format(
+        title=version.title, date=figures.day(version.effective), vat=vat
+    )
+    print_rows(rows, "text", columns, title=title)
 
 
 @app.command("check")
@@ -116,7 +168,11 @@ def tariff_check(
     env = env_of(ctx)
     path = file or env.tariffs_path
     tariffs = load_tariffs(path)
-    say(env, f"{path}: {len(tariffs.versions)} version(s), no problems")
+    count = len(tariffs.versions)
+    text = ngettext(
+        "{path}: {count} version(s), no problems", "{path}: {count} version(s), no problems", count
+    )
+    say(env, text.format(path=path, count=count))
 
 
 @app.command("new")
@@ -137,6 +193,7 @@ def tariff_new(
     version = append_version(target, source, day(env, effective))
     say(
         env,
-        f"added version {version.label} to {target}; edit its prices there, then run "
-        "'kvsupport tariff check'",
+        _(
+            "added version {label} to {target}; edit its prices there, then run 'kvsupport tariff check'"
+        ).format(label=version.label, target=target),
     )
