@@ -37,7 +37,9 @@ class Problems(KvsupportError):
     """Several problems found by one check, each printed on its own ``error:`` line."""
 
     def __init__(self, problems: list[str], hint: str | None = None, exit_code: int = 1) -> None:
-        super().__init__(problems[0] if problems else "problems found", hint)
+        from kvsupport.i18n import _  # only here: every module imports this one
+
+        super().__init__(problems[0] if problems else _("problems found"), hint)
         self.problems = problems
         self.exit_code = exit_code
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from kvsupport.i18n import _
+
 KOPECK = Decimal("0.01")
 ZERO = Decimal("0.00")
 #: A bound far above any price, far below where Decimal's 28 digits stop holding kopecks.
@@ -33,31 +35,43 @@ def parse_money(value: object) -> Decimal:
     """
     if isinstance(value, bool) or not isinstance(value, str | int):
         kind = type(value).__name__
-        why = " (a float cannot hold kopecks exactly; write it as a string)" if kind == "float" else ""
-        raise ValueError(f"must be a string or an integer, not a {kind}{why}")
+        if kind == "float":
+            raise ValueError(
+                _(
+                    "must be a string or an integer, not a float (a float cannot hold kopecks exactly; "
+                    "write it as a string)"
+                )
+            )
+        raise ValueError(_("must be a string or an integer, not a {kind}").format(kind=kind))
     if isinstance(value, str):
         text = value.strip()
         if text.startswith("-") and _PLAIN.fullmatch(text[1:]):
-            raise ValueError(f"{value!r} is negative")
+            raise ValueError(_("{value} is negative").format(value=repr(value)))
         if re.fullmatch(r"[0-9]+\.[0-9]{3,}", text):
-            raise ValueError(f"{value!r} has more than two decimals")
+            raise ValueError(_("{value} has more than two decimals").format(value=repr(value)))
         if not _PLAIN.fullmatch(text):
             raise ValueError(
-                f"{value!r} is not an amount: write digits with at most two decimals after a point, "
-                'e.g. "1300.00"'
+                _(
+                    "{value} is not an amount: write digits with at most two decimals after a point, "
+                    'e.g. "1300.00"'
+                ).format(value=repr(value))
             )
     try:
         amount = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
     except InvalidOperation:
-        raise ValueError(f"{value!r} is not an amount") from None
+        raise ValueError(_("{value} is not an amount").format(value=repr(value))) from None
     if not amount.is_finite():
-        raise ValueError(f"{value!r} is not an amount")
+        raise ValueError(_("{value} is not an amount").format(value=repr(value)))
     if amount < 0:
-        raise ValueError(f"{value!r} is negative")
+        raise ValueError(_("{value} is negative").format(value=repr(value)))
     if amount >= MAX_AMOUNT:
-        raise ValueError(f"{value!r} is too large (prices are below {MAX_AMOUNT:,.0f})")
+        raise ValueError(
+            _("{value} is too large (prices are below {limit})").format(
+                value=repr(value), limit=f"{MAX_AMOUNT:,.0f}"
+            )
+        )
     if amount != amount.quantize(KOPECK):
-        raise ValueError(f"{value!r} has more than two decimals")
+        raise ValueError(_("{value} has more than two decimals").format(value=repr(value)))
     return amount.quantize(KOPECK)
 
 

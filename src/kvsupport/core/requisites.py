@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from kvsupport.errors import InvalidValue
+from kvsupport.i18n import N_, _, ngettext
 
 __all__ = [
     "check_account",
@@ -29,7 +30,27 @@ __all__ = [
     "check_phone",
 ]
 
-_DIGIT_HINT = "a digit is probably mistyped; compare with the client's documents"
+_DIGIT_HINT = N_("a digit is probably mistyped; compare with the client's documents")
+_BOTH_HINT = N_("check both the account and the BIK; one of them is probably mistyped")
+
+# What each checked field is called in a message, how long it is, and the hint that says so.
+_INN = (
+    N_("INN"),
+    N_("10 digits (organisation) or 12 digits (individual entrepreneur)"),
+    N_("an INN is 10 digits (organisation) or 12 digits (individual entrepreneur)"),
+)
+_OGRN = (
+    N_("OGRN"),
+    N_("13 digits (OGRN) or 15 digits (OGRNIP)"),
+    N_("an OGRN is 13 digits (OGRN) or 15 digits (OGRNIP)"),
+)
+_BIK = (N_("BIK"), N_("9 digits starting with 04"), N_("a BIK is 9 digits starting with 04"))
+_ACCOUNT = (N_("account"), N_("20 digits"), N_("an account is 20 digits"))
+_CORRESPONDENT = (
+    N_("correspondent account"),
+    N_("20 digits starting with 301"),
+    N_("a correspondent account is 20 digits starting with 301"),
+)
 
 # Weights of the Bank of Russia control key for 20-digit accounts (23 digits
 # with the 3-digit BIK prefix): 7, 1, 3 repeating.
@@ -40,30 +61,38 @@ _KPP = r"[0-9]{4}[0-9A-Z]{2}[0-9]{3}"
 _PHONE_CHARS = r"[0-9 +\-()]+"
 
 
-def _article(word: str) -> str:
-    """«an INN», «a KPP»: by how the abbreviation is read aloud."""
-    return "an" if word[:1] in "AEFHILMNORSX" else "a"
-
-
 def _compact(text: str) -> str:
     """The text without any whitespace (inside or around)."""
     return "".join(text.split())
 
 
-def _digits(field: str, text: str, lengths: tuple[int, ...], what: str) -> str:
-    """Whitespace-free digits of one of the given lengths, or InvalidValue."""
+def _empty(field: str, hint: str) -> InvalidValue:
+    """The refusal of an empty ``field`` (a msgid such as ``N_("INN")``)."""
+    return InvalidValue(_("invalid {field} '{raw}': it is empty").format(field=_(field), raw=""), hint=hint)
+
+
+def _digits(field: tuple[str, str, str], text: str, lengths: tuple[int, ...]) -> str:
+    """Whitespace-free digits of one of the given lengths, or InvalidValue.
+
+    ``field`` is one of the tables above: its name, its length and its hint (msgids).
+    """
+    name, what, hint = field
     value = _compact(text)
     if not value:
-        raise InvalidValue(f"invalid {field} '': it is empty", hint=f"{_article(field)} {field} is {what}")
+        raise _empty(name, _(hint))
     if not value.isascii() or not value.isdigit():
         raise InvalidValue(
-            f"invalid {field} '{text.strip()}': must contain only digits",
-            hint=f"{_article(field)} {field} is {what}",
+            _("invalid {field} '{raw}': must contain only digits").format(field=_(name), raw=text.strip()),
+            hint=_(hint),
         )
     if len(value) not in lengths:
         raise InvalidValue(
-            f"invalid {field} '{text.strip()}': must be {what}, not {len(value)} digits",
-            hint=f"{_article(field)} {field} is {what}",
+            ngettext(
+                "invalid {field} '{raw}': must be {what}, not {count} digit",
+                "invalid {field} '{raw}': must be {what}, not {count} digits",
+                len(value),
+            ).format(field=_(name), raw=text.strip(), what=_(what), count=len(value)),
+            hint=_(hint),
         )
     return value
 
@@ -74,19 +103,20 @@ def check_inn(text: str) -> str:
     from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError
     from stdnum.ru import inn
 
-    what = "10 digits (organisation) or 12 digits (individual entrepreneur)"
-    value = _digits("INN", text, (10, 12), what)
+    value = _digits(_INN, text, (10, 12))
     try:
         return str(inn.validate(value))
     except InvalidChecksum:
-        problem = "checksum does not match"
+        problem = _("checksum does not match")
     except InvalidLength:  # a subclass of InvalidFormat: catch it first
-        problem = f"must be {what}"
+        problem = _("must be {what}").format(what=_(_INN[1]))
     except InvalidFormat:
-        problem = "must contain only digits"
+        problem = _("must contain only digits")
     except ValidationError:
-        problem = "not a valid INN"
-    raise InvalidValue(f"invalid INN '{text.strip()}': {problem}", hint=_DIGIT_HINT)
+        problem = _("not a valid INN")
+    raise InvalidValue(
+        _("invalid INN '{raw}': {problem}").format(raw=text.strip(), problem=problem), hint=_(_DIGIT_HINT)
+    )
 
 
 def check_kpp(text: str) -> str:
@@ -98,15 +128,22 @@ def check_kpp(text: str) -> str:
     guessed at (a Cyrillic ``А`` looks like a Latin ``A``).
     """
     value = _compact(text)
-    hint = "a KPP is 9 characters: 4 digits, 2 digits or capital Latin letters, 3 digits"
+    hint = _("a KPP is 9 characters: 4 digits, 2 digits or capital Latin letters, 3 digits")
     if not value:
-        raise InvalidValue("invalid KPP '': it is empty", hint=hint)
+        raise _empty(N_("KPP"), hint)
     if len(value) != 9:
-        raise InvalidValue(f"invalid KPP '{text.strip()}': must be 9 characters, not {len(value)}", hint=hint)
+        raise InvalidValue(
+            _("invalid KPP '{raw}': must be 9 characters, not {count}").format(
+                raw=text.strip(), count=len(value)
+            ),
+            hint=hint,
+        )
     if not re.fullmatch(_KPP, value):
         raise InvalidValue(
-            f"invalid KPP '{text.strip()}': characters 1-4 and 7-9 must be digits, "
-            "5-6 digits or capital Latin letters A-Z",
+            _(
+                "invalid KPP '{raw}': characters 1-4 and 7-9 must be digits, "
+                "5-6 digits or capital Latin letters A-Z"
+            ).format(raw=text.strip()),
             hint=hint,
         )
     return value
@@ -128,35 +165,36 @@ def check_ogrn(text: str) -> str:
     )
     from stdnum.ru import ogrn
 
-    what = "13 digits (OGRN) or 15 digits (OGRNIP)"
-    value = _digits("OGRN", text, (13, 15), what)
+    value = _digits(_OGRN, text, (13, 15))
     try:
         return str(ogrn.validate(value))
     except InvalidChecksum:
         if len(value) == 15 and int(value[:14]) % 13 % 10 == int(value[14]):
             return value
-        problem = "checksum does not match"
+        problem = _("checksum does not match")
     except InvalidComponent:
         if len(value) == 13:
-            problem = "a 13-digit OGRN cannot start with 0"
+            problem = _("a 13-digit OGRN cannot start with 0")
         else:
-            problem = "a 15-digit OGRNIP must start with 3 or 4"
+            problem = _("a 15-digit OGRNIP must start with 3 or 4")
     except InvalidLength:  # a subclass of InvalidFormat: catch it first
-        problem = f"must be {what}"
+        problem = _("must be {what}").format(what=_(_OGRN[1]))
     except InvalidFormat:
-        problem = "must contain only digits"
+        problem = _("must contain only digits")
     except ValidationError:
-        problem = "not a valid OGRN"
-    raise InvalidValue(f"invalid OGRN '{text.strip()}': {problem}", hint=_DIGIT_HINT)
+        problem = _("not a valid OGRN")
+    raise InvalidValue(
+        _("invalid OGRN '{raw}': {problem}").format(raw=text.strip(), problem=problem), hint=_(_DIGIT_HINT)
+    )
 
 
 def check_bik(text: str) -> str:
     """BIK (БИК) of a Russian bank: 9 digits starting with ``04``. No checksum."""
-    value = _digits("BIK", text, (9,), "9 digits starting with 04")
+    value = _digits(_BIK, text, (9,))
     if not value.startswith("04"):
         raise InvalidValue(
-            f"invalid BIK '{text.strip()}': a Russian bank's BIK starts with 04",
-            hint="a BIK is 9 digits starting with 04",
+            _("invalid BIK '{raw}': a Russian bank's BIK starts with 04").format(raw=text.strip()),
+            hint=_(_BIK[2]),
         )
     return value
 
@@ -175,11 +213,13 @@ def check_account(account: str, bik: str) -> str:
     BIK is checked first (:func:`check_bik`).
     """
     bik_value = check_bik(bik)
-    value = _digits("account", account, (20,), "20 digits")
+    value = _digits(_ACCOUNT, account, (20,))
     if not _control_key_ok(bik_value[-3:] + value):
         raise InvalidValue(
-            f"invalid account '{account.strip()}': control key does not match BIK {bik_value}",
-            hint="check both the account and the BIK; one of them is probably mistyped",
+            _("invalid account '{raw}': control key does not match BIK {bik}").format(
+                raw=account.strip(), bik=bik_value
+            ),
+            hint=_(_BOTH_HINT),
         )
     return value
 
@@ -192,16 +232,18 @@ def check_correspondent_account(account: str, bik: str) -> str:
     account digits, weighted 7, 1, 3 repeating; the sum must end in 0.
     """
     bik_value = check_bik(bik)
-    value = _digits("correspondent account", account, (20,), "20 digits starting with 301")
+    value = _digits(_CORRESPONDENT, account, (20,))
     if not value.startswith("301"):
         raise InvalidValue(
-            f"invalid correspondent account '{account.strip()}': must start with 301",
-            hint="a correspondent account is 20 digits starting with 301",
+            _("invalid correspondent account '{raw}': must start with 301").format(raw=account.strip()),
+            hint=_(_CORRESPONDENT[2]),
         )
     if not _control_key_ok("0" + bik_value[4:6] + value):
         raise InvalidValue(
-            f"invalid correspondent account '{account.strip()}': control key does not match BIK {bik_value}",
-            hint="check both the account and the BIK; one of them is probably mistyped",
+            _("invalid correspondent account '{raw}': control key does not match BIK {bik}").format(
+                raw=account.strip(), bik=bik_value
+            ),
+            hint=_(_BOTH_HINT),
         )
     return value
 
@@ -210,15 +252,16 @@ def check_phone(text: str) -> str:
     """A phone number, leniently: digits, spaces, ``+``, ``-``, ``(`` and ``)``
     only, at least 5 digits. Returned stripped, otherwise as typed."""
     value = text.strip()
-    hint = "e.g. +7 (495) 123-45-67"
+    hint = _("e.g. {example}").format(example="+7 (495) 123-45-67")
     if not value:
-        raise InvalidValue("invalid phone '': it is empty", hint=hint)
+        raise _empty(N_("phone"), hint)
     if not re.fullmatch(_PHONE_CHARS, value):
         raise InvalidValue(
-            f"invalid phone '{value}': only digits, spaces, +, -, ( and ) are allowed", hint=hint
+            _("invalid phone '{raw}': only digits, spaces, +, -, ( and ) are allowed").format(raw=value),
+            hint=hint,
         )
     if sum(char.isdigit() for char in value) < 5:
-        raise InvalidValue(f"invalid phone '{value}': needs at least 5 digits", hint=hint)
+        raise InvalidValue(_("invalid phone '{raw}': needs at least 5 digits").format(raw=value), hint=hint)
     return value
 
 
@@ -226,19 +269,21 @@ def check_email(text: str) -> str:
     """An e-mail address, minimally: no whitespace, exactly one ``@`` with
     something before it, and a dot inside the domain part. Returned stripped."""
     value = text.strip()
-    hint = "e.g. buh@example.ru"
+    hint = _("e.g. {example}").format(example="buh@example.ru")
     if not value:
-        raise InvalidValue("invalid email '': it is empty", hint=hint)
+        raise _empty(N_("email"), hint)
     if any(char.isspace() for char in value):
-        raise InvalidValue(f"invalid email '{value}': must not contain spaces", hint=hint)
+        raise InvalidValue(_("invalid email '{raw}': must not contain spaces").format(raw=value), hint=hint)
     if value.count("@") != 1:
-        raise InvalidValue(f"invalid email '{value}': must contain exactly one @", hint=hint)
+        raise InvalidValue(
+            _("invalid email '{raw}': must contain exactly one @").format(raw=value), hint=hint
+        )
     local, domain = value.split("@")
     if not local:
-        raise InvalidValue(f"invalid email '{value}': nothing before the @", hint=hint)
+        raise InvalidValue(_("invalid email '{raw}': nothing before the @").format(raw=value), hint=hint)
     if "." not in domain or domain[0] == "." or domain[-1] == "." or ".." in domain:
         raise InvalidValue(
-            f"invalid email '{value}': the part after @ needs a domain such as example.ru",
+            _("invalid email '{raw}': the part after @ needs a domain such as example.ru").format(raw=value),
             hint=hint,
         )
     return value
@@ -251,8 +296,6 @@ def kind_problems(kind: str, inn: object, kpp: object, ogrn: object) -> list[tup
     15-digit OGRNIP; nothing more is required of a ``company``. Values already
     checked one by one (``None`` when not on record).
     """
-    from kvsupport.i18n import _
-
     if kind != "entrepreneur":
         return []
     problems = []

@@ -24,7 +24,7 @@ from typing import NamedTuple
 from kvsupport.core.models import Invoice, InvoicePayment
 from kvsupport.core.payments import Match, OpenInvoice, Payment, match_payments
 from kvsupport.errors import InvalidValue, Refused
-from kvsupport.i18n import _
+from kvsupport.i18n import _, ngettext
 
 __all__ = [
     "Settled",
@@ -160,9 +160,11 @@ def _check_accepted(
         if number in repeated:
             problem = _("payment {n} was imported before").format(n=number)
         elif number not in kinds:
-            problem = _("the statement has {count} incoming payment(s), no payment {n}").format(
-                count=count, n=number
-            )
+            problem = ngettext(
+                "the statement has {count} incoming payment, no payment {n}",
+                "the statement has {count} incoming payments, no payment {n}",
+                count,
+            ).format(count=count, n=number)
         elif kinds[number] != "probable":
             problem = _("payment {n} is {kind}, not a probable match").format(n=number, kind=kinds[number])
         else:

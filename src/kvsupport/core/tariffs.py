@@ -23,6 +23,7 @@ from kvsupport.core.models import (
 )
 from kvsupport.core.money import parse_money
 from kvsupport.errors import NotFound, Refused, TariffError
+from kvsupport.i18n import _
 
 _VERSION_KEYS = {"effective", "title", "vat", "services"}
 _SERVICE_KEYS = {
@@ -50,10 +51,12 @@ class Tariffs(NamedTuple):
             if version.effective <= on:
                 found = version
         if found is None:
-            first = self.versions[0].effective.isoformat() if self.versions else "none"
+            first = self.versions[0].effective.isoformat() if self.versions else _("none")
             raise NotFound(
-                f"no tariff version in force on {on.isoformat()} in {self.source}",
-                hint=f"the earliest version starts {first}",
+                _("no tariff version in force on {date} in {file}").format(
+                    date=on.isoformat(), file=self.source
+                ),
+                hint=_("the earliest version starts {date}").format(date=first),
             )
         return found
 
@@ -62,10 +65,12 @@ class Tariffs(NamedTuple):
         version = self.in_force(on)
         service = version.services.get(key)
         if service is None:
-            offered = ", ".join(sorted(version.services)) or "none"
+            offered = ", ".join(sorted(version.services)) or _("none")
             raise Refused(
-                f"service '{key}' is not in the tariff in force on {on.isoformat()} ({version.title})",
-                hint=f"services on that date: {offered}",
+                _("service '{key}' is not in the tariff in force on {date} ({title})").format(
+                    key=key, date=on.isoformat(), title=version.title
+                ),
+                hint=_("services on that date: {services}").format(services=offered),
             )
         return version, service
 
@@ -74,7 +79,9 @@ class Tariffs(NamedTuple):
         for version in self.versions:
             if version.label == label:
                 return version
-        raise NotFound(f"no tariff version effective {label} in {self.source}")
+        raise NotFound(
+            _("no tariff version effective {label} in {file}").format(label=label, file=self.source)
+        )
 
 
 class _Collector:
@@ -97,11 +104,11 @@ def tariffs_from_data(data: Mapping[str, object], source: str) -> Tariffs:
     out = _Collector(source)
     for key in data:
         if key != "tariff":
-            out.add(key, "unknown key (a tariff file holds [[tariff]] tables only)")
+            out.add(key, _("unknown key (a tariff file holds [[tariff]] tables only)"))
     raw_versions = data.get("tariff")
     versions: list[TariffVersion] = []
     if not isinstance(raw_versions, list) or not raw_versions:
-        out.add("tariff", "no [[tariff]] version found")
+        out.add("tariff", _("no [[tariff]] version found"))
     else:
         for index, raw in enumerate(raw_versions):
             version = _version(raw, index, out)
@@ -115,11 +122,16 @@ def tariffs_from_data(data: Mapping[str, object], source: str) -> Tariffs:
         if effective in seen:
             out.add(
                 f"tariff[{index}] (effective {effective.isoformat()})",
-                f"effective: {effective.isoformat()} repeats tariff[{seen[effective]}]",
+                _("{key}: {date} repeats tariff[{index}]").format(
+                    key="effective", date=effective.isoformat(), index=seen[effective]
+                ),
             )
         seen.setdefault(effective, index)
     if out.problems:
-        raise TariffError(out.problems, hint="run 'kvsupport tariff check' to see every problem")
+        raise TariffError(
+            out.problems,
+            hint=_("run '{command}' to see every problem").format(command="kvsupport tariff check"),
+        )
     versions.sort(key=lambda v: v.effective)
     return Tariffs(source=source, versions=tuple(versions))
 
@@ -127,28 +139,41 @@ def tariffs_from_data(data: Mapping[str, object], source: str) -> Tariffs:
 def _version(raw: object, index: int, out: _Collector) -> TariffVersion | None:
     where = f"tariff[{index}]"
     if not isinstance(raw, Mapping):
-        out.add(where, "must be a table")
+        out.add(where, _("must be a table"))
         return None
     effective = raw.get("effective")
     if isinstance(effective, datetime) or not isinstance(effective, date):
-        out.add(where, "effective: must be a TOML date such as 2017-01-01")
+        out.add(
+            where,
+            _("{key}: must be a TOML date such as {example}").format(key="effective", example="2017-01-01"),
+        )
         effective = None
     else:
         where = f"{where} (effective {effective.isoformat()})"
     before = len(out.problems)
     for key in raw:
         if key not in _VERSION_KEYS:
-            out.add(where, f"{key}: unknown key")
+            out.add(where, _("{key}: unknown key").format(key=key))
     title = raw.get("title")
     if not isinstance(title, str) or not title.strip():
-        out.add(where, "title: must be a non-empty string")
+        out.add(where, _("{key}: must be a non-empty string").format(key="title"))
     vat = raw.get("vat", "none")
     if not _vat_ok(vat):
-        out.add(where, f'vat: must be "none" or a percentage as a string such as "20", not {vat!r}')
+        out.add(
+            where,
+            _('{key}: must be "none" or a percentage as a string such as "20", not {value}').format(
+                key="vat", value=repr(vat)
+            ),
+        )
     services: dict[str, Service] = {}
     raw_services = raw.get("services")
     if not isinstance(raw_services, Mapping) or not raw_services:
-        out.add(where, "services: at least one [tariff.services.KEY] table is needed")
+        out.add(
+            where,
+            _("{key}: at least one {table} table is needed").format(
+                key="services", table="[tariff.services.KEY]"
+            ),
+        )
     else:
         for key, raw_service in raw_services.items():
             service = _service(str(key), raw_service, f"{where}: services.{key}", out)
@@ -175,28 +200,38 @@ def _vat_ok(vat: object) -> bool:
 
 def _service(key: str, raw: object, where: str, out: _Collector) -> Service | None:
     if not isinstance(raw, Mapping):
-        out.add(where, "must be a table")
+        out.add(where, _("must be a table"))
         return None
     before = len(out.problems)
     for name in raw:
         if name not in _SERVICE_KEYS:
-            out.add(where, f"{name}: unknown key")
+            out.add(where, _("{key}: unknown key").format(key=name))
     title = raw.get("title")
     if not isinstance(title, str) or not title.strip():
-        out.add(where, "title: must be a non-empty string")
+        out.add(where, _("{key}: must be a non-empty string").format(key="title"))
     rate = _money(raw.get("hourly_rate"), f"{where}.hourly_rate", out, required=True)
     minimum = _whole(raw.get("minimum_minutes", 0), f"{where}.minimum_minutes", 0, out)
     step = _whole(raw.get("step_minutes", 1), f"{where}.step_minutes", 1, out)
     rounding = raw.get("rounding", "up")
     if rounding not in ROUNDINGS:
-        out.add(where, f"rounding: unknown mode {rounding!r} (use up, nearest or down)")
+        out.add(
+            where,
+            _("{key}: unknown mode {value} (use up, nearest or down)").format(
+                key="rounding", value=repr(rounding)
+            ),
+        )
     requires = raw.get("requires", [])
     if not isinstance(requires, list) or not all(isinstance(r, str) for r in requires):
-        out.add(where, "requires: must be a list of strings")
+        out.add(where, _("{key}: must be a list of strings").format(key="requires"))
         requires = []
     for item in requires:
         if item not in REQUIREMENTS:
-            out.add(where, f"requires: unknown item {item!r} (known: {', '.join(REQUIREMENTS)})")
+            out.add(
+                where,
+                _("{key}: unknown item {value} (known: {known})").format(
+                    key="requires", value=repr(item), known=", ".join(REQUIREMENTS)
+                ),
+            )
     fee = _fee(raw.get("one_time_fee"), f"{where}.one_time_fee", out)
     if len(out.problems) > before:
         return None
@@ -220,7 +255,7 @@ def _service(key: str, raw: object, where: str, out: _Collector) -> Service | No
 def _money(value: object, where: str, out: _Collector, *, required: bool) -> Decimal | None:
     if value is None:
         if required:
-            out.add(where, 'missing (write it as a string such as "1300.00" or an integer)')
+            out.add(where, _('missing (write it as a string such as "1300.00" or an integer)'))
         return None
     try:
         return parse_money(value)
@@ -231,7 +266,12 @@ def _money(value: object, where: str, out: _Collector, *, required: bool) -> Dec
 
 def _whole(value: object, where: str, least: int, out: _Collector) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or value < least:
-        out.add(where, f"must be a whole number of at least {least}, not {value!r}")
+        out.add(
+            where,
+            _("must be a whole number of at least {least}, not {value}").format(
+                least=least, value=repr(value)
+            ),
+        )
         return None
     return value
 
@@ -240,18 +280,22 @@ def _fee(raw: object, where: str, out: _Collector) -> OneTimeFee | None:
     if raw is None:
         return None
     if not isinstance(raw, Mapping):
-        out.add(where, "must be a table { key = ..., title = ..., amount = ... }")
+        out.add(
+            where, _("must be a table {example}").format(example="{ key = ..., title = ..., amount = ... }")
+        )
         return None
     before = len(out.problems)
     for name in raw:
         if name not in _FEE_KEYS:
-            out.add(where, f"{name}: unknown key")
+            out.add(where, _("{key}: unknown key").format(key=name))
     key = raw.get("key")
     if not isinstance(key, str) or not key.strip():
-        out.add(where, "key: a one-time fee needs a key (it makes the fee once per client)")
+        out.add(
+            where, _("{key}: a one-time fee needs a key (it makes the fee once per client)").format(key="key")
+        )
     title = raw.get("title")
     if not isinstance(title, str) or not title.strip():
-        out.add(where, "title: must be a non-empty string")
+        out.add(where, _("{key}: must be a non-empty string").format(key="title"))
     amount = _money(raw.get("amount"), f"{where}.amount", out, required=True)
     if len(out.problems) > before:
         return None

@@ -32,6 +32,7 @@ from kvsupport.core.models import (
 )
 from kvsupport.core.money import money_str
 from kvsupport.errors import LedgerError
+from kvsupport.i18n import N_, _
 from kvsupport.storage.api import InvoiceSummary
 
 
@@ -46,7 +47,7 @@ class ShapeError(Exception):
 
 def _obj(value: object, where: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
-        raise ShapeError(where, "must be an object")
+        raise ShapeError(where, _("must be an object"))
     return value
 
 
@@ -55,21 +56,30 @@ def _get(d: Mapping[str, Any], key: str, where: str, kind: type, *, optional: bo
     if value is None:
         if optional:
             return None
-        raise ShapeError(f"{where}.{key}", "missing")
+        raise ShapeError(f"{where}.{key}", _("missing"))
     if kind is int and isinstance(value, bool):
-        raise ShapeError(f"{where}.{key}", "must be a whole number")
+        raise ShapeError(f"{where}.{key}", _("must be a whole number"))
     if not isinstance(value, kind):
-        raise ShapeError(f"{where}.{key}", f"must be {kind_name(kind)}, not {value!r}")
+        raise ShapeError(
+            f"{where}.{key}", _("must be {kind}, not {value}").format(kind=kind_name(kind), value=repr(value))
+        )
     return value
 
 
-_KIND_NAMES = {int: "a whole number", str: "text", dict: "an object", list: "a list", bool: "true or false"}
+_KIND_NAMES = {
+    int: N_("a whole number"),
+    str: N_("text"),
+    dict: N_("an object"),
+    list: N_("a list"),
+    bool: N_("true or false"),
+}
 
 
 def kind_name(kind: type) -> str:
     """What a JSON value of Python type ``kind`` is called in a message: ``int`` → «a whole
     number» (never «a int»)."""
-    return _KIND_NAMES.get(kind) or f"a {kind.__name__}"
+    name = _KIND_NAMES.get(kind)
+    return _(name) if name else _("a {kind}").format(kind=kind.__name__)
 
 
 def _str(d: Mapping[str, Any], key: str, where: str) -> str:
@@ -95,20 +105,20 @@ def _opt_int(d: Mapping[str, Any], key: str, where: str) -> int | None:
 def _bool(d: Mapping[str, Any], key: str, where: str) -> bool:
     value = d.get(key, False)
     if not isinstance(value, bool):
-        raise ShapeError(f"{where}.{key}", "must be true or false")
+        raise ShapeError(f"{where}.{key}", _("must be true or false"))
     return value
 
 
 def parse_moment(text: object, where: str) -> datetime:
     """An ISO 8601 time with its UTC offset."""
     if not isinstance(text, str):
-        raise ShapeError(where, "must be an ISO 8601 time")
+        raise ShapeError(where, _("must be an ISO 8601 time"))
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise ShapeError(where, f"not an ISO 8601 time: {text!r}") from None
+        raise ShapeError(where, _("not an ISO 8601 time: {text}").format(text=repr(text))) from None
     if moment.tzinfo is None:
-        raise ShapeError(where, f"time without a UTC offset: {text!r}")
+        raise ShapeError(where, _("time without a UTC offset: {text}").format(text=repr(text)))
     return moment
 
 
@@ -119,7 +129,7 @@ def _date(d: Mapping[str, Any], key: str, where: str, *, optional: bool = False)
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ShapeError(f"{where}.{key}", f"not a date: {text!r}") from None
+        raise ShapeError(f"{where}.{key}", _("not a date: {text}").format(text=repr(text))) from None
 
 
 def _money(d: Mapping[str, Any], key: str, where: str) -> Decimal:
@@ -127,7 +137,7 @@ def _money(d: Mapping[str, Any], key: str, where: str) -> Decimal:
     try:
         return Decimal(text)
     except InvalidOperation:
-        raise ShapeError(f"{where}.{key}", f"not an amount: {text!r}") from None
+        raise ShapeError(f"{where}.{key}", _("not an amount: {text}").format(text=repr(text))) from None
 
 
 def encode_segment(seg: Segment) -> dict[str, Any]:
@@ -141,7 +151,7 @@ def encode_segment(seg: Segment) -> dict[str, Any]:
 def decode_segments(value: object, where: str) -> tuple[Segment, ...]:
     """Segments in order, each ending after it starts; only the last may be open."""
     if not isinstance(value, list) or not value:
-        raise ShapeError(where, "must be a non-empty list of segments")
+        raise ShapeError(where, _("must be a non-empty list of segments"))
     out: list[Segment] = []
     for i, raw in enumerate(value):
         place = f"{where}[{i}]"
@@ -150,9 +160,9 @@ def decode_segments(value: object, where: str) -> tuple[Segment, ...]:
         end_raw = seg.get("end")
         end = None if end_raw is None else parse_moment(end_raw, f"{place}.end")
         if end is None and i != len(value) - 1:
-            raise ShapeError(f"{place}.end", "only the last segment may be open")
+            raise ShapeError(f"{place}.end", _("only the last segment may be open"))
         if end is not None and end < start:
-            raise ShapeError(f"{place}.end", "ends before it starts")
+            raise ShapeError(f"{place}.end", _("ends before it starts"))
         out.append(Segment(start, end, _opt_str(seg, "ref", place)))
     return tuple(out)
 
@@ -186,14 +196,14 @@ def decode_evidence(raw: object, where: str) -> Evidence | None:
     letter = _obj(d.get("letter"), place)
     items = d.get("attachments", [])
     if not isinstance(items, list):
-        raise ShapeError(f"{where}.attachments", "must be a list")
+        raise ShapeError(f"{where}.attachments", _("must be a list"))
     attachments = []
     for i, item in enumerate(items):
         at = f"{where}.attachments[{i}]"
         a = _obj(item, at)
         size = _int(a, "size", at)
         if size < 0:
-            raise ShapeError(f"{at}.size", "must not be negative")
+            raise ShapeError(f"{at}.size", _("must not be negative"))
         attachments.append(
             AttachmentEvidence(
                 name=_str(a, "name", at),
@@ -296,7 +306,7 @@ def decode_client(raw: object, where: str) -> Client:
     fees = _obj(d.get("fees_charged", {}), f"{where}.fees_charged")
     for key, number in fees.items():
         if not isinstance(number, str):
-            raise ShapeError(f"{where}.fees_charged.{key}", "must be an invoice number")
+            raise ShapeError(f"{where}.fees_charged.{key}", _("must be an invoice number"))
     return Client(
         code=_str(d, "code", where),
         name=_str(d, "name", where),
@@ -322,7 +332,7 @@ def _kind(d: Mapping[str, Any], where: str) -> PartyKind:
     """A party's kind; a record from before kinds existed is a company."""
     kind = d.get("kind", "company")
     if kind not in PARTY_KINDS:
-        raise ShapeError(f"{where}.kind", f"unknown kind {kind!r}")
+        raise ShapeError(f"{where}.kind", _("unknown kind {kind}").format(kind=repr(kind)))
     return kind  # type: ignore[no-any-return]
 
 
@@ -332,7 +342,7 @@ def _teamviewer_ids(d: Mapping[str, Any], where: str) -> tuple[str, ...]:
     if "teamviewer_ids" in d:
         ids = d["teamviewer_ids"]
         if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-            raise ShapeError(f"{where}.teamviewer_ids", "must be a list of strings")
+            raise ShapeError(f"{where}.teamviewer_ids", _("must be a list of strings"))
         return tuple(ids)
     one = _opt_str(d, "teamviewer_id", where)
     return (one,) if one else ()
@@ -340,7 +350,7 @@ def _teamviewer_ids(d: Mapping[str, Any], where: str) -> tuple[str, ...]:
 
 def _codes(value: object, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
-        raise ShapeError(where, "must be a list of client codes")
+        raise ShapeError(where, _("must be a list of client codes"))
     return tuple(value)
 
 
@@ -364,7 +374,7 @@ def decode_order(raw: object, where: str) -> Order:
     d = _obj(raw, where)
     status = _str(d, "status", where)
     if status not in ("open", "done", "cancelled"):
-        raise ShapeError(f"{where}.status", f"unknown status {status!r}")
+        raise ShapeError(f"{where}.status", _("unknown status {status}").format(status=repr(status)))
     return Order(
         id=_int(d, "id", where),
         client=_str(d, "client", where),
@@ -407,7 +417,7 @@ def decode_line(raw: object, where: str) -> InvoiceLine:
     d = _obj(raw, where)
     kind = _str(d, "kind", where)
     if kind not in ("session", "fee"):
-        raise ShapeError(f"{where}.kind", f"unknown kind {kind!r}")
+        raise ShapeError(f"{where}.kind", _("unknown kind {kind}").format(kind=repr(kind)))
     segs = d.get("segments") or []
     return InvoiceLine(
         kind=kind,  # type: ignore[arg-type]
@@ -468,14 +478,16 @@ def decode_payments(value: object, where: str) -> tuple[InvoicePayment, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
-        raise ShapeError(where, "must be a list of payments")
+        raise ShapeError(where, _("must be a list of payments"))
     out: list[InvoicePayment] = []
     for i, raw in enumerate(value):
         place = f"{where}[{i}]"
         d = _obj(raw, place)
         amount = _money(d, "amount", place)
         if amount <= 0:
-            raise ShapeError(f"{place}.amount", f"must be more than nothing, not {amount}")
+            raise ShapeError(
+                f"{place}.amount", _("must be more than nothing, not {amount}").format(amount=amount)
+            )
         out.append(
             InvoicePayment(
                 date=_date(d, "date", place),  # type: ignore[arg-type]
@@ -498,10 +510,10 @@ def decode_invoice(raw: object, where: str) -> Invoice:
     d = _obj(raw, where)
     status = _str(d, "status", where)
     if status not in INVOICE_STATUSES:
-        raise ShapeError(f"{where}.status", f"unknown status {status!r}")
+        raise ShapeError(f"{where}.status", _("unknown status {status}").format(status=repr(status)))
     lines_raw = d.get("lines")
     if not isinstance(lines_raw, list):
-        raise ShapeError(f"{where}.lines", "must be a list")
+        raise ShapeError(f"{where}.lines", _("must be a list"))
     vat = _obj(d.get("vat"), f"{where}.vat")
     vat_amount = _money(vat, "amount", f"{where}.vat")
     lines = tuple(decode_line(x, f"{where}.lines[{i}]") for i, x in enumerate(lines_raw))
@@ -598,6 +610,8 @@ def decode_summary(row: dict[str, Any], where: str) -> InvoiceSummary:
         )
     except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
         raise LedgerError(
-            f"{where}: invoice {row.get('number')}: not a readable summary ({exc})",
-            hint="'kvsupport ledger check' names every problem",
+            _("{where}: invoice {number}: not a readable summary ({problem})").format(
+                where=where, number=row.get("number"), problem=exc
+            ),
+            hint=_("'kvsupport ledger check' names every problem"),
         ) from None

@@ -21,7 +21,7 @@ from kvsupport.i18n import _
 
 def _text(value: object) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise InvalidValue("must be non-empty text")
+        raise InvalidValue(_("must be non-empty text"))
     from kvsupport.core.text import control_character
 
     found = control_character(value.strip())
@@ -35,20 +35,28 @@ _NUMBER_SPEC = re.compile(r"(?:0[1-9])?d?")  # "", "d", "04d": a width only with
 
 def _number_format(value: object) -> str:
     text = _text(value)
-    usage = 'use the fields {year} and {seq}, e.g. "{year}-{seq:04d}"'
+    usage = _("use the fields {year} and {seq}, e.g. {example}").format(
+        year="{year}", seq="{seq}", example='"{year}-{seq:04d}"'
+    )
     try:
         parsed = list(string.Formatter().parse(text))
     except ValueError as exc:
-        raise InvalidValue(f"bad format {text!r} ({exc}); {usage}") from None
+        raise InvalidValue(
+            _("bad format {text} ({problem}); {usage}").format(text=repr(text), problem=exc, usage=usage)
+        ) from None
     for _literal, name, spec, conversion in parsed:
         if name is None:
             continue
         if name not in ("year", "seq") or conversion is not None or not _NUMBER_SPEC.fullmatch(spec or ""):
             shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
-            raise InvalidValue(f"bad format {text!r}: {shown} is not a number field; {usage}")
+            raise InvalidValue(
+                _("bad format {text}: {field} is not a number field; {usage}").format(
+                    text=repr(text), field=shown, usage=usage
+                )
+            )
     sample = text.format(year=2026, seq=1)
     if "{seq" not in text or sample == text.format(year=2026, seq=2):
-        raise InvalidValue("the format must contain {seq} so numbers differ")
+        raise InvalidValue(_("the format must contain {seq} so numbers differ").format(seq="{seq}"))
     return text
 
 
@@ -56,7 +64,7 @@ def _due_days(value: object) -> int:
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 365:
-        raise InvalidValue("must be a whole number of days, 0-365")
+        raise InvalidValue(_("must be a whole number of days, 0-365"))
     return value
 
 
@@ -75,13 +83,15 @@ def _timezone(value: object) -> str:
     try:
         ZoneInfo(text)
     except (ZoneInfoNotFoundError, ValueError):
-        raise InvalidValue(f"unknown time zone {text!r} (e.g. Europe/Moscow)") from None
+        raise InvalidValue(
+            _("unknown time zone {text} (e.g. {example})").format(text=repr(text), example="Europe/Moscow")
+        ) from None
     return text
 
 
 def _language(value: object) -> str:
     if value not in ("ru", "en"):
-        raise InvalidValue("must be ru or en")
+        raise InvalidValue(_("must be ru or en"))
     return str(value)
 
 
@@ -117,7 +127,7 @@ def _yes_no(value: object) -> bool:
 def _account_digits(value: object) -> str:
     text = _text(value).replace(" ", "")
     if len(text) != 20 or not text.isdigit():
-        raise InvalidValue("an account number has 20 digits")
+        raise InvalidValue(_("an account number has 20 digits"))
     return text
 
 
@@ -283,7 +293,7 @@ def load_config(path: Path) -> Config:
     for key, value in flat.items():
         check = KEYS.get(key)
         if check is None:
-            raise ConfigError(f"{path}: unknown key '{key}'", hint=f"known keys: {', '.join(KEYS)}")
+            raise ConfigError(_("{path}: unknown key '{key}'").format(path=path, key=key), hint=_known_keys())
         try:
             values[key] = check(value)
         except InvalidValue as exc:
@@ -294,10 +304,15 @@ def load_config(path: Path) -> Config:
     return Config(path, values)
 
 
+def _known_keys() -> str:
+    """The hint after an unknown key: every key there is."""
+    return _("known keys: {keys}").format(keys=", ".join(KEYS))
+
+
 def _checked(key: str, value: str) -> object:
     check = KEYS.get(key)
     if check is None:
-        raise InvalidValue(f"unknown config key '{key}'", hint=f"known keys: {', '.join(KEYS)}")
+        raise InvalidValue(_("unknown config key '{key}'").format(key=key), hint=_known_keys())
     try:
         return check(value)
     except InvalidValue as exc:
@@ -325,7 +340,7 @@ def set_values(path: Path, pairs: Sequence[tuple[str, str]]) -> Config:
         seen.add(key)
         if value == "":
             if key not in KEYS:
-                raise InvalidValue(f"unknown config key '{key}'", hint=f"known keys: {', '.join(KEYS)}")
+                raise InvalidValue(_("unknown config key '{key}'").format(key=key), hint=_known_keys())
             changes.append((key, None))
         else:
             changes.append((key, _checked(key, value)))
@@ -349,7 +364,7 @@ def set_values(path: Path, pairs: Sequence[tuple[str, str]]) -> Config:
 def unset_value(path: Path, key: str) -> Config:
     """The config of ``path`` without ``key``, written back (under its lock)."""
     if key not in KEYS:
-        raise InvalidValue(f"unknown config key '{key}'", hint=f"known keys: {', '.join(KEYS)}")
+        raise InvalidValue(_("unknown config key '{key}'").format(key=key), hint=_known_keys())
     with _locked_for_writing(path):
         values = {k: v for k, v in load_config(path).values.items() if k != key}
         save_config(path, values)

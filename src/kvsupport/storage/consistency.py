@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from kvsupport.core.models import Client, Invoice, Order, Session
+from kvsupport.i18n import _
 
 
 class Consistency:
@@ -34,25 +35,39 @@ class Consistency:
     def session(self, s: Session, where: str) -> None:
         """A decoded session, read at ``where``."""
         if s.id in self.sessions:
-            self.found.append(f"session {s.id} is stored twice ({self.sessions[s.id]}, {where})")
+            self.found.append(
+                _("session {id} is stored twice ({first}, {second})").format(
+                    id=s.id, first=self.sessions[s.id], second=where
+                )
+            )
         self.sessions[s.id] = where
         if s.client not in self.clients:
-            self.found.append(f"{where}: session {s.id}: unknown client '{s.client}'")
+            self.found.append(
+                _("{where}: session {id}: unknown client '{client}'").format(
+                    where=where, id=s.id, client=s.client
+                )
+            )
         if s.invoice is not None:
             self.marked[s.id] = s.invoice
 
     def invoice(self, inv: Invoice, where: str) -> None:
         """A decoded invoice, read at ``where``."""
         if inv.number in self.invoices:
-            self.found.append(f"invoice number {inv.number} is stored twice")
+            self.found.append(_("invoice number {number} is stored twice").format(number=inv.number))
         self.invoices[inv.number] = inv.status
         lines = sum((line.amount for line in inv.lines), Decimal(0))
         if lines != inv.total:
             self.found.append(
-                f"{where}: invoice {inv.number}: total {inv.total} but its lines add to {lines}"
+                _("{where}: invoice {number}: total {total} but its lines add to {lines}").format(
+                    where=where, number=inv.number, total=inv.total, lines=lines
+                )
             )
         if inv.client_code not in self.codes:
-            self.found.append(f"{where}: invoice {inv.number}: unknown client '{inv.client_code}'")
+            self.found.append(
+                _("{where}: invoice {number}: unknown client '{client}'").format(
+                    where=where, number=inv.number, client=inv.client_code
+                )
+            )
         self._payments(inv, where)
         if inv.status == "void":
             return
@@ -60,7 +75,11 @@ class Consistency:
             if line.kind == "session" and line.session is not None:
                 if line.session in self.billed:
                     earlier = self.billed[line.session]
-                    self.found.append(f"session {line.session} is billed twice: {earlier} and {inv.number}")
+                    self.found.append(
+                        _("session {id} is billed twice: {first} and {second}").format(
+                            id=line.session, first=earlier, second=inv.number
+                        )
+                    )
                 self.billed[line.session] = inv.number
             elif line.kind == "fee" and line.fee_key:
                 self.fees[(self.codes.get(inv.client_code, inv.client_code), line.fee_key)] = inv.number
@@ -69,17 +88,25 @@ class Consistency:
         """An invoice's payments against its total and its status (SPEC §12)."""
         if not inv.payments:
             if inv.status == "partly_paid":
-                self.found.append(f"{where}: invoice {inv.number} is partly paid but has no payments")
+                self.found.append(
+                    _("{where}: invoice {number} is partly paid but has no payments").format(
+                        where=where, number=inv.number
+                    )
+                )
             return
         paid = sum((p.amount for p in inv.payments), Decimal(0))
         if paid > inv.total:
             self.found.append(
-                f"{where}: invoice {inv.number}: payments of {paid} exceed its total {inv.total}"
+                _("{where}: invoice {number}: payments of {paid} exceed its total {total}").format(
+                    where=where, number=inv.number, paid=paid, total=inv.total
+                )
             )
         status = "paid" if paid >= inv.total else "partly_paid"
         if inv.status != status:
             self.found.append(
-                f"{where}: invoice {inv.number} is {inv.status} but its payments of {paid} make it {status}"
+                _(
+                    "{where}: invoice {number} is {status} but its payments of {paid} make it {expected}"
+                ).format(where=where, number=inv.number, status=inv.status, paid=paid, expected=status)
             )
 
     def problems(
@@ -90,48 +117,80 @@ class Consistency:
         top = max(self.sessions, default=0)
         if not isinstance(session_counter, int) or session_counter < top:
             problems.append(
-                f"{where}: the session counter is {session_counter!r} but session {top} exists: "
-                "new sessions would reuse ids"
+                _(
+                    "{where}: the session counter is {counter} but session {id} exists: "
+                    "new sessions would reuse ids"
+                ).format(where=where, counter=repr(session_counter), id=top)
             )
         top_order = max((o.id for o in orders), default=0)
         if not isinstance(order_counter, int) or order_counter < top_order:
             problems.append(
-                f"{where}: the order counter is {order_counter!r} but order {top_order} exists: "
-                "new orders would reuse numbers"
+                _(
+                    "{where}: the order counter is {counter} but order {id} exists: "
+                    "new orders would reuse numbers"
+                ).format(where=where, counter=repr(order_counter), id=top_order)
             )
         for sid, number in sorted(self.marked.items()):
             status = self.invoices.get(number)
             if status is None:
-                problems.append(f"session {sid} is marked as on invoice {number}, which is not in the ledger")
+                problems.append(
+                    _("session {id} is marked as on invoice {number}, which is not in the ledger").format(
+                        id=sid, number=number
+                    )
+                )
             elif status == "void":
-                problems.append(f"session {sid} is marked as on invoice {number}, which is void")
+                problems.append(
+                    _("session {id} is marked as on invoice {number}, which is void").format(
+                        id=sid, number=number
+                    )
+                )
             elif self.billed.get(sid) != number:
-                problems.append(f"session {sid} is marked as on invoice {number}, which does not bill it")
+                problems.append(
+                    _("session {id} is marked as on invoice {number}, which does not bill it").format(
+                        id=sid, number=number
+                    )
+                )
         for sid, number in sorted(self.billed.items()):
             if sid not in self.sessions:
-                problems.append(f"invoice {number} bills session {sid}, which is not in the ledger")
+                problems.append(
+                    _("invoice {number} bills session {id}, which is not in the ledger").format(
+                        number=number, id=sid
+                    )
+                )
             elif self.marked.get(sid) != number:
                 problems.append(
-                    f"invoice {number} bills session {sid}, but the session is not marked as billed "
-                    "(it would be billed again)"
+                    _(
+                        "invoice {number} bills session {id}, but the session is not marked as billed "
+                        "(it would be billed again)"
+                    ).format(number=number, id=sid)
                 )
         for (code, fee), number in sorted(self.fees.items()):
             client = self.clients.get(code)
             if client is not None and client.fees_charged.get(fee) != number:
                 problems.append(
-                    f"invoice {number} charges client {code} the one-time fee {fee}, but the client is not "
-                    "marked as charged (it would be charged again)"
+                    _(
+                        "invoice {number} charges client {client} the one-time fee {fee}, "
+                        "but the client is not marked as charged (it would be charged again)"
+                    ).format(number=number, client=code, fee=fee)
                 )
         for client in self.clients.values():
             for fee, number in client.fees_charged.items():
                 if self.invoices.get(number) in (None, "void"):
                     problems.append(
-                        f"client {client.code}: one-time fee {fee} is marked as charged on {number}, "
-                        "which is not a live invoice"
+                        _(
+                            "client {client}: one-time fee {fee} is marked as charged on {number}, "
+                            "which is not a live invoice"
+                        ).format(client=client.code, fee=fee, number=number)
                     )
         for order in orders:
             if order.client not in self.clients:
-                problems.append(f"order {order.id}: unknown client '{order.client}'")
+                problems.append(
+                    _("order {id}: unknown client '{client}'").format(id=order.id, client=order.client)
+                )
             if order.session is not None and order.session not in self.sessions:
-                problems.append(f"order {order.id} names session {order.session}, which is not in the ledger")
+                problems.append(
+                    _("order {id} names session {session}, which is not in the ledger").format(
+                        id=order.id, session=order.session
+                    )
+                )
         return problems

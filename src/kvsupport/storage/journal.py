@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Any, NamedTuple, Protocol
 
 from kvsupport.errors import Refused
+from kvsupport.i18n import N_, _
 from kvsupport.storage.api import Change
 
 KINDS = ("client", "order", "session", "invoice")
@@ -29,6 +30,16 @@ KINDS = ("client", "order", "session", "invoice")
 KEEP = 50
 #: how many of a change's record keys its summary names (an import touches thousands)
 SHOWN = 20
+
+#: Why a record changed since cannot be taken back, one sentence a kind (the kind
+#: decides the words in Russian: «сеанс 3 изменён», «заявка 3 изменена»).
+_CHANGED_AFTER = {
+    "client": N_("client {key} was changed after change {change}: taking it back would lose that"),
+    "order": N_("order {key} was changed after change {change}: taking it back would lose that"),
+    "session": N_("session {key} was changed after change {change}: taking it back would lose that"),
+    "invoice": N_("invoice {key} was changed after change {change}: taking it back would lose that"),
+    "": N_("{kind} {key} was changed after change {change}: taking it back would lose that"),
+}
 
 Key = tuple[str, str]  # (kind, key): ("session", "12")
 
@@ -137,7 +148,7 @@ def chosen_for_undo(changes: Iterable[Change], consultant: str | None) -> Change
         if consultant is not None and change.consultant not in (consultant, None):
             continue
         return change
-    raise Refused("there is no change of yours to take back", hint="see 'kvsupport ledger backups'")
+    raise Refused(_("there is no change of yours to take back"), hint=_("see 'kvsupport ledger backups'"))
 
 
 def restore_order(entries: Iterable[Entry]) -> list[Entry]:
@@ -154,14 +165,19 @@ def plan(change: Change, entries: list[Entry], access: RecordAccess) -> list[Ent
     for entry in entries:
         if entry.kind == "invoice" and entry.before is None:
             raise Refused(
-                f"change {change.number} issued invoice {entry.key}: an issued invoice is voided, not undone",
-                hint=f"void it: kvsupport invoice void {entry.key} --reason TEXT",
+                _("change {change} issued invoice {number}: an issued invoice is voided, not undone").format(
+                    change=change.number, number=entry.key
+                ),
+                hint=_("void it: {command}").format(
+                    command=f"kvsupport invoice void {entry.key} --reason TEXT"
+                ),
             )
     for entry in entries:
         if digest(access.raw_record(entry.kind, entry.key)) != entry.after:
             raise Refused(
-                f"{entry.kind} {entry.key} was changed after change {change.number}: taking it back would "
-                "lose that",
-                hint="take back the later changes first, or fix it by hand",
+                _(_CHANGED_AFTER.get(entry.kind, _CHANGED_AFTER[""])).format(
+                    kind=entry.kind, key=entry.key, change=change.number
+                ),
+                hint=_("take back the later changes first, or fix it by hand"),
             )
     return entries

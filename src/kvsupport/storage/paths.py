@@ -32,7 +32,12 @@ def _given(option: str | Path | None, env: str) -> Path | None:
     name = env.removeprefix("KVSUPPORT_").lower()
     if option is not None:
         if not str(option).strip():
-            raise InvalidValue(f"--{name}: the path is empty", hint=f"give a file, or leave out --{name}")
+            from kvsupport.i18n import _
+
+            raise InvalidValue(
+                _("{option}: the path is empty").format(option=f"--{name}"),
+                hint=_("give a file, or leave out {option}").format(option=f"--{name}"),
+            )
         return _within_limits(Path(option).expanduser(), f"--{name}")
     value = os.environ.get(env)
     return _within_limits(Path(value).expanduser(), env) if value else None

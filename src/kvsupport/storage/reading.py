@@ -26,7 +26,7 @@ import os
 import sys
 from pathlib import Path
 
-from kvsupport.i18n import _
+from kvsupport.i18n import N_, _
 
 MiB = 1024 * 1024
 MAX_SETTINGS_BYTES = 1 * MiB
@@ -109,7 +109,7 @@ def decode_utf8(raw: bytes) -> str:
         guess = guess_encoding(raw)
         if guess is not None:
             message = _("not UTF-8 text (line {line}, byte {byte}): it looks like {encoding}").format(
-                line=line, byte=exc.start + 1, encoding=guess
+                line=line, byte=exc.start + 1, encoding=_(guess)
             )
         else:
             message = _("not UTF-8 text (line {line}, byte {byte})").format(line=line, byte=exc.start + 1)
@@ -126,8 +126,10 @@ _CYRILLIC = frozenset("абвгдеёжзийклмнопрстуфхцчшщъ�
 
 def guess_encoding(raw: bytes) -> str | None:
     """``"cp1251 (Windows Cyrillic)"`` or ``"cp866 (DOS Cyrillic)"`` when most of the
-    non-ASCII characters of ``raw`` decode to Russian letters in it; else ``None``."""
-    for codec, label in (("cp1251", "cp1251 (Windows Cyrillic)"), ("cp866", "cp866 (DOS Cyrillic)")):
+    non-ASCII characters of ``raw`` decode to Russian letters in it; else ``None``.
+
+    The label is an English msgid (``_(label)`` shows it); its first word is the codec."""
+    for codec, label in (("cp1251", N_("cp1251 (Windows Cyrillic)")), ("cp866", N_("cp866 (DOS Cyrillic)"))):
         try:
             text = raw.decode(codec)
         except UnicodeDecodeError:

@@ -100,8 +100,10 @@ def append_version(path: Path, source: Path, effective: date) -> TariffVersion:
         newest = base.versions[-1]
         if effective <= newest.effective:
             raise KvsupportError(
-                f"the new version must start after the latest one ({newest.effective.isoformat()})",
-                hint="pass a later --effective date",
+                _("the new version must start after the latest one ({date})").format(
+                    date=newest.effective.isoformat()
+                ),
+                hint=_("pass a later {option} date").format(option="--effective"),
             )
         block = _as_array_block(tomli_w.dumps({"tariff": version_table(newest, effective)}))
         if not old:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kvsupport.errors import LedgerError
+from kvsupport.i18n import N_, _
 from kvsupport.storage.api import Counts
 from kvsupport.storage.codec import index_row
 from kvsupport.storage.consistency import Consistency
@@ -45,6 +46,10 @@ def check_ledger(ledger: FileStore) -> tuple[list[str], Counts]:
     return problems, counts
 
 
+_SESSION_TWICE = N_("{where}: session {key} is stored more than once in the file")
+_INVOICE_TWICE = N_("{where}: invoice {key} is stored more than once in the file")
+
+
 def _part_problems(ledger: FileStore, key: str) -> tuple[Any, list[str]]:
     """The part of ``key`` (or ``None`` when unreadable) and what is wrong with its file
     against the manifest's entry for it."""
@@ -55,12 +60,16 @@ def _part_problems(ledger: FileStore, key: str) -> tuple[Any, list[str]]:
     except LedgerError as exc:
         return None, [exc.message]
     problems = []
-    kind = "session" if part.kind == "sessions" else "invoice"
+    twice = _SESSION_TWICE if part.kind == "sessions" else _INVOICE_TWICE
     for record_key in part.duplicates:
-        problems.append(f"{where}: {kind} {record_key} is stored more than once in the file")
+        problems.append(_(twice).format(where=where, key=record_key))
     held = len(part.records) + len(part.duplicates)
     if entry.get("count") != held:
-        problems.append(f"{where}: the manifest counts {entry.get('count')} records, the file holds {held}")
+        problems.append(
+            _("{where}: the manifest counts {count} records, the file holds {held}").format(
+                where=where, count=entry.get("count"), held=held
+            )
+        )
     return part, problems
 
 
@@ -78,10 +87,16 @@ def _check_session_part(ledger: FileStore, key: str, seen: Consistency) -> list[
     for s in decoded:
         seen.session(s, key)
         if s.is_running:
-            problems.append(f"{where}: session {s.id} has no end, but only a running session may be open")
+            problems.append(
+                _("{where}: session {id} has no end, but only a running session may be open").format(
+                    where=where, id=s.id
+                )
+            )
         if s.started_at.isoformat()[:7] != month:
             problems.append(
-                f"{where}: session {s.id} starts in {s.started_at:%Y-%m} but is filed under {month}"
+                _("{where}: session {id} starts in {started} but is filed under {month}").format(
+                    where=where, id=s.id, started=f"{s.started_at:%Y-%m}", month=month
+                )
             )
     try:
         summary = _summary(part) if part.records else {}
@@ -90,8 +105,10 @@ def _check_session_part(ledger: FileStore, key: str, seen: Consistency) -> list[
     for field, value in summary.items():
         if entry.get(field) != value:
             problems.append(
-                f"{where}: the manifest says {field} {entry.get(field)!r}, the file has {value!r}: "
-                "lookups by id or time would miss records"
+                _(
+                    "{where}: the manifest says {field} {expected}, the file has {value}: "
+                    "lookups by id or time would miss records"
+                ).format(where=where, field=field, expected=repr(entry.get(field)), value=repr(value))
             )
     return problems
 
@@ -111,7 +128,11 @@ def _check_invoices(ledger: FileStore, seen: Consistency) -> list[str]:
             continue
         for number, record in part.records.items():  # the raw records first: decoding may stop
             if index is not None and index.pop(number, None) != index_row(record):
-                problems.append(f"{where_index}: invoice {number}: out of step with {key}")
+                problems.append(
+                    _("{where}: invoice {number}: out of step with {part}").format(
+                        where=where_index, number=number, part=key
+                    )
+                )
         period = key.split("/", 1)[1]
         try:
             invoices = ledger.invoices([period])
@@ -121,7 +142,14 @@ def _check_invoices(ledger: FileStore, seen: Consistency) -> list[str]:
         for inv in invoices:
             seen.invoice(inv, key)
             if inv.period != period:
-                problems.append(f"{key}: invoice {inv.number} is for {inv.period} but filed under {period}")
+                problems.append(
+                    _("{where}: invoice {number} is for {period} but filed under {filed}").format(
+                        where=key, number=inv.number, period=inv.period, filed=period
+                    )
+                )
         ledger._forget(key)
-    problems.extend(f"{where_index}: invoice {n}: no such invoice in the ledger" for n in index or ())
+    problems.extend(
+        _("{where}: invoice {number}: no such invoice in the ledger").format(where=where_index, number=n)
+        for n in index or ()
+    )
     return problems

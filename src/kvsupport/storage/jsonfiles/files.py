@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from kvsupport.errors import LedgerError
+from kvsupport.i18n import _
 from kvsupport.storage.atomic import TMP_MARK, make_private_dir
 
 LOCK_TIMEOUT_SECONDS = 30.0
@@ -91,7 +92,6 @@ def resolved_ledger_path(path: Path) -> Path:
     companions are looked for beside ``real.json``.
     """
     from kvsupport.errors import InvalidValue
-    from kvsupport.i18n import _
 
     try:
         real = Path(os.path.realpath(path))
@@ -129,7 +129,8 @@ class Backup(NamedTuple):
 
 
 def backups_hint(files: LedgerFiles) -> str:
-    return f"nothing was changed; see 'kvsupport ledger backups' ({files.backups})"
+    """The hint after a ledger file that cannot be read: where its backups are."""
+    return _("nothing was changed; see 'kvsupport ledger backups' ({path})").format(path=files.backups)
 
 
 def _dumps(value: object) -> str:
@@ -158,14 +159,19 @@ def dumps_document(doc: dict[str, Any]) -> bytes:
 
 def load_json(path: Path, raw: bytes, files: LedgerFiles) -> Any:
     if not raw.strip():
-        raise LedgerError(f"{path}: the file is empty", hint=backups_hint(files))
+        raise LedgerError(_("{path}: the file is empty").format(path=path), hint=backups_hint(files))
     try:
         return json.loads(raw)
     except UnicodeDecodeError as exc:
-        raise LedgerError(f"{path}: not UTF-8 text ({exc.reason})", hint=backups_hint(files)) from None
+        raise LedgerError(
+            _("{path}: not UTF-8 text ({reason})").format(path=path, reason=exc.reason),
+            hint=backups_hint(files),
+        ) from None
     except json.JSONDecodeError as exc:
         raise LedgerError(
-            f"{path}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+            _("{path}: invalid JSON at line {line}, column {column}: {reason}").format(
+                path=path, line=exc.lineno, column=exc.colno, reason=exc.msg
+            ),
             hint=backups_hint(files),
         ) from None
 
@@ -188,8 +194,10 @@ class Lock:
         except OSError as exc:
             if self.exclusive:
                 raise LedgerError(
-                    f"{self.files.main}: cannot write here: {exc.strerror}",
-                    hint="nothing was changed; the ledger's directory must be writable by you",
+                    _("{path}: cannot write here: {reason}").format(
+                        path=self.files.main, reason=exc.strerror
+                    ),
+                    hint=_("nothing was changed; the ledger's directory must be writable by you"),
                 ) from None
             try:  # a lock file we may only read still takes a shared lock
                 self.fd = os.open(path, os.O_RDONLY)
@@ -208,9 +216,10 @@ class Lock:
                     os.close(self.fd)
                     self.fd = None
                     raise LedgerError(
-                        f"{self.files.main}: still locked by another kvsupport after "
-                        f"{LOCK_TIMEOUT_SECONDS:.0f} s",
-                        hint="wait for the other command to finish, then try again",
+                        _("{path}: still locked by another kvsupport after {seconds:.0f} s").format(
+                            path=self.files.main, seconds=LOCK_TIMEOUT_SECONDS
+                        ),
+                        hint=_("wait for the other command to finish, then try again"),
                     ) from None
                 time.sleep(0.005)
 
@@ -260,14 +269,16 @@ def list_backups(files: LedgerFiles, upto: int | None = None) -> list[Backup]:
         return []
     except OSError as exc:
         raise LedgerError(
-            f"{files.backups}: cannot read the backups: {exc.strerror or exc}",
-            hint="the directory must be readable by you",
+            _("{path}: cannot read the backups: {reason}").format(
+                path=files.backups, reason=exc.strerror or exc
+            ),
+            hint=_("the directory must be readable by you"),
         ) from None
     for path in entries:
         name = path.name
         if not (name.startswith(prefix) and name.endswith(".json")) or TMP_MARK in name:
             continue
-        stamp, _, gen = name[len(prefix) : -len(".json")].rpartition("-g")
+        stamp, _sep, gen = name[len(prefix) : -len(".json")].rpartition("-g")
         try:
             taken = _stamp_time(stamp)
             generation = int(gen)

@@ -13,6 +13,7 @@ from typing import Any
 
 from kvsupport.core.models import Invoice
 from kvsupport.errors import LedgerError, NotFound
+from kvsupport.i18n import _
 from kvsupport.storage import codec
 from kvsupport.storage.api import InvoiceSummary
 from kvsupport.storage.jsonfiles.parts import INDEX_ROWS, INVOICE_INDEX, PartStore, _invoices_digest, _Part
@@ -121,7 +122,9 @@ class InvoiceStore(PartStore):
         records = self._part(f"invoices/{period}").records if period is not None else {}
         row = records.get(number)
         if row is None:
-            raise NotFound(f"no invoice {number}", hint="see 'kvsupport invoice list'")
+            raise NotFound(
+                _("no invoice {number}").format(number=number), hint=_("see 'kvsupport invoice list'")
+            )
         file = self._m["parts"].get(f"invoices/{period}", {}).get("file", f"invoices/{period}")
         where = f"{file}: records[{list(records).index(number)}]"
         found: Invoice = self._decoded(codec.decode_invoice, row, where)
@@ -136,8 +139,12 @@ class InvoiceStore(PartStore):
         the numbering format: an issued number is never issued again."""
         if self.has_invoice(invoice.number):
             raise LedgerError(
-                f"invoice number {invoice.number} is taken already; refusing to issue it twice",
-                hint="nothing was changed; check 'kvsupport config show' (invoice.number_format)",
+                _("invoice number {number} is taken already; refusing to issue it twice").format(
+                    number=invoice.number
+                ),
+                hint=_("nothing was changed; check 'kvsupport config show' ({key})").format(
+                    key="invoice.number_format"
+                ),
             )
         self._store_invoice(invoice)
 
@@ -148,8 +155,10 @@ class InvoiceStore(PartStore):
         frozen = [f for f in FROZEN_FIELDS if getattr(stored, f) != getattr(invoice, f)]
         if frozen:
             raise LedgerError(
-                f"invoice {invoice.number} is issued: its {', '.join(frozen)} cannot change",
-                hint="void it and issue a new one",
+                _("invoice {number} is issued: its {fields} cannot change").format(
+                    number=invoice.number, fields=", ".join(frozen)
+                ),
+                hint=_("void it and issue a new one"),
             )
         self._store_invoice(invoice)
 

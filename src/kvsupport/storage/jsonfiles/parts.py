@@ -21,7 +21,7 @@ from typing import Any
 
 from kvsupport.core.models import Client, Order, Session
 from kvsupport.errors import LedgerError
-from kvsupport.i18n import _
+from kvsupport.i18n import N_, _
 from kvsupport.notices import warn_later
 from kvsupport.storage import codec
 from kvsupport.storage import journal as journal_module
@@ -96,19 +96,27 @@ class PartStore:
             except FileNotFoundError:
                 if self.unlocked:  # swept after many changes made while this one read on
                     raise LedgerError(
-                        f"{self.files.main}: changed a great deal while it was being read",
-                        hint="run the command again",
+                        _("{path}: changed a great deal while it was being read").format(
+                            path=self.files.main
+                        ),
+                        hint=_("run the command again"),
                     ) from None
                 raise LedgerError(
-                    f"{path}: cannot read part {key}: the file is missing", hint=backups_hint(self.files)
+                    _("{path}: cannot read part {part}: the file is missing").format(path=path, part=key),
+                    hint=backups_hint(self.files),
                 ) from None
             except OSError as exc:
                 raise LedgerError(
-                    f"{path}: cannot read part {key}: {exc.strerror}", hint=backups_hint(self.files)
+                    _("{path}: cannot read part {part}: {reason}").format(
+                        path=path, part=key, reason=exc.strerror
+                    ),
+                    hint=backups_hint(self.files),
                 ) from None
             doc = load_json(path, raw, self.files)
             if not isinstance(doc, dict) or doc.get("format") != PART_FORMAT:
-                raise LedgerError(f"{path}: not a kvsupport ledger part", hint=backups_hint(self.files))
+                raise LedgerError(
+                    _("{path}: not a kvsupport ledger part").format(path=path), hint=backups_hint(self.files)
+                )
             version = doc.get("version")
             if (
                 not isinstance(version, int)
@@ -116,17 +124,26 @@ class PartStore:
                 or not 1 <= version <= CURRENT_VERSION
             ):
                 raise LedgerError(
-                    f"{path}: version: unknown part format {version!r}", hint=backups_hint(self.files)
+                    _("{path}: {key}: unknown part format {value}").format(
+                        path=path, key="version", value=repr(version)
+                    ),
+                    hint=backups_hint(self.files),
                 )
             doc = migrate_part(doc)
             rows = doc.get("records")
             if not isinstance(rows, list):
-                raise LedgerError(f"{path}: records: must be a list", hint=backups_hint(self.files))
+                raise LedgerError(
+                    _("{path}: {key}: must be a list").format(path=path, key="records"),
+                    hint=backups_hint(self.files),
+                )
             id_key = "id" if kind == "sessions" else "number"
             duplicates: list[str] = []
             for i, row in enumerate(rows):
                 if not isinstance(row, dict) or id_key not in row:
-                    raise LedgerError(f"{path}: records[{i}]: no {id_key}", hint=backups_hint(self.files))
+                    raise LedgerError(
+                        _("{path}: {where}: no {key}").format(path=path, where=f"records[{i}]", key=id_key),
+                        hint=backups_hint(self.files),
+                    )
                 record_key = str(row[id_key])
                 if record_key in records:
                     duplicates.append(record_key)
@@ -204,10 +221,14 @@ class PartStore:
                     continue
                 if part.duplicates:
                     where = parts_index.get(key, {}).get("file", key)
+                    held_twice = (
+                        N_("{path}: holds sessions {keys} more than once; changing it would drop a copy")
+                        if part.kind == "sessions"
+                        else N_("{path}: holds invoices {keys} more than once; changing it would drop a copy")
+                    )
                     raise LedgerError(
-                        f"{files.parts}/{where}: holds {part.kind} {', '.join(part.duplicates)} more than "
-                        "once; changing it would drop a copy",
-                        hint="nothing was changed; see 'kvsupport ledger check'",
+                        _(held_twice).format(path=f"{files.parts}/{where}", keys=", ".join(part.duplicates)),
+                        hint=_("nothing was changed; see 'kvsupport ledger check'"),
                     )
                 old = parts_index.get(key)
                 if old is not None:
@@ -221,7 +242,8 @@ class PartStore:
                     list(self._decode_sessions(key))  # names the record and field that is wrong
                     where = parts_index.get(key, {}).get("file", key)
                     raise LedgerError(
-                        f"{files.parts}/{where}: a session record is malformed", hint=backups_hint(files)
+                        _("{path}: a session record is malformed").format(path=f"{files.parts}/{where}"),
+                        hint=backups_hint(files),
                     ) from None
                 make_private_dir(files.parts)
                 name = f"{part.kind}-{part.month}.g{generation}-{token}.json"

@@ -113,13 +113,19 @@ class FileStore(InvoiceStore):
             for place in (files, files._replace(layout=SHARED_LAYOUT)):
                 if place.parts.is_dir() and any(place.parts.glob("*.json")):
                     raise LedgerError(
-                        f"{files.main}: missing, but {place.parts} holds ledger data",
-                        hint="bring the manifest back: 'kvsupport ledger backups', then "
-                        "'kvsupport ledger restore NAME'",
+                        _("{path}: missing, but {parts} holds ledger data").format(
+                            path=files.main, parts=place.parts
+                        ),
+                        hint=_(
+                            "bring the manifest back: 'kvsupport ledger backups', then "
+                            "'kvsupport ledger restore NAME'"
+                        ),
                     ) from None
             return cls._new(files)
         except OSError as exc:
-            raise LedgerError(f"{files.main}: cannot read: {exc.strerror or exc}") from None
+            raise LedgerError(
+                _("{path}: cannot read: {reason}").format(path=files.main, reason=exc.strerror or exc)
+            ) from None
         doc = load_json(files.main, raw, files)
         if isinstance(doc, dict) and doc.get("version") == SHARED_LAYOUT:
             files = files._replace(layout=SHARED_LAYOUT)
@@ -198,7 +204,9 @@ class FileStore(InvoiceStore):
         wanted = name.rsplit("/", 1)[-1]
         found = next((b for b in list_backups(self.files, upto=self.generation) if b.name == wanted), None)
         if found is None:
-            raise NotFound(f"no backup {wanted!r}", hint="see 'kvsupport ledger backups'")
+            raise NotFound(
+                _("no backup {name}").format(name=repr(wanted)), hint=_("see 'kvsupport ledger backups'")
+            )
         self.replace_with_backup(found)
         return BackupInfo(found.name, found.taken_at, found.generation, found.size, str(found.path), False)
 
@@ -207,16 +215,24 @@ class FileStore(InvoiceStore):
         path = files.main
         if not isinstance(doc, dict) or doc.get("format") != FORMAT:
             raise LedgerError(
-                f'{path}: not a kvsupport ledger (no "format": "{FORMAT}")', hint=backups_hint(files)
+                _("{path}: not a kvsupport ledger (no {field})").format(
+                    path=path, field=f'"format": "{FORMAT}"'
+                ),
+                hint=backups_hint(files),
             )
         version = doc.get("version")
         if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-            raise LedgerError(f"{path}: version: must be a whole number from 1", hint=backups_hint(files))
+            raise LedgerError(
+                _("{path}: {key}: must be a whole number from 1").format(path=path, key="version"),
+                hint=backups_hint(files),
+            )
         if version > CURRENT_VERSION:
             raise LedgerError(
-                f"{path}: written by a newer kvsupport (format version {version}; "
-                f"this one reads up to {CURRENT_VERSION})",
-                hint="upgrade kvsupport; the ledger was left as it is",
+                _(
+                    "{path}: written by a newer kvsupport (format version {version}; "
+                    "this one reads up to {known})"
+                ).format(path=path, version=version, known=CURRENT_VERSION),
+                hint=_("upgrade kvsupport; the ledger was left as it is"),
             )
         doc = migrate_manifest(doc)
         assert isinstance(doc, dict)
@@ -232,19 +248,26 @@ class FileStore(InvoiceStore):
             ("last_stopped", dict),
         ):
             if not isinstance(doc.get(key), kind):
-                problems.append(f"{key}: must be a {'list' if kind is list else kind.__name__}")
+                problems.append(_("{key}: must be {kind}").format(key=key, kind=codec.kind_name(kind)))
         if problems:
             raise LedgerError(f"{path}: {problems[0]}", hint=backups_hint(files))
         for key, entry in doc["parts"].items():
             if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
-                raise LedgerError(f"{path}: parts.{key}: must name its file", hint=backups_hint(files))
+                raise LedgerError(
+                    _("{path}: {where}: must name its file").format(path=path, where=f"parts.{key}"),
+                    hint=backups_hint(files),
+                )
         for key, row in doc["running"].items():
             if not isinstance(row, dict):
-                raise LedgerError(f"{path}: running.{key}: must be a session", hint=backups_hint(files))
+                raise LedgerError(
+                    _("{path}: {where}: must be a session").format(path=path, where=f"running.{key}"),
+                    hint=backups_hint(files),
+                )
         for key, value in doc["last_stopped"].items():
             if not isinstance(value, int) or isinstance(value, bool):
                 raise LedgerError(
-                    f"{path}: last_stopped.{key}: must be a session id", hint=backups_hint(files)
+                    _("{path}: {where}: must be a session id").format(path=path, where=f"last_stopped.{key}"),
+                    hint=backups_hint(files),
                 )
         for i, item in enumerate(doc["retired"]):
             if not (
@@ -254,7 +277,10 @@ class FileStore(InvoiceStore):
                 and isinstance(item[1], int)
             ):
                 raise LedgerError(
-                    f"{path}: retired[{i}]: must be [file, generation]", hint=backups_hint(files)
+                    _("{path}: {where}: must be {shape}").format(
+                        path=path, where=f"retired[{i}]", shape="[file, generation]"
+                    ),
+                    hint=backups_hint(files),
                 )
         return doc
 
@@ -384,7 +410,7 @@ class FileStore(InvoiceStore):
                     where = f"{entry['file']}: records[{list(records).index(str(session_id))}]"
                     found: Session = self._decoded(codec.decode_session, row, where)
                     return found
-        raise NotFound(f"no session {session_id}", hint="see 'kvsupport session list'")
+        raise NotFound(_("no session {id}").format(id=session_id), hint=_("see 'kvsupport session list'"))
 
     def session_batches(self) -> Iterator[list[Session]]:
         """Every session, a stored month at a time (running ones with their month), oldest
@@ -464,7 +490,7 @@ class FileStore(InvoiceStore):
             key = _worker(session.consultant) if held_as is None else held_as
             current = rows.get(key)
             if current is not None and current.get("id") != session.id:
-                raise LedgerError(f"session {current.get('id')} is already running")
+                raise LedgerError(_("session {id} is already running").format(id=current.get("id")))
             self._drop_stored(session.id)
             rows[key] = codec.encode_session(session)
         else:
@@ -570,7 +596,9 @@ class FileStore(InvoiceStore):
             entries = [entry_from(e) for e in kept]
         except (OSError, KeyError, TypeError) as exc:
             raise LedgerError(
-                f"{self.files.main}: cannot read the journal of change {change.number}: {exc}"
+                _("{path}: cannot read the journal of change {change}: {reason}").format(
+                    path=self.files.main, change=change.number, reason=exc
+                )
             ) from None
         for entry in restore_order(plan(change, entries, self)):
             self.put_raw_record(entry.kind, entry.key, entry.before)
@@ -592,9 +620,10 @@ class FileStore(InvoiceStore):
         if len(holders) > 1:
             names = ", ".join(self._m["parts"][key]["file"] for key, _ in holders)
             raise LedgerError(
-                f"{self.files.parts}: session {session_id} is stored twice ({names}); "
-                "changing it would drop a copy",
-                hint="nothing was changed; see 'kvsupport ledger check'",
+                _("{path}: session {id} is stored twice ({files}); changing it would drop a copy").format(
+                    path=self.files.parts, id=session_id, files=names
+                ),
+                hint=_("nothing was changed; see 'kvsupport ledger check'"),
             )
         for _key, part in holders:
             del part.records[str(session_id)]
@@ -659,15 +688,19 @@ class FileStore(InvoiceStore):
             raw = _read_capped(backup.path)
         except OSError as exc:
             raise LedgerError(
-                f"{backup.path}: cannot read the backup: {exc.strerror or exc}",
-                hint="nothing was changed; choose another backup from 'kvsupport ledger backups'",
+                _("{path}: cannot read the backup: {reason}").format(
+                    path=backup.path, reason=exc.strerror or exc
+                ),
+                hint=_("nothing was changed; choose another backup from 'kvsupport ledger backups'"),
             ) from None
         doc = self._checked_manifest(load_json(backup.path, raw, self.files), self.files)
         missing = [e["file"] for e in doc["parts"].values() if not (self.files.parts / e["file"]).exists()]
         if missing:
             raise LedgerError(
-                f"{backup.path}: its part file {missing[0]} is gone; cannot restore it",
-                hint="choose a more recent backup",
+                _("{path}: its part file {file} is gone; cannot restore it").format(
+                    path=backup.path, file=missing[0]
+                ),
+                hint=_("choose a more recent backup"),
             )
         live_now = {e["file"] for e in self._m["parts"].values()}
         live_then = {e["file"] for e in doc["parts"].values()}
@@ -749,8 +782,10 @@ class open_ledger:
                     self.ledger.commit()
                 except OSError as exc:
                     raise LedgerError(
-                        f"{self.files.main}: cannot write: {exc.strerror or exc}",
-                        hint="nothing was changed; free some space or check permissions",
+                        _("{path}: cannot write: {reason}").format(
+                            path=self.files.main, reason=exc.strerror or exc
+                        ),
+                        hint=_("nothing was changed; free some space or check permissions"),
                     ) from None
         finally:
             self._unlock()
@@ -766,5 +801,9 @@ def _read_capped(path: Path) -> bytes:
     with path.open("rb") as fp:
         data = fp.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
-        raise LedgerError(f"{path}: larger than {MAX_FILE_BYTES >> 20} MiB: not a kvsupport ledger")
+        raise LedgerError(
+            _("{path}: larger than {size} MiB: not a kvsupport ledger").format(
+                path=path, size=MAX_FILE_BYTES >> 20
+            )
+        )
     return data

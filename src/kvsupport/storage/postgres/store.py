@@ -76,11 +76,17 @@ def _checked_location(location: str) -> str:
     try:
         parts = urlsplit(location)
     except ValueError as exc:
-        raise InvalidValue(f"--ledger {location!r}: not a PostgreSQL address ({exc})") from None
+        raise InvalidValue(
+            _("--ledger {location}: not a PostgreSQL address ({reason})").format(
+                location=repr(location), reason=exc
+            )
+        ) from None
     if parts.password is not None:
         raise InvalidValue(
-            f"--ledger {safe_location(location)}: a password is not given in the ledger's address",
-            hint="put it in ~/.pgpass (or PGPASSWORD); kvsupport never keeps a password",
+            _("--ledger {location}: a password is not given in the ledger's address").format(
+                location=safe_location(location)
+            ),
+            hint=_("put it in ~/.pgpass (or PGPASSWORD); kvsupport never keeps a password"),
         )
     return location
 
@@ -93,8 +99,10 @@ def _connect(location: str) -> psycopg.Connection[Any]:
     except psycopg.OperationalError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise LedgerError(
-            f"{safe_location(location)}: cannot reach the ledger's server: {first}",
-            hint="is the server up, and the address right? a password goes in ~/.pgpass or PGPASSWORD",
+            _("{location}: cannot reach the ledger's server: {reason}").format(
+                location=safe_location(location), reason=first
+            ),
+            hint=_("is the server up, and the address right? a password goes in ~/.pgpass or PGPASSWORD"),
         ) from None
 
 
@@ -136,17 +144,21 @@ def upgrade(conn: psycopg.Connection[Any], location: str) -> list[str]:
 
 def _newer(location: str, version: int) -> LedgerError:
     return LedgerError(
-        f"{safe_location(location)}: the ledger's schema is version {version}, newer than this "
-        f"kvsupport knows ({CURRENT_SCHEMA})",
-        hint="upgrade kvsupport; the ledger was left as it is",
+        _(
+            "{location}: the ledger's schema is version {version}, newer than this kvsupport knows ({known})"
+        ).format(location=safe_location(location), version=version, known=CURRENT_SCHEMA),
+        hint=_("upgrade kvsupport; the ledger was left as it is"),
     )
 
 
 def _lost(location: str, exc: Exception, write: bool) -> LedgerError:
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    hint = "nothing was changed (the transaction was rolled back); run the command again"
+    hint = _("nothing was changed (the transaction was rolled back); run the command again")
     return LedgerError(
-        f"{safe_location(location)}: the ledger's server failed: {first}", hint=hint if write else None
+        _("{location}: the ledger's server failed: {reason}").format(
+            location=safe_location(location), reason=first
+        ),
+        hint=hint if write else None,
     )
 
 
@@ -164,8 +176,10 @@ def open_database(
             version = schema_version(conn)
             if version is None:
                 raise LedgerError(
-                    f"{safe_location(location)}: there is no kvsupport ledger in this database",
-                    hint="create one: kvsupport --ledger URL ledger init",
+                    _("{location}: there is no kvsupport ledger in this database").format(
+                        location=safe_location(location)
+                    ),
+                    hint=_("create one: {command}").format(command="kvsupport --ledger URL ledger init"),
                 )
             if version > CURRENT_SCHEMA:
                 raise _newer(location, version)
@@ -238,7 +252,7 @@ class DatabaseStore:
             return decode(record, where)
         except codec.ShapeError as exc:
             raise LedgerError(
-                f"{self.location}: {exc}", hint="'kvsupport ledger check' names every problem"
+                f"{self.location}: {exc}", hint=_("'kvsupport ledger check' names every problem")
             ) from None
 
     # -- clients ------------------------------------------------------------------
@@ -347,7 +361,7 @@ class DatabaseStore:
         """The session ``session_id``, or NotFound."""
         found = self._sessions("id = %s", (session_id,))
         if not found:
-            raise NotFound(f"no session {session_id}", hint="see 'kvsupport session list'")
+            raise NotFound(_("no session {id}").format(id=session_id), hint=_("see 'kvsupport session list'"))
         return found[0]
 
     def sessions_between(self, start: datetime, end: datetime) -> list[Session]:
@@ -396,11 +410,17 @@ class DatabaseStore:
                 ),
             )
         except psycopg.errors.UniqueViolation:
-            raise LedgerError(
-                f"{self.location}: another session of {worker or 'this ledger'} is running"
-            ) from None
+            if worker:
+                message = _("{location}: another session of {worker} is running").format(
+                    location=self.location, worker=worker
+                )
+            else:
+                message = _("{location}: another session of this ledger is running").format(
+                    location=self.location
+                )
+            raise LedgerError(message) from None
         except psycopg.errors.ForeignKeyViolation:
-            raise NotFound(f"unknown client '{session.client}'") from None
+            raise NotFound(_("unknown client '{code}'").format(code=session.client)) from None
         if was and was[0][0] and not session.is_running:
             self.conn.execute(
                 "INSERT INTO last_stopped (consultant, session) VALUES (%s, %s) "
@@ -420,7 +440,9 @@ class DatabaseStore:
         """The invoice ``number``, or NotFound."""
         rows = self._rows("SELECT record FROM invoices WHERE number = %s", (number,))
         if not rows:
-            raise NotFound(f"no invoice {number}", hint="see 'kvsupport invoice list'")
+            raise NotFound(
+                _("no invoice {number}").format(number=number), hint=_("see 'kvsupport invoice list'")
+            )
         found: Invoice = self._decode(codec.decode_invoice, rows[0][0], f"invoices.{number}")
         return found
 
@@ -496,8 +518,12 @@ class DatabaseStore:
                 )
         except psycopg.errors.UniqueViolation:
             raise LedgerError(
-                f"invoice number {invoice.number} is taken already; refusing to issue it twice",
-                hint="nothing was changed; check 'kvsupport config show' (invoice.number_format)",
+                _("invoice number {number} is taken already; refusing to issue it twice").format(
+                    number=invoice.number
+                ),
+                hint=_("nothing was changed; check 'kvsupport config show' ({key})").format(
+                    key="invoice.number_format"
+                ),
             ) from None
 
     def put_invoice(self, invoice: Invoice) -> None:
@@ -506,8 +532,10 @@ class DatabaseStore:
         frozen = [f for f in FROZEN_FIELDS if getattr(stored, f) != getattr(invoice, f)]
         if frozen:
             raise LedgerError(
-                f"invoice {invoice.number} is issued: its {', '.join(frozen)} cannot change",
-                hint="void it and issue a new one",
+                _("invoice {number} is issued: its {fields} cannot change").format(
+                    number=invoice.number, fields=", ".join(frozen)
+                ),
+                hint=_("void it and issue a new one"),
             )
         self.recorder.saw("invoice", invoice.number, codec.encode_invoice(stored))
         record = codec.encode_invoice(invoice)
