@@ -82,6 +82,13 @@ TYPER_TEXTS = {
 }
 
 
+#: the help of every command's ``--help`` (Click's own, hard-coded): put into the
+#: interface's language by :func:`translated`, like the commands' own help texts
+HELP_OPTION_TEXT = N_("Show this message and exit.")
+#: the help option's names, the same for every command (the root's context settings)
+HELP_OPTION_NAMES = ["-h", "--help"]
+
+
 def translate_typer() -> None:
     """Typer's panel titles and markers in the interface's language, for this call."""
     from typer import rich_utils
@@ -102,6 +109,12 @@ def translated(command: Any) -> Any:
         original = _original(param, "help")
         if original:
             param.help = _(original)
+    if hasattr(command, "get_help_option"):
+        # Click builds the option on first use and keeps it: built here (with the names
+        # every command's context has) so that its help can be put into the language too
+        option = command.get_help_option(typer.Context(command, help_option_names=HELP_OPTION_NAMES))
+        if option is not None:
+            option.help = _(HELP_OPTION_TEXT)
     for sub in getattr(command, "commands", {}).values():
         translated(sub)
     return command
@@ -146,7 +159,7 @@ app = typer.Typer(  # no help=: the root callback's docstring, with its example,
     name="kvsupport",
     no_args_is_help=True,
     add_completion=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings={"help_option_names": HELP_OPTION_NAMES},
     pretty_exceptions_enable=False,
 )
 
