@@ -226,8 +226,10 @@ def print_rows(
     «…» (except the keys ``whole`` names), then the columns ``drop`` names are left out,
     the first first; ``text`` formats the values of its keys as a person reads them
     (:mod:`kvsupport.cli.figures`), and ``empty`` is said on stderr when there is no row
-    (default: «nothing to list»). ``xlsx``: a workbook of one ``sheet``
-    (:mod:`kvsupport.cli.spreadsheet`). ``output``: to that file instead of standard output.
+    (default: «nothing to list»). Headers, ``title`` and ``empty`` are English msgids, put
+    into the interface's language here (a text already translated stays as it is).
+    ``xlsx``: a workbook of one ``sheet`` (:mod:`kvsupport.cli.spreadsheet`). ``output``:
+    to that file instead of standard output.
     """
     header = fields or (list(rows[0]) if rows else [c[0] for c in columns])
     if fmt == "xlsx":
@@ -240,7 +242,8 @@ def print_rows(
             stream_rows(rows, fmt, header)
             return
         if not rows:
-            sys.stderr.write(printable(_("nothing to list") if empty is None else empty) + "\n")
+            said = _("nothing to list") if empty is None else _(empty)
+            sys.stderr.write(printable(said) + "\n")
             return
         _print_table(rows, columns, title, drop, whole, text or {})
 

@@ -114,7 +114,9 @@ def table(
         width,
         [keys.index(key) for key in drop if key in keys],
     )
-    out = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
+    out = Table(
+        title=None if title is None else _(title), title_justify="left", show_edge=False, pad_edge=False
+    )
     for col in fitted:
         _key, header, justify = columns[col.column]
         out.add_column(
