@@ -27,17 +27,17 @@ def to_stderr(text: str) -> None:
 
 def error_line(message: str) -> str:
     """``error: …`` (``ошибка: …`` in Russian, as git says it), one line."""
-    return f"{_('error:')} {printable(message)}\n"
+    return _("error:") + f" {printable(message)}\n"  # _() outside the f-string: Babel finds it there
 
 
 def hint_line(hint: str) -> str:
     """``hint: …`` (``подсказка: …``), one line."""
-    return f"{_('hint:')} {printable(hint)}\n"
+    return _("hint:") + f" {printable(hint)}\n"
 
 
 def warning_line(message: str) -> str:
     """``warning: …`` (``предупреждение: …``), one line."""
-    return f"{_('warning:')} {printable(message)}\n"
+    return _("warning:") + f" {printable(message)}\n"
 
 
 def report(message: str, hint: str | None = None) -> None:
@@ -143,9 +143,9 @@ def _click_error(exc: Exception) -> None:
                 sys.stdout.write(help_text + "\n")
             sys.exit(0)
     if isinstance(exc, typer.TyperException):  # click's ClickException and UsageError
-        ctx = getattr(exc, "ctx", None)
-        hint = f"see '{ctx.command_path} --help'" if ctx is not None else None
-        report(exc.format_message(), hint)
+        from kvsupport.cli.app import usage_error  # Typer's path only: the fast path never loads it
+
+        report(*usage_error(exc))
         sys.exit(exc.exit_code)
     if isinstance(exc, typer.Abort):
         to_stderr(_("interrupted") + "\n")

@@ -10,18 +10,23 @@ before the interface's language may be known, and once for every call of a test
 run. So the English texts are msgids, and :func:`translated` puts them into the
 interface's language when a command is built for a call (and
 ``tools/catalogue.py`` extracts them from the built commands the same way).
+
+Typer's usage errors (:func:`usage_error`), which its vendored Click words in
+English, are said again in the interface's language here too: only the Typer path
+ever needs them, so the fast path of ``session status`` does not load them.
 """
 
 from __future__ import annotations
 
 import importlib
+import re
 from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
 from kvsupport import __version__
-from kvsupport.i18n import N_, _
+from kvsupport.i18n import N_, _, ngettext
 from kvsupport.ops.env import Env
 
 #: noun -> (module, one-line help), in the order ``--help`` lists them
@@ -82,6 +87,13 @@ TYPER_TEXTS = {
 }
 
 
+#: the help of every command's ``--help`` (Click's own, hard-coded): put into the
+#: interface's language by :func:`translated`, like the commands' own help texts
+HELP_OPTION_TEXT = N_("Show this message and exit.")
+#: the help option's names, the same for every command (the root's context settings)
+HELP_OPTION_NAMES = ["-h", "--help"]
+
+
 def translate_typer() -> None:
     """Typer's panel titles and markers in the interface's language, for this call."""
     from typer import rich_utils
@@ -102,6 +114,12 @@ def translated(command: Any) -> Any:
         original = _original(param, "help")
         if original:
             param.help = _(original)
+    if hasattr(command, "get_help_option"):
+        # Click builds the option on first use and keeps it: built here (with the names
+        # every command's context has) so that its help can be put into the language too
+        option = command.get_help_option(typer.Context(command, help_option_names=HELP_OPTION_NAMES))
+        if option is not None:
+            option.help = _(HELP_OPTION_TEXT)
     for sub in getattr(command, "commands", {}).values():
         translated(sub)
     return command
@@ -146,7 +164,7 @@ app = typer.Typer(  # no help=: the root callback's docstring, with its example,
     name="kvsupport",
     no_args_is_help=True,
     add_completion=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings={"help_option_names": HELP_OPTION_NAMES},
     pretty_exceptions_enable=False,
 )
 
@@ -188,3 +206,148 @@ def root(
     Example: kvsupport session start romashka backup --problem "не считает пени"
     """
     ctx.obj = Env(ledger_option=ledger, tariffs_option=tariffs, config_option=config, quiet=quiet)
+
+
+# ---------------------------------------------------------------- Typer's usage errors
+
+
+def usage_error(exc: Exception) -> tuple[str, str | None]:
+    """The ``error:`` message and the hint of one of Typer's usage errors.
+
+    Typer's vendored Click writes its messages in English, hard-coded. In English they
+    are kept exactly as Click words them (``No such option: --foo (Possible options:
+    --format, --from)``), with ``see 'kvsupport … --help'`` as the hint. In another
+    language the message is said again in that language from the exception's type and
+    attributes (:func:`_said_again`): «нет такого параметра: --foo», the nearest options
+    in the hint. A message it does not know (a new Typer's) stays Click's.
+    """
+    from kvsupport.i18n import current
+
+    ctx = getattr(exc, "ctx", None)
+    command = ctx.command_path if ctx is not None else None
+    see = _("see '{command} --help'").format(command=command) if command else None
+    if current() != "en":
+        said = _said_again(exc, command)
+        if said is not None:
+            return said
+    format_message = getattr(exc, "format_message", None)
+    return (format_message() if callable(format_message) else str(exc)), see
+
+
+def _said_again(exc: Exception, command: str | None) -> tuple[str, str | None] | None:
+    """A usage error in the interface's language, from its type and attributes; ``None``
+    for one it does not know. (Typer's classes are matched by name: importing them
+    would import Typer's vendored Click by its private path.)"""
+    kind = type(exc).__name__
+    message = str(getattr(exc, "message", ""))
+    if kind == "NoSuchOption":
+        name = str(getattr(exc, "option_name", ""))
+        if not message.startswith("No such option: "):
+            return None
+        return _("No such option: {name}").format(name=name), _suggest(
+            list(getattr(exc, "possibilities", None) or ()), command
+        )
+    if kind == "BadOptionUsage":
+        name = str(getattr(exc, "option_name", ""))
+        if message == f"Option {name!r} requires an argument.":
+            return _("Option {name} requires a value").format(name=name), None
+        if message == f"Option {name!r} does not take a value.":
+            return _("Option {name} does not take a value").format(name=name), None
+        return None
+    if kind == "MissingParameter":
+        return _missing(exc, command)
+    if kind == "BadParameter":
+        return _bad_value(exc, message), _see(command)
+    if kind == "UsageError":
+        return _usage(message, command)
+    return None
+
+
+def _see(command: str | None) -> str | None:
+    return _("see '{command} --help'").format(command=command) if command else None
+
+
+def _suggest(names: list[str], command: str | None) -> str | None:
+    """«возможно, вы имели в виду --format? см. 'kvsupport session list --help'»: the nearest
+    names first, as Click's difflib found them."""
+    if not names:
+        return _see(command)
+    shown = (
+        names[0]
+        if len(names) == 1
+        else _("{names} or {last}").format(names=", ".join(names[:-1]), last=names[-1])
+    )
+    if command is None:
+        return _("perhaps you meant {names}?").format(names=shown)
+    return _("perhaps you meant {names}? see '{command} --help'").format(names=shown, command=command)
+
+
+def _hint_of(exc: Exception) -> str | None:
+    """The parameter a bad value or a missing one belongs to, as Click names it: ``'ID'``,
+    ``'--format' / '-f'``."""
+    hint = getattr(exc, "param_hint", None)
+    param = getattr(exc, "param", None)
+    if hint is None and param is not None:
+        hint = param.get_error_hint(getattr(exc, "ctx", None))
+    if hint is not None and not isinstance(hint, str):
+        hint = " / ".join(repr(x) for x in hint)
+    return hint
+
+
+def _missing(exc: Exception, command: str | None) -> tuple[str, str | None] | None:
+    param = getattr(exc, "param", None)
+    extra = param.type.get_missing_message(param=param, ctx=getattr(exc, "ctx", None)) if param else None
+    if getattr(exc, "message", "") or extra:
+        return None  # a message of its own, or a list of choices: Click's words
+    name = _hint_of(exc) or ""
+    kind = getattr(exc, "param_type", None) or (param.param_type_name if param is not None else None)
+    if kind == "argument":
+        return _("Missing argument {name}.").format(name=name), _see(command)
+    if kind == "option":
+        return _("Missing option {name}.").format(name=name), _see(command)
+    return None
+
+
+#: the values Click's own types refuse: (what the message says, how the interface says it);
+#: patterns as text, compiled (and cached by ``re``) only when a usage error is reported
+_BAD_VALUES = (
+    (r"(?P<value>.+) is not a valid int(eger)?\.", N_("{value} is not a whole number")),
+    (r"(?P<value>.+) is not a valid float\.", N_("{value} is not a number")),
+    (r"(?P<value>.+) is not one of (?P<choices>.+)\.", N_("{value} is not one of {choices}")),
+    (r"(?P<value>.+) is not in the range (?P<range>.+)\.", N_("{value} is not in the range {range}")),
+)
+
+
+def _bad_value(exc: Exception, message: str) -> str:
+    """``Invalid value for 'ID': 'abc' is not a valid int.``, said again; a problem Click's
+    types did not word (a kvsupport callback's, already in the interface's language) is
+    kept as it is."""
+    problem = message
+    for pattern, words in _BAD_VALUES:
+        found = re.fullmatch(pattern, message, re.S)
+        if found is not None:
+            problem = _(words).format(**found.groupdict())
+            break
+    name = _hint_of(exc)
+    if name is None:
+        return _("Invalid value: {problem}").format(problem=problem)
+    return _("Invalid value for {name}: {problem}").format(name=name, problem=problem)
+
+
+_NO_COMMAND = r"No such command (?P<name>.+?)\.(?: Did you mean (?P<names>.+)\?)?"
+_EXTRA = r"Got unexpected extra argument\(s\) \((?P<args>.*)\)"
+
+
+def _usage(message: str, command: str | None) -> tuple[str, str | None] | None:
+    """Click's plain usage errors: an unknown command (and Typer's «did you mean»), extra
+    arguments."""
+    found = re.fullmatch(_NO_COMMAND, message, re.S)
+    if found is not None:
+        names = [n.strip() for n in (found["names"] or "").split(",") if n.strip()]
+        return _("No such command {name}.").format(name=found["name"]), _suggest(names, command)
+    found = re.fullmatch(_EXTRA, message, re.S)
+    if found is not None:
+        count = len(found["args"].split())
+        text = ngettext("unexpected extra argument: {args}", "unexpected extra arguments: {args}", count)
+        return text.format(args=found["args"]), _see(command)
+    return None

@@ -25,6 +25,8 @@ _WORDS = {
     ("change", "invoice"): N_("changed invoice {key}"),
     ("delete", "invoice"): N_("deleted invoice {key}"),
 }
+#: a change of a kind the table does not know
+_CHANGED = N_("changed {key}")
 _SHOWN = 3
 
 #: command -> (the kind of record it is about, an English msgid with {keys})
@@ -64,7 +66,7 @@ def change_text(change: Change) -> str:
     parts = []
     for op in change.ops[:_SHOWN]:
         verb, kind, key = [*op, "", "", ""][:3]
-        parts.append(_(_WORDS.get((verb, kind), "changed {key}")).format(key=key))
+        parts.append(_(_WORDS.get((verb, kind), _CHANGED)).format(key=key))
     text = ", ".join(parts)
     more = change.size - min(len(change.ops), _SHOWN)
     if more > 0:

@@ -22,6 +22,7 @@ from kvsupport.cli.parse import day
 from kvsupport.core import records
 from kvsupport.core.models import Client
 from kvsupport.core.text import printable
+from kvsupport.i18n import N_, _
 from kvsupport.ops import clients
 from kvsupport.ops.clients import ClientFields
 from kvsupport.ops.env import Env
@@ -126,7 +127,7 @@ def client_add(
         contract=contract,
     )
     client = clients.add(env, code, fields)
-    say(env, f"added client {client.code}: {client.name}")
+    say(env, _("added client {code}: {name}").format(code=client.code, name=client.name))
 
 
 @app.command("edit")
@@ -187,13 +188,13 @@ def client_edit(
 #: the keys of ``client_record``: the CSV header, also of an empty listing
 RECORD_FIELDS = list(records.client_record(Client(code="", name=""), date.min))
 
-COLUMNS: list[Column] = [
-    ("code", "Code", "left"),
-    ("name", "Name", "left"),
-    ("inn", "INN", "left"),
-    ("phone", "Phone", "left"),
-    ("license_until", "Licence until", "left"),
-    ("fee_paid", "Fee paid", "left"),
+COLUMNS: list[Column] = [  # headers are msgids: a table shows them in the interface's language
+    ("code", N_("Code"), "left"),
+    ("name", N_("Name"), "left"),
+    ("inn", N_("INN"), "left"),
+    ("phone", N_("Phone"), "left"),
+    ("license_until", N_("Licence until"), "left"),
+    ("fee_paid", N_("Fee paid"), "left"),
 ]
 
 
@@ -214,9 +215,10 @@ def client_list(
         rows,
         fmt.value,
         COLUMNS,
-        empty="no clients yet: kvsupport client add CODE --name NAME",
+        empty=_("no clients yet: kvsupport client add CODE --name NAME"),
         fields=RECORD_FIELDS,
         drop=("fee_paid", "license_until", "inn", "phone"),
+        text={"license_until": _licence_day},
         output=output,
         sheet="clients",
     )
@@ -237,13 +239,55 @@ def client_show(ctx: typer.Context, code: CodeArg, fmt: ItemFormatOpt = ItemForm
         if key == "teamviewer_id":
             continue  # the first of teamviewer_ids, shown there
         if value not in (None, {}, "", []) and not (key == "archived" and not value):
-            if isinstance(value, dict):
-                shown = ", ".join(f"{k} on {v}" for k, v in value.items())
-            elif isinstance(value, list):
-                shown = ", ".join(value)
-            else:
-                shown = ("yes" if value else "no") if isinstance(value, bool) else value
-            print(printable(f"{key.replace('_', ' ') + ':':16} {shown}"))
+            label = _(SHOW_LABELS[key]) if key in SHOW_LABELS else key.replace("_", " ")
+            print(printable(f"{label + ':':16} {_shown(key, value)}"))
+
+
+#: the labels of ``client show`` (msgids; in English the record's keys, as always)
+SHOW_LABELS = {
+    "code": N_("code"),
+    "name": N_("name"),
+    "inn": N_("inn"),
+    "kpp": N_("kpp"),
+    "ogrn": N_("ogrn"),
+    "address": N_("address"),
+    "phone": N_("phone"),
+    "email": N_("email"),
+    "teamviewer_ids": N_("teamviewer ids"),
+    "license_until": N_("license until"),
+    "fee_paid": N_("fee paid"),
+    "fees_charged": N_("fees charged"),
+    "kind": N_("kind"),
+    "signatory": N_("signatory"),
+    "contract": N_("contract"),
+    "archived": N_("archived"),
+    "former_codes": N_("former codes"),
+    "license_ended": N_("license ended"),
+}
+#: what ``client show`` says a client is in law
+KINDS = {"company": N_("company"), "entrepreneur": N_("entrepreneur")}
+
+
+def _shown(key: str, value: object) -> str:
+    """One value of ``client show`` as a person reads it, in the interface's language."""
+    if isinstance(value, dict):
+        return ", ".join(_("{fee} on {invoice}").format(fee=k, invoice=v) for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if key == "license_until":
+        return _licence_day(value)
+    if key == "kind" and value in KINDS:
+        return _(KINDS[str(value)])
+    return str(value)
+
+
+def _licence_day(value: object) -> str:
+    """A licence's end date (``2027-12-31`` in the record) as the interface writes dates."""
+    from kvsupport.cli import figures
+
+    return figures.day(date.fromisoformat(str(value)))
 
 
 from kvsupport.cli import client_archive  # noqa: E402, F401 - registers client archive|unarchive

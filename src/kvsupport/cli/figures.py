@@ -69,6 +69,18 @@ def minutes(count: int) -> str:
     return f"{count}{NBSP}мин" if russian() else f"{count} min"
 
 
+def minutes_cell(count: int) -> str:
+    """Minutes in a listing's cell: ``1 ч 01 мин`` in Russian, ``61`` (the column says
+    minutes) in English."""
+    return duration(count * 60) if russian() else str(count)
+
+
+def money_cell(amount: object) -> str:
+    """An amount in a listing's cell (a record's ``"1321.67"``): ``1 321,67`` in Russian,
+    ``1321.67`` in English."""
+    return number(Decimal(str(amount)))
+
+
 def hours(count_minutes: int) -> str:
     """Hours of a report: ``2:24`` (ч:мм) in Russian; ``2.40`` (decimal hours) in English."""
     if russian():

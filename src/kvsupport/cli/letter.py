@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from kvsupport.cli import figures
 from kvsupport.cli.options import ItemFormat, ItemFormatOpt
 from kvsupport.cli.output import print_json
 from kvsupport.core.letters import Letter
@@ -67,7 +68,7 @@ def letter_show(
     none = _("(none)")
     rows = [
         (_("from"), sender),
-        (_("date"), f"{letter.date:%Y-%m-%d %H:%M %z}"),
+        (_("date"), f"{figures.day(letter.date.date())} {letter.date:%H:%M %z}"),
         (_("subject"), letter.subject or none),
         (_("message id"), letter.message_id or none),
         (_("sha256"), letter.sha256),

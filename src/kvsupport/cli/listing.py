@@ -4,25 +4,32 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kvsupport.cli import views
+from kvsupport.cli import figures, views
 from kvsupport.cli.output import Column, print_rows
 from kvsupport.cli.parse import day, month
 from kvsupport.errors import InvalidValue
-from kvsupport.i18n import _
+from kvsupport.i18n import N_, _
 from kvsupport.ops.env import Env
 from kvsupport.ops.finding import Query, find
 
-SESSION_COLUMNS: list[Column] = [
-    ("id", "ID", "right"),
-    ("day", "Date", "left"),
-    ("time", "Time", "left"),
-    ("client", "Client", "left"),
-    ("service", "Service", "left"),
-    ("minutes", "Worked", "right"),
-    ("billable_minutes", "Billed", "right"),
-    ("amount", "Amount", "right"),
-    ("invoice", "Invoice", "left"),
+SESSION_COLUMNS: list[Column] = [  # headers are msgids, shown in the interface's language
+    ("id", N_("ID"), "right"),
+    ("day", N_("Date"), "left"),
+    ("time", N_("Time"), "left"),
+    ("client", N_("Client"), "left"),
+    ("service", N_("Service"), "left"),
+    ("minutes", N_("Worked"), "right"),
+    ("billable_minutes", N_("Billed"), "right"),
+    ("amount", N_("Amount"), "right"),
+    ("invoice", N_("Invoice"), "left"),
 ]
+#: the figures of a text table as a person reads them (``1 ч 01 мин``, ``1 321,67``);
+#: JSON and CSV keep the record's
+SESSION_TEXT = {
+    "minutes": figures.minutes_cell,
+    "billable_minutes": figures.minutes_cell,
+    "amount": figures.money_cell,
+}
 
 
 #: the columns a narrow terminal goes without, the first first
@@ -63,11 +70,14 @@ def print_sessions(
     for session, charge in found.sessions:
         record = views.session_record(env, session, charge)
         local = env.local(session.started_at)
-        record["day"], record["time"] = f"{local:%Y-%m-%d}", views.span(env, session)
+        if fmt == "text":  # a table a person reads: dates as the interface writes them
+            record["day"], record["time"] = figures.day(local.date()), views.span(env, session)
+        else:  # JSON, CSV and xlsx: the same in every language
+            record["day"], record["time"] = f"{local:%Y-%m-%d}", views.span(env, session, machine=True)
         rows.append(record)
     columns = SESSION_COLUMNS
     if len({row["consultant"] for row in rows}) > 1:  # a team's ledger: say who
-        columns = [*SESSION_COLUMNS, ("consultant", "Consultant", "left")]
+        columns = [*SESSION_COLUMNS, ("consultant", N_("Consultant"), "left")]
     print_rows(
         rows,
         fmt,
@@ -75,6 +85,7 @@ def print_sessions(
         empty=empty_message(query, found.elsewhere),
         drop=DROP_FIRST,
         output=output,
+        text=SESSION_TEXT,
         sheet="sessions",
     )
 

@@ -12,7 +12,7 @@ from kvsupport.cli.parse import moment, text_value
 from kvsupport.cli.views import clock, iso
 from kvsupport.core.models import Order
 from kvsupport.core.records import evidence_record
-from kvsupport.i18n import _
+from kvsupport.i18n import N_, _
 from kvsupport.ops import orders
 from kvsupport.ops.env import Env
 from kvsupport.ops.orders import is_missed
@@ -84,7 +84,12 @@ def order_add(
     )
     for note in taken:
         say(env, note)
-    say(env, f"order {order.id}: {order.service} for {order.client} at {clock(env, order.at)}")
+    say(
+        env,
+        _("order {id}: {service} for {client} at {time}").format(
+            id=order.id, service=order.service, client=order.client, time=clock(env, order.at)
+        ),
+    )
 
 
 #: the keys of ``order_record``: the CSV header, also of an empty listing
@@ -93,14 +98,16 @@ RECORD_FIELDS = [
     *("consent", "evidence", "missed"),
 ]
 
-COLUMNS: list[Column] = [
-    ("id", "N", "right"),
-    ("when", "When", "left"),
-    ("client", "Client", "left"),
-    ("service", "Service", "left"),
-    ("problem", "Problem", "left"),
-    ("status", "Status", "left"),
+COLUMNS: list[Column] = [  # headers are msgids, shown in the interface's language
+    ("id", N_("N"), "right"),
+    ("when", N_("When"), "left"),
+    ("client", N_("Client"), "left"),
+    ("service", N_("Service"), "left"),
+    ("problem", N_("Problem"), "left"),
+    ("status", N_("Status"), "left"),
 ]
+#: an order's status as a text listing says it (JSON and CSV keep the record's word)
+STATUS_WORDS = {"open": N_("open"), "done": N_("done"), "cancelled": N_("cancelled")}
 
 
 @app.command("list")
@@ -123,7 +130,7 @@ def order_list(
             rows,
             fmt.value,
             COLUMNS,
-            empty="no open orders",
+            empty=_("no open orders"),
             fields=RECORD_FIELDS,
             output=output,
             sheet="orders",
@@ -134,8 +141,10 @@ def order_list(
 
     cells, styles = [], []
     for row, order in zip(rows, found, strict=True):
-        when = ("today " if row["today"] else "") + clock(env, order.at)
-        status = _("missed") if row["missed"] else row["status"]
+        when = clock(env, order.at)
+        if row["today"]:
+            when = _("today {time}").format(time=when)
+        status = _("missed") if row["missed"] else _(STATUS_WORDS.get(order.status, order.status))
         cells.append(
             [text_cell(v) for v in (row["id"], when, row["client"], row["service"], row["problem"], status)]
         )
@@ -154,4 +163,9 @@ def order_cancel(
     """
     env = env_of(ctx)
     order = orders.cancel(env, order_id)
-    say(env, f"cancelled order {order.id} ({order.client}, {clock(env, order.at)})")
+    say(
+        env,
+        _("cancelled order {id} ({client}, {time})").format(
+            id=order.id, client=order.client, time=clock(env, order.at)
+        ),
+    )

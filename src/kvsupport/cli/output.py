@@ -10,7 +10,7 @@ import io
 import json
 import re
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -18,9 +18,12 @@ from typing import Any
 from kvsupport.cli._errors import to_stderr, warning_line
 from kvsupport.core.spreadsheet import QUOTE, TRIGGERS, formula_safe
 from kvsupport.core.text import printable
+from kvsupport.i18n import _
 from kvsupport.ops.env import Env
 
-Column = tuple[str, str, str]  # key, header, justify ("left" | "right")
+Column = tuple[str, str, str]  # key, header (an English msgid), justify ("left" | "right")
+#: how a text table shows the values of one key (``1 ч 01 мин`` for minutes): JSON and CSV keep the record's
+TextFormats = Mapping[str, Callable[[Any], str]]
 
 
 def say(env: Env, message: str) -> None:
@@ -176,7 +179,6 @@ def destination(output: Path | None) -> Iterator[None]:
     import os
 
     from kvsupport.errors import KvsupportError
-    from kvsupport.i18n import _
 
     try:
         fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -209,20 +211,25 @@ def print_rows(
     columns: Sequence[Column],
     *,
     title: str | None = None,
-    empty: str = "nothing to list",
+    empty: str | None = None,
     fields: Sequence[str] | None = None,
     drop: Sequence[str] = (),
     whole: Sequence[str] = (),
     output: Path | None = None,
     sheet: str = "list",
+    text: TextFormats | None = None,
 ) -> None:
     """Print a listing in ``fmt``; in text, only ``columns``; JSON and CSV get every key.
 
     ``fields`` names the CSV header, so an empty listing has the same header. In text,
     the table fits the terminal (:mod:`kvsupport.cli.tables`): free text is cut with
     «…» (except the keys ``whole`` names), then the columns ``drop`` names are left out,
-    the first first. ``xlsx``: a workbook of one ``sheet`` (:mod:`kvsupport.cli.spreadsheet`).
-    ``output``: to that file instead of standard output.
+    the first first; ``text`` formats the values of its keys as a person reads them
+    (:mod:`kvsupport.cli.figures`), and ``empty`` is said on stderr when there is no row
+    (default: «nothing to list»). Headers, ``title`` and ``empty`` are English msgids, put
+    into the interface's language here (a text already translated stays as it is).
+    ``xlsx``: a workbook of one ``sheet`` (:mod:`kvsupport.cli.spreadsheet`). ``output``:
+    to that file instead of standard output.
     """
     header = fields or (list(rows[0]) if rows else [c[0] for c in columns])
     if fmt == "xlsx":
@@ -235,9 +242,10 @@ def print_rows(
             stream_rows(rows, fmt, header)
             return
         if not rows:
-            sys.stderr.write(printable(empty) + "\n")
+            said = _("nothing to list") if empty is None else _(empty)
+            sys.stderr.write(printable(said) + "\n")
             return
-        _print_table(rows, columns, title, drop, whole)
+        _print_table(rows, columns, title, drop, whole, text or {})
 
 
 def _print_table(
@@ -246,11 +254,17 @@ def _print_table(
     title: str | None,
     drop: Sequence[str],
     whole: Sequence[str],
+    text: TextFormats,
 ) -> None:
     from kvsupport.cli.tables import FREE_TEXT, table
 
     out = console()
-    cells = [[_text_cell(row.get(key)) for key, _, _ in columns] for row in rows]
+
+    def cell(key: str, value: Any) -> str:
+        shown = text.get(key)
+        return _text_cell(value if shown is None or value is None else shown(value))
+
+    cells = [[cell(key, row.get(key)) for key, _header, _justify in columns] for row in rows]
     shown = table(columns, cells, out.width, drop=drop, free=FREE_TEXT - set(whole), title=title)
     out.print(shown, crop=False)
 
@@ -276,7 +290,8 @@ def _csv_cell(value: Any) -> Any:
 
 
 def text_cell(value: Any) -> str:
-    """A value as a text table shows it (escaped for rich): ``None`` is empty, ``True`` is yes."""
+    """A value as a text table shows it (escaped for rich): ``None`` is empty, ``True`` is
+    yes (``да``)."""
     return _text_cell(value)
 
 
@@ -289,5 +304,5 @@ def _text_cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else ""
+        return _("yes") if value else ""
     return escape(printable(str(value)))

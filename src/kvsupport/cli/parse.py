@@ -35,10 +35,10 @@ def moment(
         return current_minute(env.now, tz=env.tz)  # stored with the local offset, like typed times
     read = read_moment(text, now=env.now, tz=env.tz, on=on, after=after, past=past)
     if read.shifted:
+        from kvsupport.cli.figures import day_and_time
         from kvsupport.cli.output import say
-        from kvsupport.i18n import _
 
-        shown = f"{env.local(read.at):%Y-%m-%d %H:%M}"
+        shown = day_and_time(env.local(read.at))
         say(env, _("'{typed}' is taken as {moment}").format(typed=text.strip(), moment=shown))
     return read.at
 
@@ -84,7 +84,8 @@ def text_value(name: str, text: str | None) -> str | None:
     """A free-text option: refuse one that swallowed the next option (``--note --at``)."""
     if text is not None and text.startswith("--"):
         raise InvalidValue(
-            f"{name} {text!r} looks like an option", hint=f"give {name} a value, quoted if needed"
+            _("{name} {value} looks like an option").format(name=name, value=repr(text)),
+            hint=_("give {name} a value, quoted if needed").format(name=name),
         )
     return text
 

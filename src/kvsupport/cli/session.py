@@ -178,7 +178,7 @@ def session_add(
     """
     env = env_of(ctx)
     if (end is None) == (duration is None):
-        raise InvalidValue("give exactly one of --end and --duration")
+        raise InvalidValue(_("give exactly one of --end and --duration"))
     begin = moment(env, start, past=True)
     if duration is not None:
         finish_at = add_elapsed(begin, parse_duration(duration), tz=env.tz)  # real time, across DST too
@@ -194,7 +194,9 @@ def session_add(
     )
     outcome = outcome._replace(notes=[*taken, *outcome.notes])
     assert outcome.charge is not None
-    message = f"added session {outcome.session.id}: {views.charge_line(outcome.charge)}"
+    message = _("added session {id}: {charge}").format(
+        id=outcome.session.id, charge=views.charge_line(outcome.charge)
+    )
     finish(env, outcome, message, fmt.value)
 
 
@@ -330,10 +332,17 @@ def session_edit(
         duration=None if duration is None else parse_duration(duration),
     )
     if changes.is_empty():
-        raise InvalidValue("nothing to change", hint="see 'kvsupport session edit --help'")
+        raise InvalidValue(
+            _("nothing to change"), hint=_("see '{command} --help'").format(command="kvsupport session edit")
+        )
     outcome = sessions.edit(env, session_id, changes, allow_long=allow_long)
-    tail = f": {views.charge_line(outcome.charge)}" if outcome.charge else ""
-    finish(env, outcome, f"edited session {outcome.session.id}{tail}", fmt.value)
+    if outcome.charge:
+        message = _("edited session {id}: {charge}").format(
+            id=outcome.session.id, charge=views.charge_line(outcome.charge)
+        )
+    else:
+        message = _("edited session {id}").format(id=outcome.session.id)
+    finish(env, outcome, message, fmt.value)
 
 
 @app.command("delete")

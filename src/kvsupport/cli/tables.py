@@ -97,20 +97,26 @@ def table(
 ) -> Any:
     """A rich table of ``rows`` (escaped text, one cell a column of ``columns``: key,
     header, justify) that fits ``width`` (see :func:`fit`); ``styles``: one per row;
-    ``section_after``: a rule under that row (a total follows)."""
+    ``section_after``: a rule under that row (a total follows). A header is an English
+    msgid, shown in the interface's language (one already translated stays as it is)."""
     from rich.table import Table
     from rich.text import Text
 
-    keys = [key for key, _, _ in columns]
+    from kvsupport.i18n import _
+
+    columns = [(key, _(header), justify) for key, header, justify in columns]
+    keys = [key for key, _header, _justify in columns]
     plain = [[Text.from_markup(cell).plain for cell in row] for row in rows]
     fitted = fit(
-        [header for _, header, _ in columns],
+        [header for _key, header, _justify in columns],
         plain,
         [key in free for key in keys],
         width,
         [keys.index(key) for key in drop if key in keys],
     )
-    out = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
+    out = Table(
+        title=None if title is None else _(title), title_justify="left", show_edge=False, pad_edge=False
+    )
     for col in fitted:
         _key, header, justify = columns[col.column]
         out.add_column(

@@ -17,6 +17,7 @@ from kvsupport.cli.options import ClientOpt, ItemFormat, ItemFormatOpt, OutputOp
 from kvsupport.cli.output import destination, say, stream_batches
 from kvsupport.cli.parse import month
 from kvsupport.errors import InvalidValue
+from kvsupport.i18n import _, ngettext
 from kvsupport.ops import transfer
 
 
@@ -83,9 +84,9 @@ def import_sessions(
     env = env_of(ctx)
     chosen = fmt or next((kind for kind in ("json", "xlsx") if file.lower().endswith(f".{kind}")), "csv")
     if chosen not in ("csv", "json", "xlsx"):
-        raise InvalidValue(f"--format {chosen!r}: use csv, json or xlsx")
+        raise InvalidValue(_("--format {value}: use csv, json or xlsx").format(value=repr(chosen)))
     if not file.strip():
-        raise InvalidValue("FILE is empty", hint="give a file, or - for standard input")
+        raise InvalidValue(_("FILE is empty"), hint=_("give a file, or - for standard input"))
     source = "stdin" if file == "-" else file
 
     def read() -> str | bytes:
@@ -104,7 +105,9 @@ def import_sessions(
                 else read_capped(Path(file), MAX_IMPORT_BYTES)
             )
         except OSError as exc:
-            raise InvalidValue(f"cannot read {source}: {exc.strerror or exc}") from None
+            raise InvalidValue(
+                _("cannot read {file}: {reason}").format(file=source, reason=exc.strerror or exc)
+            ) from None
         if chosen == "xlsx":
             return raw  # a workbook is a zip: bytes, read by openpyxl
         try:
@@ -113,7 +116,9 @@ def import_sessions(
             raise InvalidValue(f"{source}: {exc.message}", hint=exc.hint) from None
 
     stored = transfer.import_sessions(env, read, chosen, source, allow_long=allow_long)
-    say(env, f"imported {stored} session(s) from {source}")
+    # the English has always said "session(s)", whatever the count; Russian has three forms
+    text = ngettext("imported {n} session(s) from {file}", "imported {n} session(s) from {file}", stored)
+    say(env, text.format(n=stored, file=source))
 
 
 @import_app.command("teamviewer")
@@ -192,7 +197,7 @@ def export_sessions(
     """
     env = env_of(ctx)
     if fmt not in ("csv", "json", "xlsx"):
-        raise InvalidValue(f"--format {fmt!r}: use csv, json or xlsx")
+        raise InvalidValue(_("--format {value}: use csv, json or xlsx").format(value=repr(fmt)))
     chosen = None if month_ is None else month(env, month_)
     if fmt == "xlsx":
         from kvsupport.cli.workbooks import export_workbook

@@ -13,15 +13,15 @@ from datetime import UTC, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
-from kvsupport.cli import views
+from kvsupport.cli import figures, views
+from kvsupport.cli.figures import duration
 from kvsupport.cli.output import print_json, say, warn
+from kvsupport.cli.views import span_text
 from kvsupport.core.teamviewer import read_connection_log
-from kvsupport.core.timeinput import format_duration
 from kvsupport.errors import InvalidValue
 from kvsupport.i18n import _, ngettext
 from kvsupport.ops import teamviewer
 from kvsupport.ops.env import Env
-from kvsupport.ops.sessions import span_text
 from kvsupport.ops.teamviewer import Options, Plan, Planned
 
 
@@ -147,7 +147,7 @@ def proposal_lines(env: Env, plan: Plan, source: str, opts: Options) -> list[str
             shown = span_text(env, seg.start, seg.end, dated=True, clock="%H:%M:%S").replace("–", " – ", 1)
             seconds = int((seg.end - seg.start).total_seconds())
             mark = _("line {line}").format(line=by_ref[seg.ref]) if seg.ref in added else _("stored")
-            lines.append(f"  {i}. {shown}  {format_duration(seconds):>6}  {mark}")
+            lines.append(f"  {i}. {shown}  {duration(seconds):>6}  {mark}")
         lines.append("  " + views.charge_line(item.charge))
     return lines
 
@@ -156,7 +156,7 @@ def stored_line(env: Env, item: Planned) -> str:
     """The confirmation of one session stored."""
     s = item.session
     spans = ", ".join(span_text(env, seg.start, seg.end) for seg in s.segments)
-    day = f"{env.local(s.started_at):%Y-%m-%d}"
+    day = figures.day(env.local(s.started_at).date())
     if item.added_to is None:
         head = _("imported session {id}: {service} for {client}").format(
             id=s.id, service=s.service, client=s.client
@@ -175,7 +175,7 @@ def report_left_out(env: Env, plan: Plan) -> None:
         rows = ngettext("{n} connection", "{n} connections", item.connections).format(n=item.connections)
         warn(
             _("partner {id}{name} ({rows}, {time}) is no client's TeamViewer ID: not imported").format(
-                id=item.partner_id, name=name, rows=rows, time=format_duration(item.seconds)
+                id=item.partner_id, name=name, rows=rows, time=duration(item.seconds)
             )
         )
     if plan.unknown:
@@ -190,7 +190,7 @@ def report_left_out(env: Env, plan: Plan) -> None:
                 id=other.id,
                 client=other.client,
                 service=other.service,
-                span=span_text(env, other.started_at, other.ended_at, dated=True, open_end="running"),
+                span=span_text(env, other.started_at, other.ended_at, dated=True, open_end=_("running")),
             )
         warn(
             _("line {line} ({span}) overlaps {other}: skipped").format(

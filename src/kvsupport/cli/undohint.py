@@ -24,4 +24,4 @@ def say_removed(env: Env, message: str) -> None:
     say(env, message)
     hint = undo_hint()
     if hint:
-        say(env, f"{_('hint:')} {hint}")
+        say(env, _("hint:") + f" {hint}")

@@ -9,14 +9,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from kvsupport.cli import figures
+from kvsupport.cli.figures import duration, minutes, money, number
 from kvsupport.core import records
 from kvsupport.core.billing import Charge
 from kvsupport.core.models import Client, Order, Session
 from kvsupport.core.money import money_str
-from kvsupport.core.timeinput import elapsed, format_duration
-from kvsupport.i18n import N_, _
+from kvsupport.core.timeinput import elapsed
+from kvsupport.i18n import N_, _, ngettext
 from kvsupport.ops.env import Env
-from kvsupport.ops.sessions import Outcome, Status, so_far_at, span_text
+from kvsupport.ops.sessions import Outcome, Status, so_far_at
 
 
 def iso(env: Env, moment: datetime | None) -> str | None:
@@ -25,11 +27,34 @@ def iso(env: Env, moment: datetime | None) -> str | None:
 
 
 def clock(env: Env, moment: datetime) -> str:
-    """``10:00`` today, ``2026-11-24 10:00`` on another day."""
+    """``10:00`` today, ``2026-11-24 10:00`` on another day (``24.11.2026 10:00`` in Russian)."""
     local = env.local(moment)
     if local.date() == env.today:
         return f"{local:%H:%M}"
-    return f"{local:%Y-%m-%d %H:%M}"
+    return figures.day_and_time(local)
+
+
+def span_text(
+    env: Env,
+    start: datetime,
+    end: datetime | None,
+    *,
+    dated: bool = False,
+    open_end: str = "…",
+    clock: str = "%H:%M",
+) -> str:
+    """``10:00–11:01`` in local time (``dated``: with the start's date); an end on another
+    day carries its date, ``23:30–2026-11-28 00:30``; no end: ``open_end``. Dates as the
+    interface writes them (``28.11.2026`` in Russian): the text form of
+    :func:`kvsupport.ops.sessions.span_text`."""
+    first = env.local(start)
+    shown = f"{figures.day(first.date())} {first:{clock}}" if dated else f"{first:{clock}}"
+    if end is None:
+        return f"{shown}–{open_end}"
+    last = env.local(end)
+    same_day = last.date() == first.date()
+    until = f"{last:{clock}}" if same_day else f"{figures.day(last.date())} {last:{clock}}"
+    return f"{shown}–{until}"
 
 
 def session_record(env: Env, session: Session, charge: Charge | None) -> dict[str, Any]:
@@ -38,33 +63,41 @@ def session_record(env: Env, session: Session, charge: Charge | None) -> dict[st
 
 
 def _who(outcome: Outcome) -> str:
+    """``backup for romashka (ООО «Ромашка»)``: the service key and the client code as typed."""
     s = outcome.session
-    name = f" ({outcome.client.name})" if outcome.client else ""
-    return f"{s.service} for {s.client}{name}"
+    if outcome.client:
+        return _("{service} for {client} ({name})").format(
+            service=s.service, client=s.client, name=outcome.client.name
+        )
+    return _("{service} for {client}").format(service=s.service, client=s.client)
 
 
 def started(env: Env, outcome: Outcome) -> str:
     """The confirmation of ``session start``."""
-    return (
-        f"started session {outcome.session.id}: {_who(outcome)} at {clock(env, outcome.session.started_at)}"
+    return _("started session {id}: {who} at {time}").format(
+        id=outcome.session.id, who=_who(outcome), time=clock(env, outcome.session.started_at)
     )
 
 
 def resumed(env: Env, outcome: Outcome) -> str:
     """The confirmation of ``session resume``."""
     seg = outcome.session.segments[-1]
-    n = len(outcome.session.segments)
-    return f"resumed session {outcome.session.id} ({_who(outcome)}) at {clock(env, seg.start)}: segment {n}"
+    return _("resumed session {id} ({who}) at {time}: segment {n}").format(
+        id=outcome.session.id, who=_who(outcome), time=clock(env, seg.start), n=len(outcome.session.segments)
+    )
 
 
 def charge_line(charge: Charge) -> str:
-    """``worked 1h01m, billed 61 min × 1300.00/h = 1321.67 RUB``."""
-    worked = format_duration(charge.worked_seconds)
+    """``worked 1h01m, billed 61 min × 1300.00/h = 1321.67 RUB`` (``отработано 1 ч 01 мин,
+    к оплате 61 мин × 1 300,00 ₽/ч = 1 321,67 ₽``)."""
+    worked = duration(charge.worked_seconds)
     if charge.service.is_free:
-        return f"worked {worked}, free ({charge.service.title})"
-    return (
-        f"worked {worked}, billed {charge.billable_minutes} min × "
-        f"{money_str(charge.rate)}/h = {money_str(charge.amount)} RUB"
+        return _("worked {worked}, free ({service})").format(worked=worked, service=charge.service.title)
+    return _("worked {worked}, billed {minutes} × {rate} = {amount}").format(
+        worked=worked,
+        minutes=minutes(charge.billable_minutes),
+        rate=figures.rate(charge.rate),
+        amount=money(charge.amount),
     )
 
 
@@ -74,14 +107,16 @@ def stopped(env: Env, outcome: Outcome) -> str:
     end = s.ended_at
     assert end is not None
     assert outcome.charge is not None
-    return f"stopped session {s.id} ({_who(outcome)}) at {clock(env, end)}: {charge_line(outcome.charge)}"
+    return _("stopped session {id} ({who}) at {time}: {charge}").format(
+        id=s.id, who=_who(outcome), time=clock(env, end), charge=charge_line(outcome.charge)
+    )
 
 
 def cancelled(env: Env, outcome: Outcome) -> str:
     """The confirmation of ``session cancel``: what was discarded."""
     s = outcome.session
     if outcome.dropped_segment:
-        kept = format_duration(outcome.charge.worked_seconds) if outcome.charge else "?"
+        kept = duration(outcome.charge.worked_seconds) if outcome.charge else "?"
         return _(
             "dropped the open segment {n} of session {id}; its earlier segments are kept (worked {kept})"
         ).format(n=len(s.segments) + 1, id=s.id, kept=kept)
@@ -89,7 +124,7 @@ def cancelled(env: Env, outcome: Outcome) -> str:
         id=s.id,
         who=_who(outcome),
         start=clock(env, s.started_at),
-        worked=format_duration(s.worked_seconds(env.now)),
+        worked=duration(s.worked_seconds(env.now)),
     )
     if s.order is not None:
         text += _("; order {order} is open again").format(order=s.order)
@@ -101,10 +136,10 @@ def deleted(env: Env, session: Session, charge: Charge | None, reopened_order: i
     if charge is None:
         cost = ""
     elif charge.service.is_free:
-        cost = _(", worked {worked}, free").format(worked=format_duration(charge.worked_seconds))
+        cost = _(", worked {worked}, free").format(worked=duration(charge.worked_seconds))
     else:
-        cost = _(", worked {worked}, {amount} RUB").format(
-            worked=format_duration(charge.worked_seconds), amount=money_str(charge.amount)
+        cost = _(", worked {worked}, {amount}").format(
+            worked=duration(charge.worked_seconds), amount=money(charge.amount)
         )
     text = _("deleted session {id} ({client}, {service}, {span}{cost})").format(
         id=session.id,
@@ -123,13 +158,19 @@ def status_lines(env: Env, status: Status) -> list[str]:
     lines = []
     running = status.running
     if running is None:
-        lines.append("no session is running")
+        lines.append(_("no session is running"))
     else:
         s = running.session
         assert running.charge is not None
-        seg = f", segment {len(s.segments)}" if len(s.segments) > 1 else ""
-        lines.append(f"session {s.id}: {_who(running)}, since {clock(env, s.segments[-1].start)}{seg}")
-        lines.append(f"  {charge_line(running.charge)} so far")
+        since = clock(env, s.segments[-1].start)
+        if len(s.segments) > 1:
+            head = _("session {id}: {who}, since {time}, segment {n}").format(
+                id=s.id, who=_who(running), time=since, n=len(s.segments)
+            )
+        else:
+            head = _("session {id}: {who}, since {time}").format(id=s.id, who=_who(running), time=since)
+        lines.append(head)
+        lines.append("  " + _("{charge} so far").format(charge=charge_line(running.charge)))
         contact = _contact(running)
         if contact:
             lines.append(f"  {contact}")
@@ -148,7 +189,9 @@ def status_lines(env: Env, status: Status) -> list[str]:
     order = status.next_order
     if order is not None:
         lines.append(
-            f"next order today: #{order.id} {order.client} {order.service} at {clock(env, order.at)}"
+            _("next order today: #{id} {client} {service} at {time}").format(
+                id=order.id, client=order.client, service=order.service, time=clock(env, order.at)
+            )
         )
     lines += missed_lines(env, status.missed)
     return lines
@@ -167,7 +210,12 @@ def missed_lines(env: Env, missed: list[Order]) -> list[str]:
     ]
     if len(missed) > MISSED_SHOWN:
         more = len(missed) - MISSED_SHOWN
-        lines.insert(0, _("{n} more missed orders: kvsupport order list").format(n=more))
+        text = ngettext(  # the English has said "orders" for one as well; kept as it was
+            "{n} more missed orders: kvsupport order list",
+            "{n} more missed orders: kvsupport order list",
+            more,
+        )
+        lines.insert(0, text.format(n=more))
     return lines
 
 
@@ -226,10 +274,14 @@ def status_record(env: Env, status: Status) -> dict[str, Any]:
     return record
 
 
-def span(env: Env, session: Session) -> str:
+def span(env: Env, session: Session, *, machine: bool = False) -> str:
     """``10:00–11:01`` (segments joined with commas), ``10:00–…`` while running; an end
-    on a later day carries its date: ``23:30–2026-11-28 00:30``."""
-    return ", ".join(span_text(env, seg.start, seg.end) for seg in session.segments)
+    on a later day carries its date: ``23:30–2026-11-28 00:30`` (``28.11.2026`` in
+    Russian; ``machine``: ISO in every language, for JSON and CSV)."""
+    from kvsupport.ops.sessions import span_text as iso_span
+
+    spans = iso_span if machine else span_text
+    return ", ".join(spans(env, seg.start, seg.end) for seg in session.segments)
 
 
 def explain_record(charge: Charge) -> dict[str, Any]:
@@ -251,53 +303,94 @@ def explain_record(charge: Charge) -> dict[str, Any]:
     }
 
 
+#: a tariff's rounding mode, as ``session show`` says it
+ROUNDING = {"up": N_("up"), "nearest": N_("nearest"), "down": N_("down")}
+
+
+def label_width() -> int:
+    """How wide ``session show`` pads a label with its colon: 9 in English (as it always
+    did), 12 in Russian, whose labels are longer («консультант:», «отработано:»)."""
+    return 12 if figures.russian() else 9
+
+
+def labelled(label: str, value: str) -> str:
+    """``worked:   61 min 5 s``: a translated label, its colon, the value in its column; the
+    lines of a value of several lines indented under its first."""
+    head = f"{label + ':':{label_width()}} "
+    return head + value.replace("\n", "\n" + " " * len(head))
+
+
 def explain_lines(env: Env, session: Session, charge: Charge, client: Client | None = None) -> list[str]:
     """``session show`` in text: the whole record, then every step from segments to the
     amount (SPEC §3.10)."""
-    service = charge.service
-    lines = [
-        f"session {session.id}: {session.service} for {session.client}, {charge.local_date:%Y-%m-%d}"
-        + (f" (on invoice {session.invoice})" if session.invoice else "")
-        + (" — running" if session.is_running else ""),
-        *record_lines(session_record(env, session, charge), client),
-        "segments:",
-    ]
+    head = _("session {id}: {service} for {client}, {date}").format(
+        id=session.id, service=session.service, client=session.client, date=figures.day(charge.local_date)
+    )
+    if session.invoice:
+        head += " " + _("(on invoice {invoice})").format(invoice=session.invoice)
+    if session.is_running:
+        head += " — " + _("running")
+    lines = [head, *record_lines(session_record(env, session, charge), client), _("segments:")]
     for i, seg in enumerate(session.segments, 1):
         end = seg.end or so_far_at(env, session)
         secs = int(elapsed(seg.start, end).total_seconds())
-        shown = span_text(env, seg.start, seg.end, dated=True, open_end="now", clock="%H:%M:%S")
+        shown = span_text(env, seg.start, seg.end, dated=True, open_end=_("now"), clock="%H:%M:%S")
         ref = f"  {seg.ref}" if seg.ref else ""
-        lines.append(f"  {i}. {shown.replace('–', ' – ', 1)}  {format_duration(secs)}{ref}")
+        lines.append(f"  {i}. {shown.replace('–', ' – ', 1)}  {duration(secs)}{ref}")
+    return lines + charge_steps(charge) + evidence_lines(session)
+
+
+def charge_steps(charge: Charge) -> list[str]:
+    """How the worked time became the amount: rounding, minimum, tariff, rate, fee."""
+    service = charge.service
     secs = charge.worked_seconds
-    lines.append(f"worked:   {secs // 60} min {secs % 60} s ({secs} s)")
-    lines.append(f"rounded:  {charge.rounded_minutes} min ({service.rounding} to {service.step_minutes} min)")
-    minimum = service.minimum_minutes
-    applied = " — applied" if charge.billable_minutes > charge.rounded_minutes else ""
-    lines.append(f"minimum:  {minimum} min{applied}")
-    lines.append(f"billed:   {charge.billable_minutes} min")
-    lines.append(f"tariff:   {charge.version.title} (effective {charge.version.label})")
-    lines.append(f"rate:     {money_str(charge.rate)} RUB/h")
-    lines.append(
-        f"amount:   {money_str(charge.rate)} × {charge.billable_minutes} / 60 = "
-        f"{money_str(charge.amount)} RUB (half-up to kopecks)"
+    rounded = _("{minutes} ({rounding} to {step})").format(
+        minutes=minutes(charge.rounded_minutes),
+        rounding=_(ROUNDING.get(service.rounding, service.rounding)),
+        step=minutes(service.step_minutes),
     )
+    minimum = minutes(service.minimum_minutes)
+    if charge.billable_minutes > charge.rounded_minutes:
+        minimum = _("{minimum} — applied").format(minimum=minimum)
+    tariff = _("{title} (effective {date})").format(
+        title=charge.version.title, date=figures.day(charge.version.effective)
+    )
+    amount = _("{rate} × {minutes} / 60 = {amount} (half-up to kopecks)").format(
+        rate=number(charge.rate), minutes=charge.billable_minutes, amount=money(charge.amount)
+    )
+    lines = [
+        labelled(
+            _("worked"),
+            _("{minutes} min {seconds} s ({total} s)").format(
+                minutes=secs // 60, seconds=secs % 60, total=secs
+            ),
+        ),
+        labelled(_("rounded"), rounded),
+        labelled(_("minimum"), minimum),
+        labelled(_("billed"), minutes(charge.billable_minutes)),
+        labelled(_("tariff"), tariff),
+        labelled(_("rate"), _("{money}/h").format(money=money(charge.rate))),
+        labelled(_("amount"), amount),
+    ]
     if service.one_time_fee is not None:
         fee = service.one_time_fee
         lines.append(
-            f"one-time fee «{fee.title}» {money_str(fee.amount)} RUB: charged once per client, "
-            "on the first invoice with such a session"
+            _(
+                "one-time fee «{title}» {amount}: charged once per client, "
+                "on the first invoice with such a session"
+            ).format(title=fee.title, amount=money(fee.amount))
         )
-    return lines + evidence_lines(session)
+    return lines
 
 
 def evidence_lines(session: Session) -> list[str]:
     """Where ``session show`` says the session came from: TeamViewer's log, the client's
     letter and what was attached to it («Получена резервная копия: база.zip, 12,4 МБ, 24.11.2026»)."""
-    from kvsupport.i18n import _
-
     lines = []
     if session.source == "teamviewer":
-        lines.append(_("source:   TeamViewer's connection log (each segment keeps its connection's ID)"))
+        lines.append(
+            labelled(_("source"), _("TeamViewer's connection log (each segment keeps its connection's ID)"))
+        )
     if session.evidence is None:
         return lines
     from kvsupport.ops.evidence import human_size
@@ -305,13 +398,17 @@ def evidence_lines(session: Session) -> list[str]:
     letter = session.evidence.letter
     sender = f"{letter.sender_name} <{letter.sender}>" if letter.sender_name else letter.sender
     day = f"{letter.date:%d.%m.%Y}"
+    indent = " " * (label_width() + 1)
     lines.append(
-        _("letter:   {date} from {sender}, «{subject}»").format(
-            date=f"{letter.date:%d.%m.%Y %H:%M %z}", sender=sender, subject=letter.subject
+        labelled(
+            _("letter"),
+            _("{date} from {sender}, «{subject}»").format(
+                date=f"{letter.date:%d.%m.%Y %H:%M %z}", sender=sender, subject=letter.subject
+            ),
         )
     )
     lines.append(
-        "          "
+        indent
         + _("{file}, Message-ID {message_id}, sha256 {sha256}").format(
             file=letter.file_name or "?", message_id=letter.message_id or _("(none)"), sha256=letter.sha256
         )
@@ -325,7 +422,7 @@ def evidence_lines(session: Session) -> list[str]:
             else _("Attachment received: {name}, {size}, {date}")
         )
         lines.append(template.format(name=item.name, size=human_size(item.size), date=day))
-        lines.append("          sha256 " + item.sha256)
+        lines.append(indent + "sha256 " + item.sha256)
     return lines
 
 
@@ -353,10 +450,8 @@ def record_lines(record: dict[str, Any], client: Client | None) -> list[str]:
         if key == "backup_confirmed":
             value = _("confirmed before the session") if value else None
         if key == "order" and value is not None:
-            value = f"#{value}"
+            value = _("#{order}").format(order=value)
         if value in (None, "", [], {}):
             continue
-        head = f"{_(label) + ':':9} "
-        text = str(value).replace("\n", "\n" + " " * len(head))
-        lines.append(head + text)
+        lines.append(labelled(_(label), str(value)))
     return lines
