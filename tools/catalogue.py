@@ -25,17 +25,17 @@ SOURCES = ROOT / "src" / "kvsupport"
 LOCALE = SOURCES / "locale"
 PO = LOCALE / "ru" / "LC_MESSAGES" / "kvsupport.po"
 MO = PO.with_suffix(".mo")
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "NC_": ((1, "c"), 2)}
 
 
-def _code_messages() -> Iterator[tuple[str, int, str | tuple[str, str]]]:
+def _code_messages() -> Iterator[tuple[str, int, str | tuple[str, str], str | None]]:
     from babel.messages.extract import extract_from_dir
 
-    for filename, lineno, message, _comments, _context in extract_from_dir(
+    for filename, lineno, message, _comments, context in extract_from_dir(
         str(SOURCES), method_map=[("**.py", "python")], keywords=KEYWORDS
     ):
         if message:
-            yield f"src/kvsupport/{filename}", lineno, message
+            yield f"src/kvsupport/{filename}", lineno, message, context
 
 
 def _help_messages() -> Iterator[tuple[str, str]]:
@@ -44,7 +44,7 @@ def _help_messages() -> Iterator[tuple[str, str]]:
 
     for where, text in help_texts():
         yield where, text
-    for text in TYPER_TEXTS:
+    for text in TYPER_TEXTS.values():
         yield "typer", text
 
 
@@ -53,8 +53,8 @@ def template() -> object:
     from babel.messages.catalog import Catalog
 
     catalog = Catalog(project="kvsupport", domain="kvsupport", charset="utf-8")
-    for where, lineno, message in _code_messages():
-        catalog.add(message, locations=[(where, lineno)])
+    for where, lineno, message, context in _code_messages():
+        catalog.add(message, locations=[(where, lineno)], context=context)
     for where, text in _help_messages():
         if text.strip():
             catalog.add(text, locations=[(where, 0)], flags={"python-brace-format"} if "{" in text else ())
@@ -98,12 +98,12 @@ def fill() -> None:
         with part.open("rb") as fp:
             for message in read_po(fp, locale="ru"):
                 if message.id and message.string and not message.fuzzy:
-                    known.setdefault(message.id, message.string)
+                    known.setdefault((message.id, message.context), message.string)
     filled = 0
     for message in catalog:  # type: ignore[attr-defined]
         empty = not message.string or (isinstance(message.string, tuple) and not all(message.string))
-        if message.id and empty and message.id in known:
-            message.string = known[message.id]
+        if message.id and empty and (message.id, message.context) in known:
+            message.string = known[message.id, message.context]
             filled += 1
     with PO.open("wb") as fp:
         write_po(fp, catalog, width=100, sort_output=True)
@@ -133,16 +133,16 @@ def problems() -> list[str]:
     found: list[str] = []
     catalog = _read_po()
     tmpl = template()
-    have = {m.id for m in catalog if m.id}  # type: ignore[attr-defined]
+    have = {(m.id, m.context) for m in catalog if m.id}  # type: ignore[attr-defined]
     for message in tmpl:  # type: ignore[attr-defined]
-        if message.id and message.id not in have:
+        if message.id and (message.id, message.context) not in have:
             where = ", ".join(f"{f}:{n}" for f, n in message.locations[:2])
             found.append(f"not in the catalogue: {message.id!r} ({where})")
-    wanted = {m.id for m in tmpl if m.id}  # type: ignore[attr-defined]
+    wanted = {(m.id, m.context) for m in tmpl if m.id}  # type: ignore[attr-defined]
     for message in catalog:  # type: ignore[attr-defined]
         if not message.id:
             continue
-        if message.id not in wanted:
+        if (message.id, message.context) not in wanted:
             found.append(f"in the catalogue but not in the code: {message.id!r}")
             continue
         ids = message.id if isinstance(message.id, tuple) else (message.id,)

@@ -96,6 +96,21 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translation.ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """``message`` as meant in ``context`` (one English word, two Russian ones:
+    «согласие» as a label, «согласие на оплату» in a sentence)."""
+    if _translation is None:
+        use()
+    assert _translation is not None
+    return _translation.pgettext(context, message)
+
+
+def NC_(context: str, message: str) -> str:
+    """Mark ``message`` in ``context`` for extraction; :func:`pgettext` translates it."""
+    del context
+    return message
+
+
 def N_(message: str) -> str:
     """Mark ``message`` for extraction without translating it now (module-level tables)."""
     return message

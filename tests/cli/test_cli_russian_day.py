@@ -71,7 +71,7 @@ def test_start_status_stop_speak_russian_with_russian_figures(
     assert (
         stopped.stderr == f"остановлен сеанс 1 ({ROMASHKA}) в {clock(t0 + timedelta(minutes=61))}: {charge}\n"
     )
-    assert run("session", "status", env_extra=russian).stdout == "идущего сеанса нет\n"
+    assert run("session", "status", env_extra=russian).stdout == "нет идущего сеанса\n"
 
 
 @pytest.mark.russian

@@ -9,7 +9,7 @@ from kvsupport.core.billing import Charge, charge_for, local_date, local_midnigh
 from kvsupport.core.models import Client, Evidence, Order, Segment, Session
 from kvsupport.core.rules import first_overlap, missing_requirements
 from kvsupport.errors import InvalidValue, NotFound, Refused
-from kvsupport.i18n import N_, _
+from kvsupport.i18n import N_, NC_, _, pgettext
 from kvsupport.ops.client_codes import active
 from kvsupport.ops.env import Env
 from kvsupport.ops.orders import order_is
@@ -20,10 +20,10 @@ FUTURE_SLACK = timedelta(minutes=1)
 
 #: what a service may need on record (SPEC §6), as a message names it
 REQUIREMENTS = {
-    "problem": N_("problem"),
-    "phone": N_("phone"),
-    "consent": N_("consent"),
-    "backup_confirmed": N_("backup confirmed"),
+    "problem": NC_("requirement", "problem"),
+    "phone": NC_("requirement", "phone"),
+    "consent": NC_("requirement", "consent"),
+    "backup_confirmed": NC_("requirement", "backup confirmed"),
 }
 
 _HOW_TO_GIVE = {
@@ -45,7 +45,10 @@ _IN_THE_FUTURE = {
 def requirement_names(missing: list[str]) -> str:
     """``consent, backup confirmed``: what a session lacks (:func:`missing_requirements`),
     as the interface names it."""
-    return ", ".join(_(REQUIREMENTS[m]) if m in REQUIREMENTS else m.replace("_", " ") for m in missing)
+    return ", ".join(
+        pgettext("requirement", REQUIREMENTS[m]) if m in REQUIREMENTS else m.replace("_", " ")
+        for m in missing
+    )
 
 
 class Details(NamedTuple):
