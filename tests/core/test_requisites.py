@@ -337,3 +337,51 @@ def test_invalid_email(text: str, problem: str) -> None:
     error = refused(check_email, text)
     assert error.message.startswith(f"invalid email '{text}': ")
     assert problem in error.message
+
+
+def test_inn_and_ogrn_checksums_agree_with_python_stdnum() -> None:
+    """The hand-written checks accept exactly what python-stdnum accepts, on numbers
+    that pass and numbers that fail (OGRNIP with a remainder above nine aside: above)."""
+    import random
+
+    from stdnum.ru import inn, ogrn
+
+    rng = random.Random(16)
+    numbers: list[str] = []
+    for _ in range(4000):
+        for length in (10, 12):
+            body = "".join(rng.choice("0123456789") for _ in range(length))
+            numbers.append(body)
+            fixed = body[:-2] + inn.calc_personal_check_digits(body) if length == 12 else None
+            numbers.append(fixed or body[:-1] + inn.calc_company_check_digit(body))
+    for number in numbers:
+        assert check_inn_ok(number) == inn.is_valid(number), number
+
+    samples: list[str] = []
+    for _ in range(4000):
+        for length, first in ((13, "123456789"), (15, "34")):
+            body = rng.choice(first) + "".join(rng.choice("0123456789") for _ in range(length - 2))
+            samples.append(body + rng.choice("0123456789"))
+            samples.append(body + ogrn.calc_check_digit(body + "0")[-1])
+    for number in samples:
+        assert check_ogrn_ok(number) == (ogrn.is_valid(number) or _ogrnip_above_nine(number)), number
+
+
+def _ogrnip_above_nine(number: str) -> bool:
+    """An OGRNIP whose remainder is 10-12 and whose check digit is its last digit."""
+    remainder = int(number[:14]) % 13
+    return len(number) == 15 and number[0] in "34" and remainder >= 10 and remainder % 10 == int(number[14])
+
+
+def check_inn_ok(number: str) -> bool:
+    try:
+        return check_inn(number) == number
+    except InvalidValue:
+        return False
+
+
+def check_ogrn_ok(number: str) -> bool:
+    try:
+        return check_ogrn(number) == number
+    except InvalidValue:
+        return False

@@ -337,6 +337,25 @@ def test_an_invoice_index_out_of_date_is_built_again_and_one_edited_by_hand_is_a
         assert ledger.invoice("2025-0002").number == "2025-0002"
 
 
+def test_an_index_of_an_older_kvsupport_is_stored_again_by_any_change() -> None:
+    """After an upgrade the index's rows are of an older shape: the first change of any
+    kind (here a client's) stores it rebuilt, so reports stop rebuilding it on every run."""
+    with open_ledger(ledger_path(), write=True) as ledger:
+        ledger.add_invoice(_invoice("2025-0001", "2025-03", date(2025, 3, 31)))
+    manifest = json.loads(files().main.read_bytes())
+    manifest["parts"]["index/invoices"]["rows"] = 1  # as an older kvsupport wrote it
+    files().main.write_text(json.dumps(manifest), "utf-8")
+    old_file = manifest["parts"]["index/invoices"]["file"]
+
+    with open_ledger(ledger_path(), write=True) as ledger:
+        ledger.put_client(Client(code="romashka", name="ТСЖ «Ромашка»"))
+    entry = json.loads(files().main.read_bytes())["parts"]["index/invoices"]
+    assert entry["file"] != old_file
+    assert entry["count"] == 1
+    with open_ledger(ledger_path()) as ledger:
+        assert [r.number for r in ledger.invoice_summaries()] == ["2025-0001"]
+
+
 def test_a_local_month_holds_exactly_the_sessions_that_start_in_it_whatever_their_offset() -> None:
     utc, plus5 = UTC, timezone(timedelta(hours=5))
     starts = {

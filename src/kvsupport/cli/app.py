@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
@@ -95,11 +96,27 @@ HELP_OPTION_NAMES = ["-h", "--help"]
 
 
 def translate_typer() -> None:
-    """Typer's panel titles and markers in the interface's language, for this call."""
-    from typer import rich_utils
+    """Typer's panel titles and markers in the interface's language, put in when Typer
+    formats a help page: its ``rich_utils`` module, where they live, is ~30 ms of imports
+    that a command printing no help never needs (Typer imports it only to format help,
+    and errors, which reach kvsupport's own handler here: ``standalone_mode=False``)."""
+    from typer.core import TyperCommand
 
-    for name, text in TYPER_TEXTS.items():
-        setattr(rich_utils, name, _(text))
+    for cls in (TyperCommand, TyperGroup):
+        if not getattr(cls.format_help, "_kvsupport_translates", False):
+            cls.format_help = _translating(cls.format_help)  # type: ignore[method-assign]
+
+
+def _translating(format_help: Callable[..., None]) -> Callable[..., None]:
+    def translating(self: Any, ctx: Any, formatter: Any) -> None:
+        from typer import rich_utils
+
+        for name, text in TYPER_TEXTS.items():  # the language of this call
+            setattr(rich_utils, name, _(text))
+        format_help(self, ctx, formatter)
+
+    translating._kvsupport_translates = True  # type: ignore[attr-defined]
+    return translating
 
 
 def translated(command: Any) -> Any:
@@ -109,7 +126,7 @@ def translated(command: Any) -> Any:
     for attr in ("help", "short_help"):
         original = _original(command, attr)
         if original:
-            setattr(command, attr, _(original))
+            setattr(command, attr, _unwrapped(_(original)))
     for param in getattr(command, "params", ()):
         original = _original(param, "help")
         if original:
@@ -123,6 +140,17 @@ def translated(command: Any) -> Any:
     for sub in getattr(command, "commands", {}).values():
         translated(sub)
     return command
+
+
+def _unwrapped(text: str) -> str:
+    """``text`` with the line breaks inside its later paragraphs joined: Typer (0.28)
+    joins them in the first paragraph only, so a docstring wrapped in the source broke
+    mid-sentence on the terminal. A paragraph that starts with ``\\b`` keeps its lines,
+    as Click's own rewrapping does."""
+    import inspect
+
+    first, *rest = inspect.cleandoc(text).split("\n\n")
+    return "\n\n".join([first, *(p if p.startswith("\b") else " ".join(p.split("\n")) for p in rest)])
 
 
 def _original(obj: Any, attr: str) -> str | None:

@@ -16,7 +16,6 @@ from typing import Any
 from kvsupport.core.billing import Charge, line_vat
 from kvsupport.core.models import Client, Evidence, Invoice, InvoiceLine, Order, Segment, Session
 from kvsupport.core.money import money_str
-from kvsupport.core.settlement import balance_of, received
 
 #: The version of the invoice's shape (``schema``): 2 added the act's date, the replaced
 #: invoice, the currency, and per line the unit's code, the price and the VAT (issue 13);
@@ -228,6 +227,8 @@ def _moment(moment: datetime | None) -> str | None:
 
 def invoice_record(invoice: Invoice) -> dict[str, Any]:
     """An issued invoice with everything it printed (SPEC §5)."""
+    from kvsupport.core import settlement  # payments: not on the session commands' path
+
     return {
         "number": invoice.number,
         "date": invoice.date.isoformat(),
@@ -246,7 +247,7 @@ def invoice_record(invoice: Invoice) -> dict[str, Any]:
         "replaces": invoice.replaces,
         "currency": "RUB",
         "schema": INVOICE_SCHEMA,
-        "balance": money_str(balance_of(invoice)),
+        "balance": money_str(settlement.balance_of(invoice)),
         "payments": [
             {
                 "date": payment.date.isoformat(),
@@ -254,7 +255,7 @@ def invoice_record(invoice: Invoice) -> dict[str, Any]:
                 "document": payment.document,
                 "payer_inn": payment.payer_inn,
             }
-            for payment in received(invoice)
+            for payment in settlement.received(invoice)
         ],
         "drafted_at": _moment(invoice.drafted_at),
         "reminded_at": _moment(invoice.reminded_at),

@@ -93,7 +93,12 @@ def _styled(texts: list[str], style: str = "") -> list[Line]:
 
 def _wrap(text: str, width: int) -> list[str]:
     """``text`` in lines of at most ``width``; a no-break space never breaks."""
+    if len(text) <= width and text == text.strip() and not _BREAKS.intersection(text):
+        return [text]  # what textwrap gives, without its regex work (most cells of a table)
     return textwrap.wrap(text, width, break_on_hyphens=False) or [""]
+
+
+_BREAKS = frozenset("\t\n\x0b\x0c\r")  # textwrap's whitespace besides the space (a no-break one is not)
 
 
 def _centred(text: str, width: int) -> list[str]:

@@ -119,7 +119,7 @@ def issue(
                 act_date=_act_date(env, invoice, group, act_date),
                 replaces=_replaced(store, invoice, group),
             )
-            _store(store, invoice, group)
+            _store(store, invoice, group, sessions_too=not dry_run)
             result.invoices.append(invoice)
         if not result.invoices and not result.running:
             result.earlier_unbilled = _earlier_unbilled(env, store, year, month, client)
@@ -227,9 +227,12 @@ def _next_number(store: Store, number_format: str, year: int) -> str:
             return number
 
 
-def _store(store: Store, invoice: Invoice, sessions: list[Session]) -> None:
+def _store(store: Store, invoice: Invoice, sessions: list[Session], *, sessions_too: bool = True) -> None:
+    """Store the invoice, its client's fees and (``sessions_too``) its sessions marked
+    billed. A dry run leaves the sessions be: no later invoice of the run reads them (one
+    invoice a client), and marking a month's sessions is most of a real issue's work."""
     billed = {line.session for line in invoice.lines if line.kind == "session"}
-    for s in sessions:
+    for s in sessions if sessions_too else ():
         if s.id in billed:
             store.put_session(s._replace(invoice=invoice.number))
     fees = {line.fee_key: invoice.number for line in invoice.lines if line.fee_key}

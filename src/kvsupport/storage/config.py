@@ -8,7 +8,6 @@ the file and the key.
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import tzinfo
@@ -39,6 +38,8 @@ def _number_format(value: object) -> str:
         year="{year}", seq="{seq}", example='"{year}-{seq:04d}"'
     )
     try:
+        import string
+
         parsed = list(string.Formatter().parse(text))
     except ValueError as exc:
         raise InvalidValue(

@@ -15,7 +15,6 @@ supply reading and writing them (:class:`RecordAccess`) and keep the entries.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from datetime import datetime
@@ -49,6 +48,8 @@ def digest(record: Mapping[str, Any] | None) -> str | None:
     if record is None:
         return None
     text = json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    import hashlib  # OpenSSL's ~2 ms: only a change needs it
+
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 

@@ -8,6 +8,7 @@ again from the invoice parts whenever its checksum of them does not match.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -46,6 +47,21 @@ class InvoiceStore(PartStore):
                 out.append(self._decoded(codec.decode_invoice, row, where))
         out.sort(key=lambda inv: (inv.date, inv.number))
         return out
+
+    def _index_is_stale(self) -> bool:
+        """True when the stored index does not match the invoice files (built by an
+        older kvsupport, or by a writer that did not keep it)."""
+        entry = self._m["parts"].get(INVOICE_INDEX)
+        if entry is None:
+            return bool(self._keys("invoices"))
+        return bool(entry.get("rows") != INDEX_ROWS or entry.get("of") != _invoices_digest(self._m["parts"]))
+
+    def _before_commit(self) -> None:
+        """A change that finds the index stale stores it rebuilt, whatever it changed: the
+        reads after it (a report, ``invoice list``) are served from the index again."""
+        if INVOICE_INDEX not in self._parts and self._index_is_stale():
+            with contextlib.suppress(LedgerError):  # an unreadable invoice file: the change goes on
+                self._invoice_index()
 
     def _invoice_index(self) -> _Part:
         """The index part: one :func:`index_row` per invoice, kept in step by

@@ -187,6 +187,9 @@ class PartStore:
 
     # -- committing ------------------------------------------------------------------
 
+    def _before_commit(self) -> None:
+        """What a kind of part keeps in step before a change is written (none here)."""
+
     @property
     def generation(self) -> int:
         """How many changes this ledger has seen."""
@@ -208,6 +211,7 @@ class PartStore:
             raise LedgerError(f"{self.files.main}: a snapshot is read only")  # a bug, not the user's
         if self.files.layout == SHARED_LAYOUT:
             self._move_to_own_directory()
+        self._before_commit()
         files = self.files
         generation = self.generation + 1
         token = os.urandom(3).hex()
