@@ -18,4 +18,4 @@ def test_wrapping_is_textwraps(text: str, width: int) -> None:
 
 
 def test_a_no_break_space_never_breaks() -> None:
-    assert _wrap("1\u00a0300,00 ₽ за час", 10) == ["1\u00a0300,00", "₽ за час"]
+    assert _wrap("1\u00a0300,00 ₽ за час", 9) == ["1\u00a0300,00", "₽ за час"]

@@ -99,7 +99,8 @@ def stream_batches(
         out.write("[]\n" if sep.startswith("[") else "\n]\n")
         return
     header: list[str] | None = None
-    careful = _CAREFUL  # a local: this loop runs for every cell of an export
+    careful = _CAREFUL  # locals: this loop runs for every cell of an export
+    plain = _PLAIN_CELLS
     for batch in batches:
         if not batch:
             continue
@@ -109,7 +110,11 @@ def stream_batches(
         out.write(
             _csv_text(
                 [
-                    (formula_safe(v) if v and v[0] in careful else v) if type(v) is str else _csv_cell(v)
+                    (formula_safe(v) if v and v[0] in careful else v)
+                    if type(v) is str
+                    else plain[v]
+                    if v is None or type(v) is bool
+                    else _csv_cell(v)
                     for v in map(row.get, header)
                 ]
                 for row in batch
@@ -296,6 +301,7 @@ def text_cell(value: Any) -> str:
 
 
 _CAREFUL = frozenset({*TRIGGERS, QUOTE})  # a cell that starts otherwise is safe as it is
+_PLAIN_CELLS: dict[Any, str] = {None: "", True: "yes", False: "no"}  # what _csv_cell makes of them
 
 
 def _text_cell(value: Any) -> str:

@@ -6,6 +6,7 @@ functions; nothing else decides what overlaps or what is missing.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -111,3 +112,31 @@ def segments_in_order(segments: Sequence[Segment]) -> bool:
         if a.end is None or b.start < a.end:
             return False
     return all(seg.end is None or seg.end >= seg.start for seg in segments)
+
+
+class Spans:
+    """Spans of time (aware start and end pairs, any order, overlapping or not) asked
+    whether a session's span meets one: sorted and joined once, then each question is a
+    bisection of plain timestamps (comparing aware datetimes of other offsets is slow,
+    and an import asks it of every stored session in its range)."""
+
+    def __init__(self, spans: Iterable[tuple[datetime, datetime]]) -> None:
+        pairs = sorted(spans)
+        self.first = pairs[0][0] if pairs else None
+        self.last = max((end for _start, end in pairs), default=None)
+        self._starts: list[float] = []
+        self._ends: list[float] = []
+        for start, end in sorted((a.timestamp(), b.timestamp()) for a, b in pairs):
+            if self._ends and start <= self._ends[-1]:
+                self._ends[-1] = max(self._ends[-1], end)
+            else:
+                self._starts.append(start)
+                self._ends.append(end)
+
+    def meets(self, start: datetime, end: datetime | None) -> bool:
+        """True when ``start``..``end`` (``None``: open) overlaps one of the spans."""
+        at = start.timestamp()
+        i = bisect.bisect_right(self._starts, at) - 1  # the last span starting at or before
+        if i >= 0 and self._ends[i] > at:
+            return True
+        return i + 1 < len(self._starts) and (end is None or self._starts[i + 1] < end.timestamp())

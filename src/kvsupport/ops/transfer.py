@@ -341,10 +341,9 @@ def _overlaps(env: Env, store: Store, new: list[Session], wheres: list[str]) -> 
     each problem names the line of the imported row (``wheres[i]`` of ``new[i]``)."""
     if not new:
         return []
-    first = min(s.started_at for s in new)
-    last = max(seg.end or env.now for s in new for seg in s.segments)
+    spans = [(s.started_at, s.ended_at or env.now) for s in new]
     problems = []
-    for clash in overlaps_among(new, store.sessions_touching(first, last), env.now):
+    for clash in overlaps_among(new, store.sessions_meeting(spans), env.now):
         mine = new[clash.new]
         if clash.other_stored is not None:
             problems.append(
@@ -423,5 +422,4 @@ def export(env: Env, *, month: tuple[int, int] | None, client: str | None) -> It
         if month is not None:
             yield rows(store.sessions_between(*month_bounds(env, *month)))
             return
-        for batch in store.session_batches():
-            yield rows(batch)
+        yield from store.export_batches(client)

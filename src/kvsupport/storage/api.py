@@ -17,10 +17,10 @@ What only one backend can do is a capability of its own (:class:`Backups`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import NamedTuple, Protocol, runtime_checkable
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from kvsupport.core.models import Client, Invoice, Order, Session
 
@@ -164,8 +164,20 @@ class Store(Protocol):
         more, never fewer."""
         ...
 
+    def sessions_meeting(self, spans: Sequence[tuple[datetime, datetime]]) -> list[Session]:
+        """Every session whose span (first start to last end, open while running) may
+        meet one of ``spans`` (aware start and end pairs, any order), running ones
+        included; the caller compares the segments. May hold more, never fewer: an
+        import asks this for thousands of spans over years of sessions."""
+        ...
+
     def session_batches(self) -> Iterator[list[Session]]:
         """Every session, a month at a time, oldest first: ten years in a month's memory."""
+        ...
+
+    def export_batches(self, client: str | None = None) -> Iterator[list[dict[str, Any]]]:
+        """The rows of ``export`` (:func:`kvsupport.core.records.export_rows`) of every
+        finished session (of ``client``, if given), a month at a time, oldest first."""
         ...
 
     def put_session(self, session: Session) -> None:

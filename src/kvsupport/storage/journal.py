@@ -99,11 +99,13 @@ class Recorder:
         self.action: str | None = None
         self.undoes: int | None = None  # the change this unit takes back
         self.quiet = False  # a copy or a restore: not a change undo can take back
+        self.settled: dict[Key, str | None] = {}  # digests of records written out early
 
     def saw(self, kind: str, key: object, before: Mapping[str, Any] | None) -> None:
         """``kind``/``key`` is about to change; ``before`` is how it is now (the first
         sight counts: later writes of the same unit do not move the before-image)."""
         slot = (kind, str(key))
+        self.settled.pop(slot, None)
         if slot not in self.before:
             self.before[slot] = None if before is None else json.loads(json.dumps(before))
 
@@ -112,10 +114,21 @@ class Recorder:
         unchanged is no change)."""
         out = []
         for (kind, key), before in self.before.items():
-            now = access.raw_record(kind, key)
-            if digest(now) != digest(before):
-                out.append(Entry(kind, key, before, digest(now)))
+            if (kind, key) in self.settled:
+                left = self.settled[kind, key]
+            else:
+                left = digest(access.raw_record(kind, key))
+            if left != digest(before):
+                out.append(Entry(kind, key, before, left))
         return out
+
+    def settle(self, records: Iterable[tuple[str, str, Mapping[str, Any]]]) -> None:
+        """The digests of these records as they are now: a backend that writes them out
+        before the commit (and lets them go) says what they left; a later write of one
+        (:meth:`saw`) makes it be read again."""
+        for kind, key, record in records:
+            if (kind, key) in self.before:
+                self.settled[kind, key] = digest(record)
 
 
 def summary(entries: Iterable[Entry]) -> tuple[list[list[str]], int]:

@@ -133,8 +133,11 @@ def backups_hint(files: LedgerFiles) -> str:
     return _("nothing was changed; see 'kvsupport ledger backups' ({path})").format(path=files.backups)
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # one for every record
+
+
 def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(value)
 
 
 def dumps_document(doc: dict[str, Any]) -> bytes:

@@ -42,6 +42,7 @@ from kvsupport.storage.jsonfiles.migrations import CURRENT_VERSION, migrate_part
 
 PART_FORMAT = "kvsupport-ledger-part"
 KEEP_BACKUPS = 30
+SPILL_AFTER = 4  # months of sessions a unit changes that it holds before writing them out early
 SWEEP_EVERY = 25  # generations between sweeps of a crash's leftover temp files
 SWEEP_AGE_SECONDS = 3600
 INVOICE_INDEX = "index/invoices"
@@ -72,6 +73,11 @@ class PartStore:
         self._m = manifest
         self._raw = raw
         self._parts: dict[str, _Part] = {}
+        self._placed: dict[int, str] = {}  # session id -> the part this unit put it in
+        self._spilled: dict[str, dict[str, Any] | None] = {}  # months written out early: entries
+        self._spill_files: list[Path] = []
+        self._token: str | None = None
+        self.may_spill = False  # a unit that will commit (not a read, not a dry run)
         self._dirty = False
         self._clients: dict[str, Client] | None = None
         self._orders: list[Order] | None = None
@@ -81,13 +87,15 @@ class PartStore:
         self.consultant: str | None = None  # who is changing it
         self._keys_of: object = None  # the parts index that _keys_cache describes
         self._keys_cache: dict[str, list[str]] = {}
+        self._highest_of: object = None  # the parts index that _highest describes
+        self._highest = 0
 
     def _part(self, key: str) -> _Part:
         part = self._parts.get(key)
         if part is not None:
             return part
         kind, month = key.split("/", 1)
-        entry = self._m["parts"].get(key)
+        entry = self._spilled[key] if key in self._spilled else self._m["parts"].get(key)
         records: dict[str, dict[str, Any]] = {}
         if entry is not None:
             path = self.files.parts / entry["file"]
@@ -214,55 +222,34 @@ class PartStore:
         self._before_commit()
         files = self.files
         generation = self.generation + 1
-        token = os.urandom(3).hex()
+        token = self._unit_token()
         parts_index: dict[str, Any] = dict(self._m["parts"])
         retired: list[list[Any]] = list(self._m["retired"])
         written: list[Path] = []
         data = b""
         try:
-            for key, part in sorted(self._parts.items()):
-                if not part.dirty:
-                    continue
-                if part.duplicates:
-                    where = parts_index.get(key, {}).get("file", key)
-                    held_twice = (
-                        N_("{path}: holds sessions {keys} more than once; changing it would drop a copy")
-                        if part.kind == "sessions"
-                        else N_("{path}: holds invoices {keys} more than once; changing it would drop a copy")
-                    )
-                    raise LedgerError(
-                        _(held_twice).format(path=f"{files.parts}/{where}", keys=", ".join(part.duplicates)),
-                        hint=_("nothing was changed; see 'kvsupport ledger check'"),
-                    )
+            written += self._spill_files
+            for key, entry in self._spilled.items():  # months written out early (a big import)
+                if key in self._parts and self._parts[key].dirty:
+                    continue  # changed again since: written below
                 old = parts_index.get(key)
                 if old is not None:
                     retired.append([old["file"], generation])
-                if not part.records:
+                if entry is None:
                     parts_index.pop(key, None)
+                else:
+                    parts_index[key] = entry
+            for key, part in sorted(self._parts.items()):
+                if not part.dirty:
                     continue
-                try:
-                    summary = _summary(part)  # before writing: a malformed record stops the commit
-                except (KeyError, IndexError, TypeError, ValueError):
-                    list(self._decode_sessions(key))  # names the record and field that is wrong
-                    where = parts_index.get(key, {}).get("file", key)
-                    raise LedgerError(
-                        _("{path}: a session record is malformed").format(path=f"{files.parts}/{where}"),
-                        hint=backups_hint(files),
-                    ) from None
-                make_private_dir(files.parts)
-                name = f"{part.kind}-{part.month}.g{generation}-{token}.json"
-                doc = {
-                    "format": PART_FORMAT,
-                    "version": CURRENT_VERSION,
-                    "kind": part.kind,
-                    "month": part.month,
-                    "generation": generation,
-                    "records": list(part.records.values()),
-                }
-                path = files.parts / name
-                write_atomic(path, dumps_document(doc), sync_dir=False)
-                written.append(path)
-                parts_index[key] = {"file": name, "count": len(part.records), **summary}
+                old = parts_index.get(key)
+                if old is not None:
+                    retired.append([old["file"], generation])
+                entry = self._write_part(key, part, generation, token, written)
+                if entry is None:
+                    parts_index.pop(key, None)
+                else:
+                    parts_index[key] = entry
             if INVOICE_INDEX in parts_index and INVOICE_INDEX in self._parts:  # kept in step here
                 parts_index[INVOICE_INDEX] = {
                     **parts_index[INVOICE_INDEX],
@@ -294,6 +281,7 @@ class PartStore:
         self._raw = data
         self._dirty = False
         self._keys_of = None
+        self._spilled, self._spill_files = {}, []  # the ledger's own files now
         for part in self._parts.values():
             part.dirty = False
         try:
@@ -308,6 +296,87 @@ class PartStore:
             OSError, LedgerError
         ):  # the change is stored; old files wait for the next sweep
             self._collect_garbage(generation)
+
+    def _unit_token(self) -> str:
+        """The random part of the names of the files this unit writes (one per unit: a
+        month written out early and written again keeps its name)."""
+        if self._token is None:
+            self._token = os.urandom(3).hex()
+        return self._token
+
+    def _write_part(
+        self, key: str, part: _Part, generation: int, token: str, written: list[Path]
+    ) -> dict[str, Any] | None:
+        """Write ``part`` to a new file of ``generation``; its entry in the parts index
+        (``None``: no records left, no file)."""
+        files = self.files
+        if part.duplicates:
+            where = self._m["parts"].get(key, {}).get("file", key)
+            held_twice = (
+                N_("{path}: holds sessions {keys} more than once; changing it would drop a copy")
+                if part.kind == "sessions"
+                else N_("{path}: holds invoices {keys} more than once; changing it would drop a copy")
+            )
+            raise LedgerError(
+                _(held_twice).format(path=f"{files.parts}/{where}", keys=", ".join(part.duplicates)),
+                hint=_("nothing was changed; see 'kvsupport ledger check'"),
+            )
+        if not part.records:
+            return None
+        try:
+            summary = _summary(part)  # before writing: a malformed record stops the commit
+        except (KeyError, IndexError, TypeError, ValueError):
+            list(self._decode_sessions(key))  # names the record and field that is wrong
+            where = self._m["parts"].get(key, {}).get("file", key)
+            raise LedgerError(
+                _("{path}: a session record is malformed").format(path=f"{files.parts}/{where}"),
+                hint=backups_hint(files),
+            ) from None
+        make_private_dir(files.parts)
+        name = f"{part.kind}-{part.month}.g{generation}-{token}.json"
+        doc = {
+            "format": PART_FORMAT,
+            "version": CURRENT_VERSION,
+            "kind": part.kind,
+            "month": part.month,
+            "generation": generation,
+            "records": list(part.records.values()),
+        }
+        path = files.parts / name
+        write_atomic(path, dumps_document(doc), sync_dir=False)
+        written.append(path)
+        return {"file": name, "count": len(part.records), **summary}
+
+    def _spill(self, keep: str) -> None:
+        """Write out early the months of sessions this unit changed, but ``keep``, once
+        more than :data:`SPILL_AFTER` of them are held: a bulk change (an import over
+        years) holds a few months, not the history. The files are not the ledger's until
+        the commit names them; a unit that fails removes them (:meth:`discard`)."""
+        if not self.may_spill or self.files.layout == SHARED_LAYOUT:
+            return
+        if len(self._parts) <= SPILL_AFTER:
+            return  # the usual case, decided without a look at each part
+        dirty = [k for k, p in self._parts.items() if p.dirty and p.kind == "sessions" and k != keep]
+        if len(dirty) < SPILL_AFTER:
+            return
+        generation, token = self.generation + 1, self._unit_token()
+        for key in dirty:
+            part = self._parts[key]
+            if part.duplicates:
+                continue  # refused by the commit, which names them
+            self._spilled[key] = self._write_part(key, part, generation, token, self._spill_files)
+            self.recorder.settle(
+                ("session", record_key, record) for record_key, record in part.records.items()
+            )
+            del self._parts[key]
+
+    def discard(self) -> None:
+        """Remove what this unit wrote out early: it ends without committing."""
+        for path in self._spill_files:
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
+        self._spill_files = []
+        self._spilled = {}
 
     def _journal(
         self, generation: int, token: str, retired: list[list[Any]], written: list[Path]

@@ -30,12 +30,13 @@ the :class:`~kvsupport.storage.api.Store` methods of :class:`FileStore`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from kvsupport.core.models import Client, Order, Session
+from kvsupport.core.rules import Spans
 from kvsupport.errors import LedgerError, NotFound
 from kvsupport.i18n import _
 from kvsupport.notices import warn_later
@@ -54,7 +55,7 @@ from kvsupport.storage.jsonfiles.files import (
 )
 from kvsupport.storage.jsonfiles.invoices import InvoiceStore
 from kvsupport.storage.jsonfiles.migrations import CURRENT_VERSION, migrate_manifest
-from kvsupport.storage.jsonfiles.parts import INVOICE_INDEX, KEEP_BACKUPS, PART_FORMAT
+from kvsupport.storage.jsonfiles.parts import INVOICE_INDEX, KEEP_BACKUPS, PART_FORMAT, _Part
 from kvsupport.storage.lookup import find_client
 
 FORMAT = "kvsupport-ledger"
@@ -401,15 +402,12 @@ class FileStore(InvoiceStore):
         for running in self.running_sessions():
             if running.id == session_id:
                 return running
-        for key in self._keys("sessions"):
-            entry = self._m["parts"][key]
-            if entry.get("min_id", 0) <= session_id <= entry.get("max_id", 1 << 62):
-                records = self._part(key).records
-                row = records.get(str(session_id))
-                if row is not None:
-                    where = f"{entry['file']}: records[{list(records).index(str(session_id))}]"
-                    found: Session = self._decoded(codec.decode_session, row, where)
-                    return found
+        for key, part in self._holders(session_id):
+            row = part.records[str(session_id)]
+            file = self._m["parts"].get(key, {}).get("file", key)
+            where = f"{file}: records[{list(part.records).index(str(session_id))}]"
+            found: Session = self._decoded(codec.decode_session, row, where)
+            return found
         raise NotFound(_("no session {id}").format(id=session_id), hint=_("see 'kvsupport session list'"))
 
     def session_batches(self) -> Iterator[list[Session]]:
@@ -426,6 +424,23 @@ class FileStore(InvoiceStore):
             batch.sort(key=lambda s: (s.started_at, s.id))
             self._forget(key)
             yield batch
+
+    def export_batches(self, client: str | None = None) -> Iterator[list[dict[str, Any]]]:
+        """The rows of ``export`` a stored month at a time, oldest first, taken from the
+        records (:func:`codec.session_export_rows`): a running session is not exported, so
+        the manifest's are not read. Each month is let go once given out."""
+        for key in self._keys("sessions"):
+            file = self._m["parts"][key].get("file", key)
+            try:
+                ordered = sorted(
+                    codec.session_export_rows(row, f"{file}: records[{i}]")
+                    for i, row in enumerate(self._part(key).records.values())
+                    if client is None or (type(row) is dict and row.get("client") == client)
+                )
+            except codec.ShapeError as exc:
+                raise LedgerError(f"{self.files.parts}/{exc}", hint=backups_hint(self.files)) from None
+            self._forget(key)
+            yield [row for _start, _id, rows in ordered for row in rows]
 
     def _stored_between(self, start: datetime, end: datetime) -> Iterator[tuple[dict[str, Any], str]]:
         """Stored records whose first segment starts in ``start``..``end``, with where
@@ -481,6 +496,41 @@ class FileStore(InvoiceStore):
             found.extend(self._decode_sessions(key))
         return found
 
+    def sessions_meeting(self, spans: Sequence[tuple[datetime, datetime]]) -> list[Session]:
+        """The running sessions and the stored ones whose span meets one of ``spans``.
+
+        Of each month that can hold one, only the first start and the last end of each
+        record are parsed; the rest of a record is decoded only when they meet a span.
+        A month read only for this is let go at once: an import of thousands of rows
+        over years holds one month of the history at a time, not all of it.
+        """
+        found = self.running_sessions()
+        wanted = Spans(spans)
+        if wanted.first is None or wanted.last is None:
+            return found
+        first, last = wanted.first, wanted.last
+        for key in self._keys("sessions"):
+            entry = self._m["parts"][key]
+            low, high = entry.get("min_start"), entry.get("max_end")
+            if high is not None and datetime.fromisoformat(high) <= first:
+                continue
+            if low is not None and datetime.fromisoformat(low) >= last:
+                continue
+            held = key in self._parts
+            file = entry.get("file", key)
+            for i, row in enumerate(self._part(key).records.values()):
+                try:
+                    start = datetime.fromisoformat(row["segments"][0]["start"])
+                    end = datetime.fromisoformat(row["segments"][-1]["end"])
+                    if not wanted.meets(start, end):
+                        continue
+                except (KeyError, IndexError, TypeError, ValueError):
+                    pass  # decoded below: the decoder names what is wrong
+                found.append(self._decoded(codec.decode_session, row, f"{file}: records[{i}]"))
+            if not held:
+                self._forget(key)
+        return found
+
     def put_session(self, session: Session) -> None:
         """Store ``session``: a running one becomes its consultant's running session."""
         self.recorder.saw("session", session.id, self._raw_session(session.id))
@@ -498,9 +548,12 @@ class FileStore(InvoiceStore):
                 del rows[held_as]
                 self._m["last_stopped"][_worker(session.consultant)] = session.id
             self._drop_stored(session.id)
-            part = self._part(_session_key(session))
+            key = _session_key(session)
+            part = self._part(key)
             part.records[str(session.id)] = codec.encode_session(session)
             part.dirty = True
+            self._placed[session.id] = key
+            self._spill(keep=key)
         self._dirty = True
 
     def delete_session(self, session_id: int) -> None:
@@ -526,16 +579,38 @@ class FileStore(InvoiceStore):
             if row.get("id") == session_id:
                 found: dict[str, Any] = row
                 return found
-        for key in self._keys("sessions"):
-            entry = self._m["parts"].get(key, {})
-            if entry.get("min_id", 0) <= session_id <= entry.get("max_id", 1 << 62) or key in self._parts:
-                record = self._part(key).records.get(str(session_id))
-                if record is not None:
-                    return record
-        for key, part in self._parts.items():  # a month written by this unit, not indexed yet
-            if key.startswith("sessions/") and str(session_id) in part.records:
-                return part.records[str(session_id)]
+        for _key, part in self._holders(session_id):
+            record: dict[str, Any] = part.records[str(session_id)]
+            return record
         return None
+
+    def _highest_stored_id(self) -> int:
+        """The highest id the parts' ranges hold (as last committed): a higher one is new."""
+        parts = self._m["parts"]
+        if self._highest_of is not parts:
+            ids = [parts[k].get("max_id", 1 << 62) for k in self._keys("sessions")]
+            self._highest_of, self._highest = parts, max(ids, default=0)
+        return self._highest
+
+    def _holders(self, session_id: int) -> list[tuple[str, _Part]]:
+        """The parts that store session ``session_id``: those whose id range (as last
+        committed) holds it, and the one this unit put it in. A new id is in no range:
+        no part is read, whatever this unit has loaded (an import puts thousands)."""
+        holders = []
+        for key in self._keys("sessions") if session_id <= self._highest_stored_id() else ():
+            entry = self._m["parts"][key]
+            if entry.get("min_id", 0) <= session_id <= entry.get("max_id", 1 << 62):
+                part = self._part(key)
+                if str(session_id) in part.records:
+                    holders.append((key, part))
+        placed = self._placed.get(session_id)
+        if placed is not None and all(key != placed for key, _part in holders):
+            own = self._parts.get(placed)
+            if own is None and placed in self._spilled:  # written out early: read it back
+                own = self._part(placed)
+            if own is not None and str(session_id) in own.records:
+                holders.append((placed, own))
+        return holders
 
     def raw_record(self, kind: str, key: str) -> dict[str, Any] | None:
         """The stored record of ``kind`` (client, order, session, invoice) and ``key``."""
@@ -610,13 +685,7 @@ class FileStore(InvoiceStore):
         """Remove the stored copy of a session about to be replaced or deleted. A session
         found in two parts (a damaged ledger) is refused: replacing it would silently drop
         the other copy."""
-        holders = []
-        for key in self._keys("sessions"):
-            entry = self._m["parts"][key]
-            if entry.get("min_id", 0) <= session_id <= entry.get("max_id", 1 << 62):
-                part = self._part(key)
-                if str(session_id) in part.records:
-                    holders.append((key, part))
+        holders = self._holders(session_id)
         if len(holders) > 1:
             names = ", ".join(self._m["parts"][key]["file"] for key, _ in holders)
             raise LedgerError(
@@ -628,6 +697,7 @@ class FileStore(InvoiceStore):
         for _key, part in holders:
             del part.records[str(session_id)]
             part.dirty = True
+        self._placed.pop(session_id, None)
 
     # -- whole-ledger operations -----------------------------------------------------
 
@@ -713,6 +783,7 @@ class FileStore(InvoiceStore):
         self.recorder.quiet = True
         self._m = doc
         self._parts = {}
+        self._placed = {}
         self._clients = None
         self._orders = None
         self._dirty = True
@@ -761,6 +832,7 @@ class open_ledger:
             if self.ledger.files.layout == SHARED_LAYOUT:
                 self._lock(self.ledger.files)  # an older kvsupport locks only this one
                 self.ledger = self._load()  # read again under both locks
+            self.ledger.may_spill = self.write
         except BaseException:
             self._unlock()
             raise
@@ -788,7 +860,10 @@ class open_ledger:
                         hint=_("nothing was changed; free some space or check permissions"),
                     ) from None
         finally:
-            self._unlock()
+            try:
+                self.ledger.discard()  # after a commit nothing is left to discard
+            finally:
+                self._unlock()
 
 
 #: The largest manifest or part file read (a ledger of 2M sessions has parts of ~10 MB):

@@ -24,7 +24,7 @@ in ``kvsupport_schema``; an older kvsupport refuses a newer schema.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
@@ -35,6 +35,8 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from kvsupport.core.models import Client, Invoice, Order, Session
+from kvsupport.core.records import export_rows
+from kvsupport.core.rules import Spans
 from kvsupport.errors import InvalidValue, LedgerError, NotFound
 from kvsupport.i18n import _
 from kvsupport.storage import codec, journal
@@ -375,6 +377,23 @@ class DatabaseStore:
             return self._sessions("running OR ended_at > %s", (start,))
         return self._sessions("(running OR ended_at > %s) AND started_at < %s", (start, end))
 
+    def sessions_meeting(self, spans: Sequence[tuple[datetime, datetime]]) -> list[Session]:
+        """Sessions that may meet one of ``spans``: the server selects those within the
+        spans' whole range, and of them only those meeting a span are decoded."""
+        wanted = Spans(spans)
+        if wanted.first is None or wanted.last is None:
+            return self._sessions("running")
+        rows = self._rows(
+            "SELECT id, record, started_at, ended_at, running FROM sessions "
+            "WHERE (running OR ended_at > %s) AND started_at < %s ORDER BY id",
+            (wanted.first, wanted.last),
+        )
+        return [
+            self._decode(codec.decode_session, record, f"sessions.{sid}")
+            for sid, record, started, ended, running in rows
+            if running or wanted.meets(started, ended)
+        ]
+
     def session_batches(self) -> Iterator[list[Session]]:
         """Every session, oldest first, in batches read from a server-side cursor."""
         with self.conn.cursor(name="kvsupport_sessions") as cursor:
@@ -384,6 +403,16 @@ class DatabaseStore:
                 if not rows:
                     return
                 yield [self._decode(codec.decode_session, record, f"sessions.{sid}") for sid, record in rows]
+
+    def export_batches(self, client: str | None = None) -> Iterator[list[dict[str, Any]]]:
+        """The rows of ``export`` of every finished session, in batches of the cursor."""
+        for batch in self.session_batches():
+            yield [
+                row
+                for s in batch
+                if not s.is_running and (client is None or s.client == client)
+                for row in export_rows(s)
+            ]
 
     def put_session(self, session: Session) -> None:
         """Store ``session``; a session that stops becomes its consultant's last stopped."""
