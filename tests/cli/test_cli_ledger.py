@@ -97,3 +97,32 @@ def test_an_empty_ledger_option_is_refused(run: Runner) -> None:
     result = run("--ledger", "", "session", "status")
     assert (result.code, result.stdout) == (2, "")
     assert result.first_error == "error: --ledger: the path is empty"
+
+
+@pytest.mark.parametrize(
+    "location",
+    ["postgresql:/postgres@/kvtest?host=/tmp", "postgres:kvtest", "POSTGRESQL://x/y", "mysql://me@db/ledger"],
+)
+@pytest.mark.parametrize("command", [("session", "start", "romashka", "line"), ("client", "list")])
+def test_a_mistyped_database_address_is_refused_not_made_a_file_ledger(
+    run: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, location: str, command: tuple[str, ...]
+) -> None:
+    """Taken as a file name, ``postgresql:/…`` would start an empty ledger in a folder
+    named after the address, and the consultant's work would go there unseen."""
+    monkeypatch.chdir(tmp_path)
+    before = sorted(tmp_path.iterdir())
+    for result in (
+        run("--ledger", location, *command),
+        run(*command, env_extra={"KVSUPPORT_LEDGER": location}),
+    ):
+        assert (result.code, result.stdout) == (2, "")
+        (line, hint) = result.stderr.splitlines()
+        assert line.endswith(f" {location}: not a PostgreSQL address, nor a file")
+        assert hint.startswith("hint: a team ledger is postgresql://")
+    assert sorted(tmp_path.iterdir()) == before
+
+
+def test_a_file_ledger_may_have_a_colon_in_its_name(run: Runner, tmp_path: Path) -> None:
+    ledger = tmp_path / "ledger:2026.json"
+    assert run("--ledger", str(ledger), "client", "add", "romashka", "--name", "ТСЖ").code == 0
+    assert ledger.exists()

@@ -8,6 +8,7 @@ neither an option nor an environment variable names the file).
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -85,7 +86,33 @@ def _within_limits(path: Path, source: str) -> Path:
 
 def ledger_path(option: str | Path | None = None) -> Path:
     """The ledger file: ``--ledger`` > ``KVSUPPORT_LEDGER`` > user data dir/ledger.json."""
-    return _given(option, "KVSUPPORT_LEDGER") or _user_data_dir() / "ledger.json"
+    given = _given(option, "KVSUPPORT_LEDGER")
+    if given is None:
+        return _user_data_dir() / "ledger.json"
+    if option is not None:
+        _refuse_mistyped_url(str(option), "--ledger")
+    else:
+        _refuse_mistyped_url(os.environ["KVSUPPORT_LEDGER"], "KVSUPPORT_LEDGER")
+    return given
+
+
+_URL_LIKE = re.compile(r"(?:postgres(?:ql)?:|[A-Za-z][A-Za-z0-9+.-]*://)", re.IGNORECASE)
+
+
+def _refuse_mistyped_url(given: str, source: str) -> None:
+    """A ledger given as ``postgresql:/…``, ``postgres:…`` or ``mysql://…`` is a database
+    address mistyped or of a kind kvsupport does not keep, not a file name: taken as one,
+    it would start a new, empty file ledger in a folder named after the address."""
+    from kvsupport.i18n import _
+
+    text = given.strip()
+    if _URL_LIKE.match(text):
+        raise InvalidValue(
+            _("{source} {location}: not a PostgreSQL address, nor a file").format(
+                source=source, location=text
+            ),
+            hint=_("a team ledger is postgresql://USER@HOST/DATABASE; a file ledger is a path"),
+        )
 
 
 def ledger_location(option: str | None = None) -> str:
