@@ -86,6 +86,26 @@ def test_a_cell_over_the_csv_field_limit_is_one_error(run: Runner, romashka: str
     assert snapshot(ledger_dir) == before
 
 
+@pytest.mark.parametrize(
+    "row",
+    [
+        "romashka,line,2026-10-05 11:00,15m,пени",  # the last cell dropped
+        'romashka,line,2026-10-05 11:00,15m,"пени,звонок',  # a quote that swallows the rest
+        "romashka;line;2026-10-05 11:00;15m;пени",  # a semicolon row under a comma header
+    ],
+)
+def test_a_row_shorter_than_the_header_is_one_error_naming_its_line(
+    run: Runner, romashka: str, ledger_dir: Path, tmp_path: Path, row: str
+) -> None:
+    before = snapshot(ledger_dir)
+    text = f"{HEADER}\n{ROW}\n{row}\n"
+    file = tmp_path / "short.csv"
+    file.write_text(text, "utf-8")
+    for result in (run("import", "-", stdin=text), run("import", str(file))):
+        assert_refused(result, 2, "line 3", "fewer cells than the first line names columns")
+    assert snapshot(ledger_dir) == before
+
+
 def test_json_nested_100000_deep_is_one_error(run: Runner, romashka: str) -> None:
     result = run("import", "-", "--format", "json", stdin="[" * 100_000 + "]" * 100_000)
     assert_refused(result, 2, "stdin", "nested too deeply")

@@ -117,6 +117,7 @@ def _typed(value: T, *, multiline: bool) -> T:
 
 
 _TOO_MANY_CELLS = object()  # a CSV row longer than its header
+_TOO_FEW_CELLS = object()  # a CSV row shorter than its header
 
 #: pydantic's words for the commonest problems of a row (lowercased, as they were always
 #: shown), to be translated; any other problem is shown in pydantic's own words
@@ -161,6 +162,9 @@ def read_rows(text: str | bytes, fmt: str, source: str) -> tuple[list[Located], 
     for where, raw in _records(text, fmt, source):
         if raw is _TOO_MANY_CELLS:
             problems.append(_("{where}: more cells than the first line names columns").format(where=where))
+            continue
+        if raw is _TOO_FEW_CELLS:
+            problems.append(_("{where}: fewer cells than the first line names columns").format(where=where))
             continue
         try:
             rows.append(Located(where, Fields(**Row.model_validate(raw).__dict__)))
@@ -216,6 +220,9 @@ def _records(text: str | bytes, fmt: str, source: str) -> Iterator[tuple[str, An
             where = _("{source}: line {n}").format(source=source, n=reader.line_num)
             if None in raw:
                 yield where, _TOO_MANY_CELLS
+                continue
+            if None in raw.values():  # the reader's filling of a short row (a cut-off line, a stray quote)
+                yield where, _TOO_FEW_CELLS
                 continue
             # the quote ``export`` put before a cell a spreadsheet would run as a formula
             yield where, {k: from_formula_safe(v) for k, v in raw.items()}
