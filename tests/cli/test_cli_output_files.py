@@ -191,3 +191,79 @@ def test_output_into_the_ledgers_parts_is_refused_before_issuing(
 def test_show_to_a_device_is_refused(run: Runner, issued: Path) -> None:
     result = run("invoice", "show", "2026-0001", "--format", "json", "-o", "/dev/null")
     assert_refused(result, 2, "/dev/null", "not a regular file")
+
+
+#: listings that take ``-o FILE``, in each of their file formats
+LISTINGS = [
+    ("report", "--month", "2026-10"),
+    ("report", "--month", "2026-10", "--format", "csv"),
+    ("report", "--month", "2026-10", "--format", "xlsx"),
+    ("export",),
+    ("export", "--format", "xlsx"),
+    ("session", "list", "--month", "2026-10", "--format", "json"),
+    ("client", "list"),
+    ("invoice", "list", "--format", "csv"),
+    ("tariff", "list"),
+]
+
+
+@pytest.mark.file_ledger
+@pytest.mark.parametrize("argv", LISTINGS, ids=" ".join)
+def test_a_listing_is_never_written_over_the_ledger(
+    run: Runner, issued: Path, ledger_dir: Path, argv: tuple[str, ...]
+) -> None:
+    before = snapshot(ledger_dir)
+    result = run(*argv, "-o", str(issued))
+    assert_refused(result, 2, "ledger's own files")
+    assert snapshot(ledger_dir) == before
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [*LISTINGS, ("invoice", "show", "2026-0001", "--format", "html"), ("invoice", "show", "2026-0001")],
+    ids=" ".join,
+)
+@pytest.mark.parametrize("which", ["config", "tariffs"])
+def test_no_output_is_written_over_the_config_or_the_tariff_file(
+    run: Runner, issued: Path, tmp_path: Path, argv: tuple[str, ...], which: str
+) -> None:
+    """A document over config.toml would take the supplier's requisites with it, and
+    every later command would fail on the file."""
+    from kvsupport.storage.paths import PACKAGED_TARIFFS
+
+    tariffs = tmp_path / "tariffs.toml"
+    tariffs.write_bytes(PACKAGED_TARIFFS.read_bytes())
+    config = tmp_path / "config.toml"
+    target = config if which == "config" else tariffs
+    before = (config.read_bytes(), tariffs.read_bytes())
+    result = run("--tariffs", str(tariffs), *argv, "-o", str(target))
+    assert_refused(result, 2, str(target), "the config or the tariff file kvsupport reads")
+    assert (config.read_bytes(), tariffs.read_bytes()) == before
+    assert run("--tariffs", str(tariffs), "invoice", "list").code == 0
+
+
+@pytest.mark.parametrize("argv", LISTINGS, ids=" ".join)
+def test_a_listing_to_a_file_replaces_it_whole_and_owner_only(
+    run: Runner, issued: Path, tmp_path: Path, argv: tuple[str, ...]
+) -> None:
+    out = tmp_path / "out" / "listing"
+    out.parent.mkdir()
+    out.write_text("an older copy, much longer than what replaces it " * 1000)
+    out.chmod(0o644)
+    result = run(*argv, "-o", str(out))
+    assert result.code == 0, result.stderr
+    assert "an older copy" not in out.read_bytes().decode("utf-8", "replace")
+    assert mode(out) == 0o600
+    assert [p.name for p in out.parent.iterdir()] == ["listing"]  # no temp file left
+
+
+def test_a_listing_that_fails_to_write_keeps_the_old_file(
+    run_process: Runner, issued: Path, tmp_path: Path, enospc: EnvExtra
+) -> None:
+    out = tmp_path / "out" / "export.csv"
+    out.parent.mkdir()
+    out.write_text("the export of yesterday\n")
+    result = run_process("export", "-o", str(out), env_extra=enospc)
+    assert_refused(result, 1, "cannot write", str(out), "No space left on device")
+    assert out.read_text() == "the export of yesterday\n"
+    assert [p.name for p in out.parent.iterdir()] == ["export.csv"]

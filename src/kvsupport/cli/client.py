@@ -220,6 +220,7 @@ def client_list(
         drop=("fee_paid", "license_until", "inn", "phone"),
         text={"license_until": _licence_day},
         output=output,
+        env=env,
         sheet="clients",
     )
 

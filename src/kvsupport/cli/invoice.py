@@ -192,7 +192,7 @@ def write_documents(env: Env, invoice: Invoice, directory: Path, hint: str | Non
             data = render_document(env, invoice, act=act, fmt=fmt)
             path = directory / f"{file_stem(invoice.number)}-{kind}.{fmt}"
             blob = data if isinstance(data, bytes) else data.encode("utf-8")
-            write_output(path, blob, ledger=env.ledger_location, what="--output", hint=hint)
+            write_output(path, blob, kept=env.kept, what="--output", hint=hint)
             written.append(path)
     return written
 
@@ -384,19 +384,19 @@ def invoice_list(
             [with_days_overdue(with_client_code(invoice_record(inv)), today) for inv in batch]
             for batch in invoices.whole_invoices(env, unpaid=unpaid, client=client, overdue=overdue)
         )
-        with destination(output):
+        with destination(output, env):
             stream_batches(batches, "json")
         return
     listed = invoices.listing(env, unpaid=unpaid, client=client, overdue=overdue)
     if fmt in (ListFormat.csv, ListFormat.xlsx):
         rows = [summary_row(row, today) for row in listed]
-        print_rows(rows, fmt.value, COLUMNS, fields=CSV_FIELDS, output=output, sheet="invoices")
+        print_rows(rows, fmt.value, COLUMNS, fields=CSV_FIELDS, output=output, env=env, sheet="invoices")
     else:
         empty = _("nothing is overdue") if overdue else _("no invoices")
         drop = ("paid_on", "period", "date")
         columns = translated_columns(OVERDUE_COLUMNS if overdue else COLUMNS)
         shown = [text_row(row, today) for row in listed]
-        print_rows(shown, "text", columns, empty=empty, drop=drop, output=output)
+        print_rows(shown, "text", columns, empty=empty, drop=drop, output=output, env=env)
 
 
 def with_days_overdue(record: dict[str, Any], today: date_type) -> dict[str, Any]:
@@ -488,6 +488,10 @@ def invoice_show(
     """
     env = env_of(ctx)
     invoice = invoices.show(env, number)
+    if out is not None:
+        from kvsupport.storage.outputs import refuse_output
+
+        refuse_output(out, kept=env.kept)  # before the document is made and warned about
     if fmt is DocFormat.text and out is None:
         print_document(env, invoice, act=act)
         return
@@ -501,7 +505,7 @@ def invoice_show(
     if out is not None:
         from kvsupport.storage.outputs import write_output
 
-        write_output(out, blob, ledger=env.ledger_location)
+        write_output(out, blob, kept=env.kept)
         say(env, _("wrote {file}").format(file=out))
     elif fmt is DocFormat.pdf and sys.stdout.isatty():
         raise KvsupportError(_("a PDF is not for the terminal"), hint=_("add -o FILE or pipe it"))

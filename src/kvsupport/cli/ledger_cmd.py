@@ -153,7 +153,7 @@ def ledger_changes(ctx: typer.Context, fmt: FormatOpt = ListFormat.text, output:
     if fmt is ListFormat.text:
         rows = [{**row, "at": _local_time(row["at"])} for row in rows]
     empty = _("no changes recorded yet")
-    print_rows(rows, fmt.value, columns, empty=empty, output=output, sheet="changes")
+    print_rows(rows, fmt.value, columns, empty=empty, output=output, env=env, sheet="changes")
 
 
 def described(changes: Iterable[Change], fmt: ListFormat) -> dict[int, str]:
@@ -220,6 +220,7 @@ def ledger_backups(ctx: typer.Context, fmt: FormatOpt = ListFormat.text, output:
         empty=_("no backups yet (one is kept of each change)"),
         whole=("name",),
         output=output,
+        env=env,
         sheet="backups",
     )
 

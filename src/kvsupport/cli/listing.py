@@ -85,6 +85,7 @@ def print_sessions(
         empty=empty_message(query, found.elsewhere),
         drop=DROP_FIRST,
         output=output,
+        env=env,
         text=SESSION_TEXT,
         sheet="sessions",
     )

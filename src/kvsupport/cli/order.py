@@ -133,6 +133,7 @@ def order_list(
             empty=_("no open orders"),
             fields=RECORD_FIELDS,
             output=output,
+            env=env,
             sheet="orders",
         )
         return

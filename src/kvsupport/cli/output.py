@@ -175,29 +175,29 @@ def _json_items(batch: list[dict[str, Any]]) -> str:
 
 
 @contextmanager
-def destination(output: Path | None) -> Iterator[None]:
-    """Standard output goes to ``output`` (a new file readable by its owner only) inside
-    the block; ``None``: it stays standard output."""
+def destination(output: Path | None, env: Env | None) -> Iterator[None]:
+    """Standard output goes to ``output`` inside the block; ``None``: it stays standard
+    output. The file is written as every output file is
+    (:func:`kvsupport.storage.outputs.replacing`): readable by its owner only, whole or
+    not at all (a failed command leaves an existing file as it was), never over the
+    ledger's, the config's or the tariff file, never through a link."""
     if output is None:
         yield
         return
-    import os
+    if env is None:
+        raise TypeError("an output file needs the command's env: it names the files to keep")
+    from kvsupport.storage.outputs import replacing
 
-    from kvsupport.errors import KvsupportError
-
-    try:
-        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    except OSError as exc:
-        raise KvsupportError(
-            _("cannot write {path}: {reason}").format(path=output, reason=exc.strerror or exc)
-        ) from None
     saved = sys.stdout
-    with open(fd, "w", encoding="utf-8", newline="") as stream:
+    with replacing(output, kept=env.kept) as raw:
+        stream = io.TextIOWrapper(raw, encoding="utf-8", newline="")
         sys.stdout = stream
         try:
             yield
+            stream.flush()
         finally:
             sys.stdout = saved
+            stream.detach()  # the raw stream is closed by replacing, after its fsync
 
 
 def console(stderr: bool = False, piped_width: int = 200) -> Any:
@@ -221,6 +221,7 @@ def print_rows(
     drop: Sequence[str] = (),
     whole: Sequence[str] = (),
     output: Path | None = None,
+    env: Env | None = None,
     sheet: str = "list",
     text: TextFormats | None = None,
 ) -> None:
@@ -234,15 +235,15 @@ def print_rows(
     (default: «nothing to list»). Headers, ``title`` and ``empty`` are English msgids, put
     into the interface's language here (a text already translated stays as it is).
     ``xlsx``: a workbook of one ``sheet`` (:mod:`kvsupport.cli.spreadsheet`). ``output``:
-    to that file instead of standard output.
+    to that file instead of standard output (``env`` says which files it must not be).
     """
     header = fields or (list(rows[0]) if rows else [c[0] for c in columns])
     if fmt == "xlsx":
         from kvsupport.cli.spreadsheet import Sheet, write_workbook
 
-        write_workbook([Sheet(sheet, header, rows)], output)
+        write_workbook([Sheet(sheet, header, rows)], output, env)
         return
-    with destination(output):
+    with destination(output, env):
         if fmt in ("json", "csv"):
             stream_rows(rows, fmt, header)
             return

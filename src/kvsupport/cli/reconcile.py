@@ -76,7 +76,7 @@ def reconcile_command(
     if out is not None:
         from kvsupport.storage.outputs import write_output
 
-        write_output(out, data, ledger=env.ledger_location)
+        write_output(out, data, kept=env.kept)
         say(env, _("wrote {file}").format(file=out))
     elif fmt is ActFormat.pdf and sys.stdout.isatty():
         raise KvsupportError(_("a PDF is not for the terminal"), hint=_("add -o FILE or pipe it"))

@@ -129,9 +129,9 @@ def report(
         refuse_terminal(output)  # before the ledger is read
     result = month_report(env, *chosen, grouped, client)
     if fmt is ListFormat.xlsx:
-        write_report(result, output)
+        write_report(result, output, env)
         return
-    with destination(output):
+    with destination(output, env):
         if fmt is ListFormat.json:
             print_json(report_record(result))
         elif fmt is ListFormat.csv:
@@ -142,7 +142,7 @@ def report(
         _point_elsewhere(env, chosen, client)
 
 
-def write_report(result: Report, output: Path | None) -> None:
+def write_report(result: Report, output: Path | None, env: Env) -> None:
     """The report as a workbook: its rows and their total, then the unpaid invoices."""
     from kvsupport.cli.spreadsheet import Sheet, write_workbook
 
@@ -151,6 +151,7 @@ def write_report(result: Report, output: Path | None) -> None:
     write_workbook(
         [Sheet(f"{result.period} by {result.by}", FIELDS, rows), Sheet("unpaid", unpaid, result.unpaid)],
         output,
+        env,
     )
 
 

@@ -16,7 +16,6 @@ comes), then copied to ``-o FILE`` or a pipe; a terminal is refused, as for PDF.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sys
 import tempfile
@@ -24,10 +23,13 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kvsupport.errors import KvsupportError
 from kvsupport.i18n import _
+
+if TYPE_CHECKING:
+    from kvsupport.ops.env import Env
 
 #: keys holding money (a string with two decimals in JSON): numbers, ``#,##0.00``
 MONEY = frozenset(
@@ -70,7 +72,7 @@ def refuse_terminal(output: Path | None) -> None:
         )
 
 
-def write_workbook(sheets: Iterable[Sheet], output: Path | None) -> None:
+def write_workbook(sheets: Iterable[Sheet], output: Path | None, env: Env | None = None) -> None:
     """Write ``sheets`` as one ``.xlsx`` to ``output`` (a new file readable by its owner
     only: listings hold clients' phones), else to standard output."""
     refuse_terminal(output)
@@ -98,7 +100,7 @@ def write_workbook(sheets: Iterable[Sheet], output: Path | None) -> None:
         for sheet in sheets:
             _write_sheet(book.add_worksheet(sheet.name[:31]), sheet, styles)
         book.close()
-        _deliver(built, output)
+        _deliver(built, output, env)
 
 
 def _write_sheet(ws: Any, sheet: Sheet, styles: dict[str, Any]) -> None:
@@ -161,18 +163,16 @@ def _moment(text: str) -> datetime | None:
         return None
 
 
-def _deliver(built: Path, output: Path | None) -> None:
+def _deliver(built: Path, output: Path | None, env: Env | None) -> None:
     if output is None:
         sys.stdout.flush()
         with built.open("rb") as source:
             shutil.copyfileobj(source, sys.stdout.buffer)
         sys.stdout.buffer.flush()
         return
-    try:
-        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with open(fd, "wb") as target, built.open("rb") as source:
-            shutil.copyfileobj(source, target)
-    except OSError as exc:
-        raise KvsupportError(
-            _("cannot write {path}: {reason}").format(path=output, reason=exc.strerror or exc)
-        ) from None
+    if env is None:
+        raise TypeError("an output file needs the command's env: it names the files to keep")
+    from kvsupport.storage.outputs import replacing
+
+    with replacing(output, kept=env.kept) as target, built.open("rb") as source:
+        shutil.copyfileobj(source, target)

@@ -77,7 +77,14 @@ def tariff_list(ctx: typer.Context, fmt: FormatOpt = ListFormat.text, output: Ou
             for v in versions
         ]
     print_rows(
-        rows, fmt.value, columns, title=str(env.tariffs_path), drop=("vat",), output=output, sheet="tariffs"
+        rows,
+        fmt.value,
+        columns,
+        title=str(env.tariffs_path),
+        drop=("vat",),
+        output=output,
+        env=env,
+        sheet="tariffs",
     )
 
 

@@ -204,5 +204,5 @@ def export_sessions(
 
         export_workbook(env, transfer.export(env, month=chosen, client=client), output)
         return
-    with destination(output):
+    with destination(output, env):
         stream_batches(transfer.export(env, month=chosen, client=client), fmt, transfer.COLUMNS)

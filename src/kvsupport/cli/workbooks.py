@@ -27,4 +27,4 @@ def export_workbook(env: Env, batches: Iterable[list[dict[str, Any]]], output: P
                         row[key] = iso(datetime.fromisoformat(row[key]), env.tz)
                 yield row
 
-    write_workbook([Sheet("sessions", EXPORT_COLUMNS, local(batches))], output)
+    write_workbook([Sheet("sessions", EXPORT_COLUMNS, local(batches))], output, env)

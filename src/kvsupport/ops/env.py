@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
     from kvsupport.storage.api import Store
+    from kvsupport.storage.outputs import Kept
 
 from kvsupport.core.tariffs import Tariffs
 from kvsupport.storage import paths
@@ -103,6 +104,25 @@ class Env:
     def config_path(self) -> Path:
         """The config file (SPEC §4 resolution order)."""
         return paths.config_path(self.config_option)
+
+    @property
+    def kept(self) -> Kept:
+        """What no output file of this command may be written over: the ledger's files,
+        the config and the tariff file (:mod:`kvsupport.storage.outputs`)."""
+        from contextlib import suppress
+
+        from kvsupport.errors import KvsupportError
+        from kvsupport.storage.outputs import Kept
+
+        files = []
+        for where in ("config_path", "tariffs_path"):
+            with suppress(KvsupportError):  # a path the system refuses: no file to keep there
+                files.append(getattr(self, where))
+        try:
+            ledger: str | None = self.ledger_location
+        except KvsupportError:  # a location refused: no ledger files to keep
+            ledger = None
+        return Kept(ledger, tuple(files))
 
     @property
     def config(self) -> Config:

@@ -162,7 +162,7 @@ def _write(
         qr=invoice.status in OPEN_STATUSES and payload(invoice) is not None,
     )
     path = directory / f"{stem}{'-reminder' if reminder else ''}.eml"
-    write_output(path, message.as_bytes(policy=email.policy.SMTP), ledger=env.ledger_location, what="--draft")
+    write_output(path, message.as_bytes(policy=email.policy.SMTP), kept=env.kept, what="--draft")
     return Draft(invoice.number, invoice.client_code, recipient[1], path, reminder)
 
 

@@ -16,14 +16,23 @@ What it promises, whatever the umask or what was planted in the directory:
   leaving stray directories behind;
 - a path that is, or is inside, one of the ledger's own files (the ledger, its
   lock, its parts and backups directories) is refused: their names come from
-  :func:`owned_by_ledger`, asked of the storage layer, never re-derived.
+  :func:`owned_by_ledger`, asked of the storage layer, never re-derived; so is the
+  config or the tariff file the command reads (:class:`Kept`): a document written
+  over the supplier's requisites would leave every later command failing.
+
+Listings written with ``-o`` (text, JSON, CSV, xlsx) go through :func:`replacing`,
+which keeps the same promises for a stream of any length.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, BinaryIO, NamedTuple
 
 from kvsupport.errors import InvalidValue, KvsupportError
 from kvsupport.i18n import _
@@ -43,6 +52,31 @@ def owned_by_ledger(path: Path, ledger: str | None) -> bool:
     from kvsupport.storage.jsonfiles.files import LedgerFiles
 
     return LedgerFiles(Path(os.path.realpath(ledger))).owns(path)
+
+
+class Kept(NamedTuple):
+    """What no output may be written over: the ledger at ``ledger`` (its files), and
+    ``files``, the config and tariff files the command reads."""
+
+    ledger: str | None
+    files: tuple[Path, ...] = ()
+
+
+def refuse_kept(path: Path, kept: Kept, what: str) -> None:
+    """Refuse ``path`` when it is one of the ledger's files or one of ``kept.files``."""
+    refuse_ledger_paths(path, kept.ledger, what)
+    for file in kept.files:
+        try:
+            same = os.path.samefile(path, file)
+        except OSError:  # either is missing (a new output file) or unreadable: not the same
+            same = False
+        if same:
+            raise InvalidValue(
+                _("{what} {path} is the config or the tariff file kvsupport reads ({file})").format(
+                    what=what, path=path, file=file
+                ),
+                hint=_("write documents somewhere else"),
+            )
 
 
 def refuse_ledger_paths(path: Path, ledger: str | None, what: str) -> None:
@@ -125,14 +159,31 @@ def _refuse_target(path: Path, what: str) -> None:
         )
 
 
-def write_output(
-    path: Path, data: bytes, *, ledger: str | None, what: str = "-o", hint: str | None = None
-) -> None:
+def write_output(path: Path, data: bytes, *, kept: Kept, what: str = "-o", hint: str | None = None) -> None:
     """Write ``data`` to ``path`` as the module docstring promises; ``what`` names the
     option in messages, ``hint`` is added to a failure (e.g. «issued all the same»)."""
+    with replacing(path, kept=kept, what=what, hint=hint) as stream:
+        view = memoryview(data)
+        while view:
+            written = stream.write(view)
+            view = view[written:]
+
+
+def refuse_output(path: Path, *, kept: Kept, what: str = "-o") -> None:
+    """What :func:`replacing` refuses, asked before a document is made (and a warning
+    about it said) rather than after."""
+    refuse_kept(path, kept, what)
+    _refuse_target(path, what)
+
+
+@contextmanager
+def replacing(path: Path, *, kept: Kept, what: str = "-o", hint: str | None = None) -> Iterator[BinaryIO]:
+    """A binary stream whose bytes become ``path`` when the block ends without an error
+    (a temp file in the same directory, fsynced, renamed over the name); after an error
+    the temp file is removed and ``path`` is as it was. Refused, before anything is
+    written: the ledger's and the settings' files, links, directories, devices."""
     try:
-        refuse_ledger_paths(path, ledger, what)
-        _refuse_target(path, what)
+        refuse_output(path, kept=kept, what=what)
     except KvsupportError as exc:
         if hint:
             exc.hint = f"{exc.hint}; {hint}" if exc.hint else hint
@@ -148,9 +199,9 @@ def write_output(
     try:
         try:
             os.fchmod(fd, FILE_MODE)  # whatever the umask
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
+            stream = io.BufferedWriter(_Descriptor(fd), 1 << 16)
+            yield stream
+            stream.flush()
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -165,6 +216,20 @@ def write_output(
         tmp.unlink(missing_ok=True)
         raise
     _sync_directory(directory)
+
+
+class _Descriptor(io.RawIOBase):
+    """Writes to a descriptor the caller closes, each through ``os.write`` (as the rest of
+    the storage writes, so a fault injected there reaches documents and listings too)."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        return os.write(self._fd, data)
 
 
 def _sync_directory(directory: Path) -> None:
