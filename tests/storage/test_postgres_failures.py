@@ -50,6 +50,22 @@ def test_a_password_in_the_address_is_refused_and_never_shown() -> None:
     assert "~/.pgpass" in str(caught.value.hint)
 
 
+@pytest.mark.parametrize(
+    "query", ["password=Secr3t", "sslmode=disable&password=Secr3t", "password=Secr3t&options=-c%20x%3Dy"]
+)
+def test_a_password_in_the_query_is_refused_and_never_shown(query: str) -> None:
+    """libpq takes ``?password=`` as well as ``user:password@``: both are refused, and no
+    message shows it."""
+    location = f"postgresql://kv@db.example.ru/kvsupport?{query}"
+    with pytest.raises(InvalidValue) as caught:
+        _clients(location)
+    assert "Secr3t" not in caught.value.message
+    assert "password" not in caught.value.message.split(": ", 1)[0]
+    assert "~/.pgpass" in str(caught.value.hint)
+    assert "Secr3t" not in pg.safe_location(location)
+    assert pg.safe_location("postgresql://kv@db/k?passwordless=1") == "postgresql://kv@db/k?passwordless=1"
+
+
 def test_a_newer_schema_is_refused_and_left_as_it_is() -> None:
     with pgkit.fresh_ledger() as location:
         with psycopg.connect(location, autocommit=True) as conn:

@@ -29,7 +29,7 @@ from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import psycopg
 from psycopg.types.json import Jsonb
@@ -63,15 +63,30 @@ def migrations() -> list[tuple[int, str, str]]:
 CURRENT_SCHEMA = max(version for version, _, _ in migrations())
 
 
+def _query_password(query: str) -> bool:
+    """True when the address's query names a password (libpq's ``password=``), empty or not."""
+    return any(key == "password" for key, _value in parse_qsl(query, keep_blank_values=True))
+
+
 def safe_location(location: str) -> str:
-    """The location without a password, for messages."""
-    parts = urlsplit(location)
-    if parts.password is None:
+    """The location without a password (of the user part or of the query), for messages."""
+    try:
+        parts = urlsplit(location)
+        password = parts.password
+    except ValueError:
         return location
-    host = parts.hostname or ""
-    user = f"{parts.username}@" if parts.username else ""
-    port = f":{parts.port}" if parts.port else ""
-    return urlunsplit((parts.scheme, f"{user}{host}{port}", parts.path, parts.query, parts.fragment))
+    query = parts.query
+    if _query_password(query):
+        query = "&".join(p for p in query.split("&") if p.split("=", 1)[0] != "password")
+    elif password is None:
+        return location
+    netloc = parts.netloc
+    if password is not None:
+        host = parts.hostname or ""
+        user = f"{parts.username}@" if parts.username else ""
+        port = f":{parts.port}" if parts.port else ""
+        netloc = f"{user}{host}{port}"
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
 def _checked_location(location: str) -> str:
@@ -83,7 +98,7 @@ def _checked_location(location: str) -> str:
                 location=repr(location), reason=exc
             )
         ) from None
-    if parts.password is not None:
+    if parts.password is not None or _query_password(parts.query):
         raise InvalidValue(
             _("--ledger {location}: a password is not given in the ledger's address").format(
                 location=safe_location(location)
