@@ -289,6 +289,7 @@ def test_the_json_report_has_stable_keys(run: Runner, month_end: Path, tmp_path:
         "document_date": "2026-12-03",
         "kind": "Платежное поручение",
         "amount": "3921.67",
+        "surplus": "0.00",
         "payer": 'ТСЖ "Ромашка"',
         "payer_inn": ROMASHKA_INN,
         "payer_account": ROMASHKA_ACCOUNT,
@@ -337,3 +338,53 @@ def test_the_overdue_listing_shows_balances_and_days_late(run: Runner, month_end
         nothing = ok(run("invoice", "list", "--overdue"))
         assert (nothing.stdout, nothing.stderr.strip()) == ("", "nothing is overdue")
         assert ok(run("invoice", "list", "--overdue", "--format", "json")).stdout.strip() == "[]"
+
+
+def test_an_overpayment_is_listed_and_never_accepted_in_part(
+    run: Runner, month_end: Path, tmp_path: Path, ledger_dir: Path
+) -> None:
+    """2500.00 for an invoice of 1300.00: accepting would record 1300.00 and lose 1200.00
+    (the reconciliation act would say nothing is owed either way). Refused; the listing
+    says what to do instead."""
+    path = write_statement(
+        tmp_path / "kl.txt", incoming("51", "2500.00", "Оплата по счету 2026-0004", payer="lesnaya")
+    )
+    before = snapshot(ledger_dir)
+    listed = ok(run("bank", "import", str(path)))
+    assert "1200.00 more than it is owed" in listed.stdout
+    assert "--accept 1" not in listed.stdout
+    (payment,) = ok(run("bank", "import", str(path), "--format", "json", "--dry-run")).json()["payments"]
+    assert (payment["match"], payment["applied"], payment["surplus"]) == ("probable", False, "1200.00")
+    refused = run("bank", "import", str(path), "--accept", "1")
+    assert_refused(
+        refused, 2, "--accept 1", "2500.00", "1200.00 more than 2026-0004 is owed", "lose the rest"
+    )
+    assert "invoice pay" in refused.stderr
+    assert snapshot(ledger_dir) == before
+    assert states(run)["2026-0004"] == ("issued", "1300.00")
+
+
+def test_a_payment_typed_in_by_hand_is_not_counted_again_from_the_statement(
+    run: Runner, month_end: Path, tmp_path: Path
+) -> None:
+    """The accountant saw 1000.00 arrive and typed it in; the statement that holds the same
+    payment later is a probable match, recorded only when accepted."""
+    ok(run("invoice", "pay", "2026-0002", "--amount", "1000", "--date", "2026-12-01"))
+    path = write_statement(
+        tmp_path / "kl.txt",
+        incoming("7", "1000.00", "Оплата по сч. 2026-2 частично", payer="lesnaya", day="01.12.2026"),
+    )
+    result = ok(run("bank", "import", str(path), "--format", "json"))
+    (payment,) = result.json()["payments"]
+    assert (payment["match"], payment["applied"]) == ("probable", False)
+    assert result.json()["recorded"] == 0
+    assert states(run)["2026-0002"] == ("partly_paid", "321.67")
+    text = ok(run("bank", "import", str(path), "--dry-run")).stdout
+    assert "2026-0002 has 1000.00 recorded by hand on 2026-12-01: this may be that payment" in text
+    # another day's payment of another amount is not held up by it
+    other = write_statement(
+        tmp_path / "kl2.txt",
+        incoming("9", "321.67", "Оплата по сч. 2026-2 остаток", payer="lesnaya", day="02.12.2026"),
+    )
+    (rest,) = ok(run("bank", "import", str(other), "--format", "json")).json()["payments"]
+    assert (rest["match"], rest["applied"]) == ("matched", True)

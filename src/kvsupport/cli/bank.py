@@ -176,7 +176,15 @@ def import_lines(result: payments.Imported) -> list[str]:
                 lines += _applied(result, item)
             else:
                 lines += [f"    {reason}" for reason in item.match.reasons]
-                if kind == "probable":
+                if kind == "probable" and item.match.surplus > 0:
+                    lines.append(
+                        "    "
+                        + _(
+                            "{surplus} more than it is owed: record the invoice's part with "
+                            "'kvsupport invoice pay', and settle the rest with the client"
+                        ).format(surplus=item.match.surplus)
+                    )
+                elif kind == "probable":
                     numbers = ", ".join(app_.invoice for app_ in item.match.applications)
                     lines.append(
                         "    "
@@ -219,6 +227,7 @@ def _settled_record(result: payments.Imported, item: Settled) -> dict[str, Any]:
         "document_date": payment.document_date.isoformat(),
         "kind": payment.kind,
         "amount": money_str(payment.amount),
+        "surplus": money_str(item.match.surplus),
         "payer": payment.payer_name,
         "payer_inn": payment.payer_inn,
         "payer_account": payment.payer_account,

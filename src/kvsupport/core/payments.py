@@ -89,6 +89,9 @@ class OpenInvoice(NamedTuple):
     client: str  # the client's code
     client_inn: str  # "" when the client has none on record
     balance: Decimal  # what is still to be paid
+    #: payments typed in by hand (``invoice pay``: no bank identity), as (date, amount):
+    #: a statement's payment like one of them may be that very money, already recorded
+    by_hand: tuple[tuple[dt.date, Decimal], ...] = ()
 
 
 class Application(NamedTuple):
@@ -112,6 +115,14 @@ class Match(NamedTuple):
     applications: tuple[Application, ...]
     found: frozenset[str]
     reasons: tuple[str, ...]
+
+    @property
+    def surplus(self) -> Decimal:
+        """What the payment brings beyond what its applications would record (an
+        overpayment): nothing for a match or a partial payment."""
+        if not self.applications:
+            return ZERO
+        return max(self.payment.amount - sum((a.amount for a in self.applications), ZERO), ZERO)
 
 
 class Incoming(NamedTuple):
@@ -205,6 +216,21 @@ def match_payments(payments: Iterable[Payment], invoices: Iterable[OpenInvoice])
 
 
 def _match_one(payment: Payment, invoices: Sequence[OpenInvoice]) -> Match:
+    match = _weighed(payment, invoices)
+    pays = {application.invoice for application in match.applications}
+    days = (payment.date, payment.document_date)
+    for invoice in invoices:
+        if invoice.number in pays and any(
+            amount == payment.amount and day in days for day, amount in invoice.by_hand
+        ):
+            reason = _(
+                "invoice {number} has {amount} recorded by hand on {date}: this may be that payment"
+            ).format(number=invoice.number, amount=payment.amount, date=payment.date)
+            return match._replace(kind="probable", reasons=(*match.reasons, reason))
+    return match
+
+
+def _weighed(payment: Payment, invoices: Sequence[OpenInvoice]) -> Match:
     references = invoice_references(payment.purpose, payment.date)
     by_number = {invoice.number: invoice for invoice in invoices}
     named = [by_number[number] for number in named_numbers(references, by_number)]

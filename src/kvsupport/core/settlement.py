@@ -155,6 +155,7 @@ def _check_accepted(
     accept: Collection[int], settled: Sequence[Settled], repeated: Sequence[int], count: int
 ) -> None:
     kinds = {item.number: item.match.kind for item in settled}
+    matches = {item.number: item.match for item in settled}
     probable = ", ".join(str(n) for n, kind in kinds.items() if kind == "probable") or _("none")
     for number in sorted(set(accept)):
         if number in repeated:
@@ -167,6 +168,23 @@ def _check_accepted(
             ).format(count=count, n=number)
         elif kinds[number] != "probable":
             problem = _("payment {n} is {kind}, not a probable match").format(n=number, kind=kinds[number])
+        elif (match := matches[number]).surplus > 0:
+            raise InvalidValue(
+                _(
+                    "--accept {n}: payment {n} of {amount} is {surplus} more than {invoices} is owed: "
+                    "accepting it would record {owed} and lose the rest"
+                ).format(
+                    n=number,
+                    amount=match.payment.amount,
+                    surplus=match.surplus,
+                    invoices=", ".join(a.invoice for a in match.applications),
+                    owed=match.payment.amount - match.surplus,
+                ),
+                hint=_(
+                    "record what the invoice is owed with 'kvsupport invoice pay', and settle the "
+                    "overpayment with the client (a refund or an advance); nothing was stored"
+                ),
+            )
         else:
             continue
         raise InvalidValue(

@@ -108,14 +108,22 @@ def _may_hold(store: Store, rows: list[InvoiceSummary], payments: tuple[Payment,
 
 
 def _open_invoices(store: Store, rows: list[InvoiceSummary]) -> list[OpenInvoice]:
-    """Issued and partly paid invoices with something left, with their client's INN."""
+    """Issued and partly paid invoices with something left, with their client's INN and
+    the payments typed in by hand on them (only partly paid invoices are read whole)."""
     clients = store.clients()
+    open_rows = [row for row in rows if row.status in OPEN_STATUSES and row.balance > 0]
+    partly = [row.number for row in open_rows if row.status == "partly_paid"]
+    by_hand = {
+        invoice.number: tuple((p.date, p.amount) for p in invoice.payments if p.key is None)
+        for batch in store.invoice_batches(partly)
+        for invoice in batch
+    }
     found = []
-    for row in rows:
-        if row.status in OPEN_STATUSES and row.balance > 0:
-            client = clients.get(row.client_code)
-            inn = client.inn if client is not None and client.inn else ""
-            found.append(OpenInvoice(row.number, row.date, row.client_code, inn, row.balance))
+    for row in open_rows:
+        client = clients.get(row.client_code)
+        inn = client.inn if client is not None and client.inn else ""
+        hand = by_hand.get(row.number, ())
+        found.append(OpenInvoice(row.number, row.date, row.client_code, inn, row.balance, hand))
     return found
 
 
