@@ -451,6 +451,23 @@ def test_numbers_follow_the_year_of_the_invoice_date(run: Runner, romashka: str)
     assert [(i["number"], i["date"], i["period"]) for i in late] == [("2025-0002", "2025-12-31", "2025-12")]
 
 
+def test_an_invoice_is_never_dated_before_one_numbered_earlier(
+    run: Runner, romashka: str, ledger_dir: Path
+) -> None:
+    """A later number with an earlier date reads as a document made after the fact."""
+    ok(run(*add(romashka, "backup", "2026-10-05 10:00", "1h")))
+    ok(run(*add(romashka, "backup", "2026-11-05 10:00", "1h")))
+    assert [i["number"] for i in issue(run, "2026-11", "2026-12-01")[0]] == ["2026-0001"]
+    before = snapshot(ledger_dir)
+    for extra in ((), ("--dry-run",)):
+        result = run("invoice", "--month", "2026-10", "--date", "2026-10-31", *extra)
+        assert_refused(result, 2, "2026-10-31", "2026-12-01", "2026-0001")
+        assert "hint: numbers follow the dates: date it 2026-12-01 or later" in result.stderr
+    assert snapshot(ledger_dir) == before
+    late, _ = issue(run, "2026-10", "2026-12-01")  # the same day is fine
+    assert [(i["number"], i["date"], i["period"]) for i in late] == [("2026-0002", "2026-12-01", "2026-10")]
+
+
 def test_client_option_issues_only_that_clients_invoice(run: Runner, october: Path) -> None:
     invoices, _ = issue(run, "2026-10", OCTOBER_DATE, "--client", "staryi")
     assert [(i["number"], i["client"]["code"]) for i in invoices] == [("2026-0001", "staryi")]
@@ -491,7 +508,8 @@ def test_the_fee_is_charged_once_ever_and_is_due_again_after_a_void(
     assert (record["status"], record["void_reason"]) == ("void", "ошибка в реквизитах")
     assert lines_of(record) == OCTOBER_LINES[LESNAYA]  # kept as it was
 
-    (reissued,) = issue(run, "2026-10", OCTOBER_DATE)[0]
+    # re-issued after November's invoices: dated no earlier than they are (numbers follow dates)
+    (reissued,) = issue(run, "2026-10", NOVEMBER_DATE)[0]
     assert reissued["number"] == "2026-0007"  # 2026-0002 is never used again
     assert reissued["client"]["code"] == LESNAYA
     assert lines_of(reissued) == OCTOBER_LINES[LESNAYA]

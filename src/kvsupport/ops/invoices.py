@@ -107,6 +107,8 @@ def issue(
             invoice = _invoice_for(env, store, store.client(code), group, period, on, number_format)
             if invoice is None:
                 continue
+            if not result.invoices:  # the series' lock is held now: the latest date is final
+                _refuse_backdating(store, invoice, number_format)
             if missing and not dry_run:
                 raise Refused(
                     _("cannot issue invoices: {keys} not set in the config").format(keys=", ".join(missing)),
@@ -215,6 +217,29 @@ def _invoice_for(
         words=amount_in_words(invoice_total(lines)),
         due_on=on + timedelta(days=due_days) if isinstance(due_days, int) else None,
     )
+
+
+def _refuse_backdating(store: Store, invoice: Invoice, number_format: str) -> None:
+    """Numbers follow the dates: an invoice dated before one numbered earlier in the same
+    series would carry a later number with an earlier date, which an auditor reads as a
+    document made after the fact. Asked once the new number is taken (on a team ledger,
+    after a colleague's issue that took the number before it has committed)."""
+    key = _sequence_key(number_format, invoice.date.year)
+    latest = max(
+        (
+            (row.date, row.number)
+            for row in store.invoice_summaries()
+            if row.number != invoice.number and _sequence_key(number_format, row.date.year) == key
+        ),
+        default=None,
+    )
+    if latest is not None and invoice.date < latest[0]:
+        raise InvalidValue(
+            _("invoice date {date} is before {latest}, the date of invoice {number}").format(
+                date=invoice.date, latest=latest[0], number=latest[1]
+            ),
+            hint=_("numbers follow the dates: date it {latest} or later (--date)").format(latest=latest[0]),
+        )
 
 
 def _next_number(store: Store, number_format: str, year: int) -> str:
