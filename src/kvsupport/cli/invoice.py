@@ -202,7 +202,7 @@ IssueMonthOpt = Annotated[
     typer.Option(
         "--month",
         "-m",
-        help="Month YYYY-MM or MM.YYYY (default: the month that has ended).",
+        help="Month YYYY-MM, MM.YYYY or by name, e.g. 'november 2026' (default: the month that has ended).",
         show_default=False,
     ),
 ]

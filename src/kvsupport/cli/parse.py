@@ -57,7 +57,7 @@ def month(env: Env, text: str | None) -> tuple[int, int]:
         return today.year, today.month
     from kvsupport.core.timeinput import parse_month
 
-    return parse_month(text)
+    return parse_month(text, today=env.today)
 
 
 def day(env: Env, text: str | None) -> date:

@@ -185,7 +185,7 @@ def import_teamviewer(
 def export_sessions(
     ctx: typer.Context,
     month_: Annotated[
-        str | None, typer.Option("--month", "-m", help="Only this month YYYY-MM or MM.YYYY.")
+        str | None, typer.Option("--month", "-m", help="Only this month: YYYY-MM, MM.YYYY or by name.")
     ] = None,
     client: ClientOpt = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="csv, json or xlsx.")] = "csv",
