@@ -62,17 +62,17 @@ def test_issuing_says_how_many_invoices_in_russian_plural_forms(
     void_november(run, ru, "2026-0005")
     dry = ok(run("invoice", "--month", "2026-11", "--date", "2026-11-30", "--dry-run", env_extra=ru))
     lines = plain(dry.stderr).splitlines()
-    assert "будет выставлен 1 счёт за 2026-11: 2026-0006 tiho 1 300,00 ₽" in lines
+    assert "будет выставлен 1 счёт за ноябрь 2026: 2026-0006 tiho 1 300,00 ₽" in lines
     assert lines[-1] == "пробный прогон: ничего не сохранено, номер не занят"
 
     void_november(run, ru, "2026-0003", "2026-0004")
     issued = ok(run("invoice", "--month", "2026-11", "--date", "2026-11-30", env_extra=ru))
     assert plain(issued.stderr).splitlines()[-1] == (
-        "выставлено 3 счёта за 2026-11: "
+        "выставлено 3 счёта за ноябрь 2026: "
         "2026-0006 romashka 2 621,67 ₽; 2026-0007 lesnaya 1 300,00 ₽; 2026-0008 tiho 1 300,00 ₽"
     )
     again = ok(run("invoice", "--month", "2026-11", env_extra=ru))
-    assert again.stderr.splitlines()[-1] == "за 2026-11 выставлять нечего"
+    assert again.stderr.splitlines()[-1] == "за ноябрь 2026 выставлять нечего"
 
 
 def test_voiding_and_paying_speak_russian(run: Runner, month_end: Path, ru: dict[str, str | None]) -> None:
@@ -170,7 +170,7 @@ def test_the_report_reads_russian_hours_and_money(
     run: Runner, month_end: Path, ru: dict[str, str | None]
 ) -> None:
     text = plain(ok(run("report", "--month", "2026-11", env_extra={**ru, "COLUMNS": "200"})).stdout)
-    assert text.startswith("2026-11 по клиентам")
+    assert text.startswith("Ноябрь 2026 по клиентам")
     assert "Отработано, ч" in text
     assert "К оплате, ч" in text
     romashka = next(line for line in text.splitlines() if line.lstrip().startswith("romashka"))

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from kvsupport.core import readable
 from kvsupport.core.money import money_str, to_kopecks
 from kvsupport.i18n import current
 
@@ -91,9 +92,15 @@ def hours(count_minutes: int) -> str:
 
 def day(value: date) -> str:
     """``03.11.2026`` in Russian, ``2026-11-03`` in English."""
-    return f"{value:%d.%m.%Y}" if russian() else value.isoformat()
+    return readable.day(value)
 
 
 def day_and_time(moment: datetime) -> str:
     """``03.11.2026 10:00`` or ``2026-11-03 10:00`` (``moment`` already in local time)."""
-    return f"{day(moment.date())} {moment:%H:%M}"
+    return readable.day_and_time(moment)
+
+
+def period(text: str) -> str:
+    """A month of the ledger (``2026-11``) in a sentence or a title: ``ноябрь 2026`` in
+    Russian, ``2026-11`` in English."""
+    return readable.period(text)

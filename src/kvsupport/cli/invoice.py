@@ -289,7 +289,7 @@ def _period(env: Env, typed: str | None, on: dt.date) -> tuple[int, int, Callabl
     if typed is None:
         year, mon = invoices.month_to_invoice(on)
         text = _("invoicing {period}, the month that has ended (another: --month YYYY-MM)").format(
-            period=f"{year:04d}-{mon:02d}"
+            period=figures.period(f"{year:04d}-{mon:02d}")
         )
         return year, mon, lambda: say(env, text)
     year, mon = month(env, typed)
@@ -298,17 +298,19 @@ def _period(env: Env, typed: str | None, on: dt.date) -> tuple[int, int, Callabl
         return year, mon, lambda: None
     text = _(
         "{period} is still in progress (it ends {last}): work after {on} will need another invoice"
-    ).format(period=f"{year:04d}-{mon:02d}", last=figures.day(last), on=figures.day(on))
+    ).format(period=figures.period(f"{year:04d}-{mon:02d}"), last=figures.day(last), on=figures.day(on))
     return year, mon, lambda: warn(text)
 
 
 def _summary(env: Env, result: invoices.Issued, dry_run: bool) -> None:
     if not result.invoices:
         if result.earlier_unbilled:
-            text = _("nothing to invoice for {period}; {earlier} has unbilled work: --month {earlier}")
+            text = _("nothing to invoice for {period}; {earlier_name} has unbilled work: --month {earlier}")
         else:
             text = _("nothing to invoice for {period}")
-        say(env, text.format(period=result.period, earlier=result.earlier_unbilled))
+        earlier = result.earlier_unbilled
+        shown = {"period": figures.period(result.period), "earlier": earlier}
+        say(env, text.format(**shown, earlier_name=figures.period(earlier) if earlier else earlier))
         return
     count = len(result.invoices)
     if dry_run:  # the English keeps its «invoice(s)»; Russian has its three forms
@@ -324,7 +326,7 @@ def _summary(env: Env, result: invoices.Issued, dry_run: bool) -> None:
             count,
         )
     listed = "; ".join(f"{i.number} {i.client_code} {sum_in_summary(i.total)}" for i in result.invoices)
-    say(env, text.format(count=count, period=result.period, listed=listed))
+    say(env, text.format(count=count, period=figures.period(result.period), listed=listed))
     if dry_run:
         say(env, _("dry run: nothing was stored, no number was used"))
 

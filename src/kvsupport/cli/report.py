@@ -179,7 +179,8 @@ def print_text(result: Report) -> None:
     ]
     first = _(BY_HEADERS[result.by])
     columns = [(key, _(header) if header else first, justify) for key, header, justify in COLUMNS]
-    title = _(TITLES[result.by]).format(period=result.period)
+    title = _(TITLES[result.by]).format(period=figures.period(result.period))
+    title = title[:1].upper() + title[1:]  # «Ноябрь 2026 по клиентам»
     last = len(result.rows) - 1 if result.rows else None
     if out.width >= 110:  # the bar only where it fits beside the figures: they come first
         out.print(_with_bars(result, columns, cells, title, last), crop=False)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from kvsupport.core import readable
 from kvsupport.errors import InvalidValue
 from kvsupport.i18n import N_, _
 
@@ -140,7 +141,9 @@ def valid_date(year: int, month: int, day: int) -> date:
         return date(year, month, day)
     except ValueError:
         raise Bad(
-            _("day {day} does not exist in {month}").format(day=f"{day:02d}", month=f"{year:04d}-{month:02d}")
+            _("day {day} does not exist {in_month}").format(
+                day=f"{day:02d}", in_month=readable.in_month(year, month)
+            )
         ) from None
 
 

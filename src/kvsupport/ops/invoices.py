@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from kvsupport.core import readable
 from kvsupport.core.billing import (
     build_invoice,
     charge_for,
@@ -86,11 +87,13 @@ def issue(
     on = issued_on or env.today
     if on < date(year, month, 1):
         raise InvalidValue(
-            _("invoice date {date} is before the period {period}").format(date=on.isoformat(), period=period)
+            _("invoice date {date} is before the period {period}").format(
+                date=readable.day(on), period=readable.period(period)
+            )
         )
     if on > env.today + MAX_DATE_AHEAD:
         raise InvalidValue(
-            _("invoice date {date} is more than a month ahead").format(date=on.isoformat()),
+            _("invoice date {date} is more than a month ahead").format(date=readable.day(on)),
             hint=_("an invoice is dated the day it is issued; its number counts in that year"),
         )
     if act_date is not None:
