@@ -7,8 +7,12 @@ JSON and CSV a script reads stay the same in both languages.
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+
 import pytest
-from cli_testkit import Runner
+from cli_testkit import Runner, console_script
 
 pytestmark = pytest.mark.russian
 
@@ -116,3 +120,101 @@ def test_a_month_in_a_russian_sentence_is_named(
     english = run("invoice", "--month", "2026-11", "--dry-run")
     assert english.stderr.splitlines()[-1] == "nothing to invoice for 2026-11"
     assert run("report", "--month", "11.2026").stdout.splitlines()[0].rstrip() == "2026-11 by client"
+
+
+# ------------------------------------------------------------ tables at 80 columns
+
+
+def at_80(env_extra: dict[str, str | None], *argv: str) -> list[str]:
+    """``kvsupport ARGV`` on a pseudo-terminal 80 columns wide (where rich fits its tables),
+    with ``env_extra`` (the language); the lines of its output."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    main, child = pty.openpty()
+    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 80, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    env.update({k: v for k, v in env_extra.items() if v is not None})
+    for k in [k for k, v in env_extra.items() if v is None]:
+        env.pop(k, None)
+    process = subprocess.Popen([console_script(), *argv], stdout=child, stderr=subprocess.DEVNULL, env=env)
+    os.close(child)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(main)
+    assert process.wait(timeout=60) == 0
+    return re.sub(r"\x1b\[[0-9;]*m", "", output.decode("utf-8").replace("\r\n", "\n")).splitlines()
+
+
+def _november(run: Runner, romashka: str) -> None:
+    for start, minutes in (("10.11.2026 10:00", "65м"), ("12.11.2026 15:00", "12м")):
+        added = run("session", "add", romashka, "backup", "--start", start, "--duration", minutes,
+                    "--problem", "пени", "--consent", "письмо")  # fmt: skip
+        assert added.code == 0, added.stderr
+    assert (
+        run("session", "add", romashka, "line", "--start", "13.11.2026 10:00", "--duration", "5м").code == 0
+    )
+    assert run("invoice", "--month", "2026-11", "--date", "2026-12-01").code == 0
+
+
+@pytest.mark.process
+def test_the_russian_report_keeps_every_column_at_80(
+    run: Runner, romashka: str, russian: dict[str, str | None]
+) -> None:
+    _november(run, romashka)
+    lines = at_80(russian, "report", "--month", "2026-11")
+    assert max(len(line) for line in lines) <= 80
+    assert lines[1].split(" ┃ ") == [
+        "Клиент  ",
+        "Сеансов",
+        "Отраб., ч",
+        "К опл., ч",
+        "Сумма, ₽",
+        "Беспл.",
+        "Не выст., ₽",
+    ]
+    english = at_80({"LANG": "C.UTF-8"}, "report", "--month", "2026-11")
+    assert len(english[1].split(" ┃ ")) == 7
+
+
+@pytest.mark.process
+def test_the_russian_invoice_list_keeps_its_period_at_80(
+    run: Runner, romashka: str, russian: dict[str, str | None]
+) -> None:
+    _november(run, romashka)
+    lines = at_80(russian, "invoice", "list")
+    assert max(len(line) for line in lines) <= 80
+    assert [h.strip() for h in lines[0].split("┃")] == [
+        "Номер", "Дата", "Период", "Клиент", "Сумма, ₽", "Остаток, ₽", "Статус",
+    ]  # fmt: skip
+    assert [c.strip() for c in lines[2].split("│")] == [
+        "2026-0001", "01.12.2026", "11.2026", "romashka", "2\u00a0708,33", "2\u00a0708,33", "выставлен",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("report", "--month", "2026-11", "--format", "csv"),
+        ("report", "--month", "2026-11", "--format", "json"),
+        ("invoice", "list", "--format", "csv"),
+        ("invoice", "list", "--format", "json"),
+        ("session", "list", "--month", "2026-11", "--format", "csv"),
+    ],
+)
+def test_what_scripts_read_is_the_same_in_both_languages(
+    run: Runner, romashka: str, russian: dict[str, str | None], args: tuple[str, ...]
+) -> None:
+    _november(run, romashka)
+    english, in_russian = run(*args), run(*args, env_extra=russian)
+    assert (in_russian.code, in_russian.stdout) == (english.code, english.stdout)
+    assert english.code == 0

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from kvsupport.core import readable
 from kvsupport.core.money import money_str, to_kopecks
-from kvsupport.i18n import current
+from kvsupport.i18n import NC_, current, pgettext
 
 NBSP = "\u00a0"  # binds figures and units: «1 408,33 ₽», «1 ч 05 мин» never break apart
 
@@ -104,3 +104,18 @@ def period(text: str) -> str:
     """A month of the ledger (``2026-11``) in a sentence or a title: ``ноябрь 2026`` in
     Russian, ``2026-11`` in English."""
     return readable.period(text)
+
+
+#: the context of a header over a column of sums shown without their unit: the unit is in
+#: the header instead («Сумма, ₽» over «1 408,33»), which keeps a Russian table narrow
+SUMS = "a column of sums"
+NC_("a column of sums", "Total")
+NC_("a column of sums", "Balance")
+NC_("a column of sums", "Amount")
+NC_("a column of sums", "Unbilled")
+
+
+def sums_header(header: str) -> str:
+    """The header of a column of sums (its English msgid) in the interface's language,
+    with the unit in Russian: ``Сумма, ₽``; in English the header as it was."""
+    return pgettext(SUMS, header)

@@ -356,9 +356,17 @@ OVERDUE_COLUMNS: list[Column] = [
 ]
 
 
+#: the columns of sums: in Russian their unit is in the header, not in every cell
+SUM_COLUMNS = frozenset({"total", "balance"})
+
+
 def translated_columns(columns: list[Column]) -> list[Column]:
-    """``columns`` with their headers in the interface's language (an empty header stays empty)."""
-    return [(key, _(header) if header else "", justify) for key, header, justify in columns]
+    """``columns`` with their headers in the interface's language (an empty header stays
+    empty; a column of sums says its unit in Russian: «Сумма, ₽»)."""
+    return [
+        (key, figures.sums_header(header) if key in SUM_COLUMNS else _(header) if header else "", justify)
+        for key, header, justify in columns
+    ]
 
 
 @app.command("list")
@@ -452,7 +460,8 @@ def summary_row(row: InvoiceSummary, today: date_type) -> dict[str, Any]:
 
 def text_row(row: InvoiceSummary, today: date_type) -> dict[str, Any]:
     """A row of the text listing: dates, sums and the status as a reader reads them
-    (in Russian «03.11.2026», «1 408,33 ₽», «просрочен на 5 дн.»; in English as CSV)."""
+    (in Russian «03.11.2026», «11.2026», «1 408,33» under «Сумма, ₽», «просрочен на 5 дн.»;
+    in English as CSV)."""
     late = invoices.is_overdue(row, today) and row.due_on is not None
     days = (today - row.due_on).days if late and row.due_on else None
     status = status_word(row.status)
@@ -461,15 +470,21 @@ def text_row(row: InvoiceSummary, today: date_type) -> dict[str, Any]:
     return {
         "number": row.number,
         "date": figures.day(row.date),
-        "period": row.period,
+        "period": _month_cell(row.period),
         "client_code": row.client_code,
-        "total": sum_in_summary(row.total),
-        "balance": sum_in_summary(row.balance),
+        "total": figures.number(row.total),
+        "balance": figures.number(row.balance),
         "status": status,
         "paid_on": figures.day(row.paid_on) if row.paid_on else None,
         "due_on": figures.day(row.due_on) if row.due_on else None,
         "days_overdue": days,
     }
+
+
+def _month_cell(period: str) -> str:
+    """A period in a table: ``11.2026`` in Russian (like its dates), ``2026-11`` in English."""
+    year, _dash, month_ = period.partition("-")
+    return f"{month_}.{year}" if figures.russian() and month_ else period
 
 
 NumberArg = Annotated[str, typer.Argument(metavar="NUMBER", help="Invoice number, e.g. 2026-0001.")]

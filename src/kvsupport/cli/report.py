@@ -73,6 +73,8 @@ COLUMNS: list[Column] = [
     ("free_calls", N_("Free calls"), "right"),
     ("unbilled_amount", N_("Unbilled"), "right"),
 ]
+#: the columns of sums: in Russian their unit is in the header, not in every cell
+SUM_COLUMNS = frozenset({"amount", "unbilled_amount"})
 #: the header of the first column, by grouping
 BY_HEADERS = {"client": N_("Client"), "service": N_("Service"), "consultant": N_("Consultant")}
 #: the table's title, by grouping
@@ -84,7 +86,8 @@ TITLES = {
 
 
 def text_cells(row: Row, *, total: bool = False) -> dict[str, str]:
-    """A row of the text table: in Russian hours as ч:мм (``2:24``) and sums as ``1 408,33 ₽``,
+    """A row of the text table: in Russian hours as ч:мм (``2:24``) and sums as ``1 408,33`` (the
+    headers say «ч» and «₽»),
     the ``total`` row named «Итого»; in English the figures of JSON and CSV."""
     record = {key: str(value) for key, value in row_record(row).items()}
     if total:
@@ -92,8 +95,8 @@ def text_cells(row: Row, *, total: bool = False) -> dict[str, str]:
     if figures.russian():
         record["worked_hours"] = figures.hours(row.worked_seconds // 60)
         record["billable_hours"] = figures.hours(row.billable_minutes)
-        record["amount"] = figures.money(row.amount)
-        record["unbilled_amount"] = figures.money(row.unbilled_amount)
+        record["amount"] = figures.number(row.amount)  # the unit is in the header: «Сумма, ₽»
+        record["unbilled_amount"] = figures.number(row.unbilled_amount)
     return record
 
 
@@ -178,7 +181,10 @@ def print_text(result: Report) -> None:
         for n, row in enumerate(rows)
     ]
     first = _(BY_HEADERS[result.by])
-    columns = [(key, _(header) if header else first, justify) for key, header, justify in COLUMNS]
+    columns = [
+        (key, figures.sums_header(header) if key in SUM_COLUMNS else _(header) if header else first, justify)
+        for key, header, justify in COLUMNS
+    ]
     title = _(TITLES[result.by]).format(period=figures.period(result.period))
     title = title[:1].upper() + title[1:]  # «Ноябрь 2026 по клиентам»
     last = len(result.rows) - 1 if result.rows else None
