@@ -152,14 +152,14 @@ def test_client_and_order_listings_speak_russian(
     clients = run("client", "list", env_extra=russian)
     assert clients.code == 0, clients.stderr
     header = clients.stdout.splitlines()[0]
-    for word in ("Код", "Наименование", "ИНН", "Телефон", "Лицензия до", "Платёж внесён"):
+    for word in ("Код", "Наименование", "ИНН", "Телефон", "Лицензия до", "Разовые оплачены"):
         assert word in header
 
     shown = run("client", "show", romashka, env_extra=russian)
     assert shown.code == 0, shown.stderr
-    assert "код:             romashka" in shown.stdout.splitlines()
-    assert "платёж внесён:   нет" in shown.stdout.splitlines()
-    assert "вид:             организация" in shown.stdout.splitlines()
+    assert "код:                      romashka" in shown.stdout.splitlines()
+    assert "разовые платежи оплачены: нет" in shown.stdout.splitlines()
+    assert "вид:                      организация" in shown.stdout.splitlines()
 
     ordered = run("order", "add", romashka, "remote", "--at", "+2h", env_extra=russian)
     assert ordered.code == 0, ordered.stderr

@@ -218,3 +218,28 @@ def test_what_scripts_read_is_the_same_in_both_languages(
     english, in_russian = run(*args), run(*args, env_extra=russian)
     assert (in_russian.code, in_russian.stdout) == (english.code, english.stdout)
     assert english.code == 0
+
+
+# ------------------------------------------------------------------ client show
+
+
+def test_client_show_aligns_its_longer_russian_labels(
+    run: Runner, romashka: str, russian: dict[str, str | None]
+) -> None:
+    assert run("client", "edit", romashka, "--license-until", "2025-12-02").code == 0
+    lines = run("client", "show", romashka, env_extra=russian).stdout.splitlines()
+    assert "лицензия истекла:         да" in lines
+    assert "разовые платежи оплачены: нет" in lines  # not «платёж внесён»: the one-time fees
+    assert (
+        len(
+            {
+                len(line.split(": ", 1)[0] + ": ")
+                + len(line.split(": ", 1)[1])
+                - len(line.split(": ", 1)[1].lstrip())
+                for line in lines
+            }
+        )
+        == 1
+    )
+    english = run("client", "show", romashka).stdout.splitlines()
+    assert "license ended:   yes" in english  # as it always was
