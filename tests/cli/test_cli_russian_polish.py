@@ -243,3 +243,32 @@ def test_client_show_aligns_its_longer_russian_labels(
     )
     english = run("client", "show", romashka).stdout.splitlines()
     assert "license ended:   yes" in english  # as it always was
+
+
+# ------------------------------------------------------------------------ help
+
+
+def _panel_lines(text: str) -> list[str]:
+    return [line.strip("│ ").rstrip() for line in text.splitlines()]
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence_end"),
+    [
+        ("ru", ("целиком;", "PDF;", "--amount.", "клиента,", "вложении;")),
+        ("en", ("invoices;", "the", "SMTP).")),
+    ],
+)
+def test_a_group_lists_its_commands_without_the_line_breaks_of_the_source(
+    run: Runner, russian: dict[str, str | None], language: str, sentence_end: tuple[str, ...]
+) -> None:
+    env = {**(russian if language == "ru" else {"LANG": "C.UTF-8"}), "COLUMNS": "80"}
+    shown = run("invoice", "--help", env_extra=env)
+    assert shown.code == 0, shown.stderr
+    lines = _panel_lines(shown.stdout)
+    commands = lines[
+        next(i for i, line in enumerate(lines) if line.startswith(("╭─ Команды", "╭─ Commands"))) :
+    ]
+    for line in commands:  # a line cut where the docstring's source line ended, not where 80 columns end
+        assert not (line.endswith(sentence_end) and len(line) < 60), line
+    assert "``" not in shown.stdout

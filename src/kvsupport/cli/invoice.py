@@ -498,7 +498,7 @@ def invoice_show(
     fmt: Annotated[DocFormat, typer.Option("--format", "-f", help="Output format.")] = DocFormat.text,
     out: Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE.")] = None,
 ) -> None:
-    """Show an invoice or its act, on the terminal or as JSON, HTML or PDF; ``--format svg``
+    """Show an invoice or its act, on the terminal or as JSON, HTML or PDF; --format svg
     gives the invoice's payment QR code alone.
 
     Example: kvsupport invoice show 2026-0001 --act --format pdf -o act.pdf
