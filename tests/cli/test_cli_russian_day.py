@@ -63,7 +63,7 @@ def test_start_status_stop_speak_russian_with_russian_figures(
     assert f"{NBSP}мин × 1{NBSP}300,00{NBSP}₽/ч = " in lines[1]
     assert lines[1].endswith(f"{NBSP}₽")
     assert "  телефон +7 495 123-45-67" in lines
-    assert "  минимум в 60 мин отработан" in lines
+    assert nb("  минимум в 60~мин отработан") in lines
 
     stopped = run("session", "stop", "--at", at(t0, 61), env_extra=russian)
     assert stopped.code == 0, stopped.stderr
@@ -102,7 +102,7 @@ def test_list_and_show_say_dates_durations_and_money_in_russian(
     assert "проблема:    пени" in lines
     assert "телефон:     +7 495 123-45-67 (клиента)" in lines
     assert "отрезки:" in lines
-    assert "отработано:  61 мин 0 с (3660 с)" in lines
+    assert nb("отработано:  61~мин 0~с (3660~с)") in lines
     assert nb("округлено:   61~мин (вверх, шаг 1~мин)") in lines
     assert nb("ставка:      1~300,00~₽/ч") in lines
     amount = nb("1~300,00 × 61 / 60 = 1~321,67~₽")

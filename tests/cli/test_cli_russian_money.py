@@ -203,9 +203,10 @@ def test_tariffs_config_and_ledger_read_russian(
 ) -> None:
     shown = plain(ok(run("tariff", "show", "--on", "2026-11-25", env_extra={**ru, "COLUMNS": "200"})).stdout)
     assert "действует с 01.01.2017, без НДС" in shown
-    assert "Цена часа" in shown
-    assert "1 300,00 ₽/ч" in shown
-    assert "4 000,00 ₽" in shown
+    assert "Цена, ₽/ч" in shown  # the units in the headers, the figures alone in the cells
+    assert "Разовый, ₽" in shown
+    assert " 1 300,00 │" in shown
+    assert " 4 000,00" in shown
     assert "вверх до 1 мин" in shown
     same_in_both(run, ru, "tariff", "show", "--on", "2026-11-25", "--format", "json")
     same_in_both(run, ru, "tariff", "list", "--format", "csv")

@@ -272,3 +272,22 @@ def test_a_group_lists_its_commands_without_the_line_breaks_of_the_source(
     for line in commands:  # a line cut where the docstring's source line ended, not where 80 columns end
         assert not (line.endswith(sentence_end) and len(line) < 60), line
     assert "``" not in shown.stdout
+
+
+@pytest.mark.process
+def test_the_russian_prices_fit_80_columns_whole(
+    run: Runner, romashka: str, russian: dict[str, str | None]
+) -> None:
+    lines = at_80(russian, "tariff", "show", "--on", "2026-11-25")
+    assert max(len(line) for line in lines) <= 80
+    assert [h.strip() for h in lines[1].split("┃")] == [
+        "Услуга", "Название", "Цена, ₽/ч", "Минимум, мин", "Округление", "Разовый, ₽",
+    ]  # fmt: skip
+    remote = [c.strip() for c in next(line for line in lines if line.startswith("remote")).split("│")]
+    assert remote[0] == "remote"
+    assert remote[2:] == [
+        "1\u00a0300,00",
+        "60",
+        "вверх до 1\u00a0мин",
+        "4\u00a0000,00",
+    ]  # 1 and мин never part
