@@ -89,10 +89,10 @@ def test_list_and_show_say_dates_durations_and_money_in_russian(
     listed = run("session", "list", "--month", month_of(t0), env_extra=russian)
     assert listed.code == 0, listed.stderr
     header, _rule, row = listed.stdout.splitlines()
-    for word in ("Дата", "Время", "Клиент", "Услуга", "Отработано", "К оплате", "Сумма", "Счёт"):
+    for word in ("Дата", "Время", "Клиент", "Услуга", "Отраб.", "К опл.", "Сумма", "Счёт"):
         assert word in header
     assert f"{t0:%d.%m.%Y}" in row
-    assert f"1{NBSP}ч 01{NBSP}мин" in row
+    assert f" 61{NBSP}мин │ 61{NBSP}мин │" in row  # minutes, as billed: as narrow as the English
     assert f"1{NBSP}321,67" in row
 
     shown = run("session", "show", "1", env_extra=russian)

@@ -275,6 +275,22 @@ def test_a_group_lists_its_commands_without_the_line_breaks_of_the_source(
 
 
 @pytest.mark.process
+def test_the_russian_session_list_keeps_the_columns_the_english_keeps_at_80(
+    run: Runner, romashka: str, russian: dict[str, str | None]
+) -> None:
+    _november(run, romashka)
+    lines = at_80(russian, "session", "list", "--month", "2026-11")
+    english = at_80({"LANG": "C.UTF-8"}, "session", "list", "--month", "2026-11")
+    assert max(len(line) for line in lines) <= 80
+    headers = [h.strip() for h in lines[0].split("┃")]
+    assert headers[:5] == ["№", "Дата", "Время", "Клиент", "Услуга"]
+    assert len(headers) >= len(english[0].split("┃"))  # was one fewer: «1 ч 05 мин» is wide
+    billed = headers.index("К опл.")
+    first = [c.strip() for c in lines[2].split("│")]
+    assert first[billed : billed + 2] == ["65\u00a0мин", "1\u00a0408,33"]
+
+
+@pytest.mark.process
 def test_the_russian_prices_fit_80_columns_whole(
     run: Runner, romashka: str, russian: dict[str, str | None]
 ) -> None:

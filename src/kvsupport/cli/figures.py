@@ -71,9 +71,10 @@ def minutes(count: int) -> str:
 
 
 def minutes_cell(count: int) -> str:
-    """Minutes in a listing's cell: ``1 ч 01 мин`` in Russian, ``61`` (the column says
-    minutes) in English."""
-    return duration(count * 60) if russian() else str(count)
+    """Minutes in a listing's cell: ``61 мин`` in Russian (minutes, as a session is billed:
+    «к оплате 61 мин × …»; as narrow as the English, so a Russian listing keeps as many
+    columns at 80), ``61`` (the column says minutes) in English."""
+    return minutes(count) if russian() else str(count)
 
 
 def money_cell(amount: object) -> str:
