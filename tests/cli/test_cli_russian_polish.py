@@ -307,3 +307,24 @@ def test_the_russian_prices_fit_80_columns_whole(
         "вверх до 1\u00a0мин",
         "4\u00a0000,00",
     ]  # 1 and мин never part
+
+
+@pytest.mark.process
+@pytest.mark.file_ledger
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_the_ledger_history_fits_80_columns(
+    run: Runner, romashka: str, russian: dict[str, str | None], language: str
+) -> None:
+    added = run("session", "add", romashka, "line", "--start", "20.11.2026 10:00", "--duration", "5м")
+    assert added.code == 0, added.stderr
+    assert run("undo").code == 0
+    env = russian if language == "ru" else {"LANG": "C.UTF-8"}
+    for argv in (("ledger", "changes"), ("ledger", "backups")):
+        lines = at_80(env, *argv)
+        assert max(len(line) for line in lines) <= 80, lines  # the «What» is cut with «…», no cell folded
+        rows = [[c.strip() for c in line.split("│")] for line in lines[2:]]
+        assert all(len(row) == len(lines[0].split("┃")) for row in rows), lines
+        if argv[1] == "backups":
+            assert all(row[0].endswith(".json") for row in rows), lines  # a name is never cut
+    changes = at_80(env, "ledger", "changes")
+    assert changes[2].split("│")[0].strip() == "3"  # the undo, newest first
