@@ -249,18 +249,18 @@ def test_json_csv_and_exit_codes_are_the_same_in_both_languages(
             ("session", "lst"),
             [
                 "ошибка: нет такой команды: 'lst'",
-                "подсказка: возможно, вы имели в виду 'list'? см. 'kvsupport session --help'",
+                "подсказка: возможно, вы имели в виду 'list'? см. «kvsupport session --help»",
             ],
         ),
         (
             ("session", "show"),
-            ["ошибка: не указан аргумент 'ID'", "подсказка: см. 'kvsupport session show --help'"],
+            ["ошибка: не указан аргумент 'ID'", "подсказка: см. «kvsupport session show --help»"],
         ),
         (
             ("session", "show", "abc"),
             [
                 "ошибка: недопустимое значение 'ID': 'abc' — не целое число",
-                "подсказка: см. 'kvsupport session show --help'",
+                "подсказка: см. «kvsupport session show --help»",
             ],
         ),
         (
@@ -268,20 +268,20 @@ def test_json_csv_and_exit_codes_are_the_same_in_both_languages(
             [
                 "ошибка: недопустимое значение '--format' / '-f': 'xml' — не из списка: "
                 "'text', 'json', 'csv', 'xlsx'",
-                "подсказка: см. 'kvsupport session list --help'",
+                "подсказка: см. «kvsupport session list --help»",
             ],
         ),
         (
             ("session", "show", "1", "2"),
-            ["ошибка: лишний аргумент: 2", "подсказка: см. 'kvsupport session show --help'"],
+            ["ошибка: лишний аргумент: 2", "подсказка: см. «kvsupport session show --help»"],
         ),
         (
             ("client", "add", "x"),
-            ["ошибка: не указан параметр '--name'", "подсказка: см. 'kvsupport client add --help'"],
+            ["ошибка: не указан параметр '--name'", "подсказка: см. «kvsupport client add --help»"],
         ),
         (("session", "stop", "--allow-long=3"), ["ошибка: параметр --allow-long не принимает значения"]),
         (("session", "start", "--at"), ["ошибка: параметру --at нужно значение"]),
-        (("sesion",), ["ошибка: нет такой команды: 'sesion'", "подсказка: см. 'kvsupport --help'"]),
+        (("sesion",), ["ошибка: нет такой команды: 'sesion'", "подсказка: см. «kvsupport --help»"]),
     ],
 )
 def test_typers_usage_errors_are_said_in_russian(
@@ -302,7 +302,7 @@ def test_an_unknown_option_names_the_nearest_ones_in_the_hint(
     assert result.code == 2
     error, hint = result.stderr.splitlines()
     assert error == f"ошибка: нет такого параметра: {typed}"
-    assert hint == f"подсказка: возможно, вы имели в виду {nearest}? см. 'kvsupport session list --help'"
+    assert hint == f"подсказка: возможно, вы имели в виду {nearest}? см. «kvsupport session list --help»"
 
 
 @pytest.mark.parametrize(

@@ -195,7 +195,7 @@ def test_a_wrong_grouping_is_refused_in_russian_with_the_same_exit_code(
 ) -> None:
     refused = same_in_both(run, ru, "report", "--by", "day")
     assert refused.code == 2
-    assert refused.first_error == "ошибка: --by 'day': укажите client, service или consultant"
+    assert refused.first_error == "ошибка: --by «day»: укажите client, service или consultant"
 
 
 def test_tariffs_config_and_ledger_read_russian(

@@ -328,3 +328,16 @@ def test_the_ledger_history_fits_80_columns(
             assert all(row[0].endswith(".json") for row in rows), lines  # a name is never cut
     changes = at_80(env, "ledger", "changes")
     assert changes[2].split("│")[0].strip() == "3"  # the undo, newest first
+
+
+# -------------------------------------------------------------- quoting
+
+
+def test_a_value_inside_a_russian_sentence_is_in_guillemets(
+    run: Runner, romashka: str, russian: dict[str, str | None]
+) -> None:
+    by = run("report", "--by", "day", env_extra=russian)
+    assert by.first_error == "ошибка: --by «day»: укажите client, service или consultant"
+    swallowed = run("session", "start", romashka, "line", "--problem", "--at", env_extra=russian)
+    assert swallowed.first_error.startswith("ошибка: --problem «--at» ")
+    assert run("report", "--by", "day").first_error == "error: --by 'day': use client, service or consultant"

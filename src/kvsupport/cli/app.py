@@ -297,7 +297,7 @@ def _see(command: str | None) -> str | None:
 
 
 def _suggest(names: list[str], command: str | None) -> str | None:
-    """«возможно, вы имели в виду --format? см. 'kvsupport session list --help'»: the nearest
+    """«возможно, вы имели в виду --format? см. «kvsupport session list --help»»: the nearest
     names first, as Click's difflib found them."""
     if not names:
         return _see(command)

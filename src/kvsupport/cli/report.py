@@ -14,6 +14,7 @@ from kvsupport.cli.options import ClientOpt, FormatOpt, ListFormat, MonthOpt, Ou
 from kvsupport.cli.output import Column, add_column, console, destination, print_json, print_rows
 from kvsupport.cli.parse import month
 from kvsupport.core.money import ZERO, money_str, to_kopecks
+from kvsupport.core.readable import quoted
 from kvsupport.core.text import printable
 from kvsupport.errors import InvalidValue
 from kvsupport.i18n import N_, _, ngettext
@@ -123,7 +124,7 @@ def report(
     """
     env = env_of(ctx)
     if by not in ("client", "service", "consultant"):
-        raise InvalidValue(_("--by {value}: use client, service or consultant").format(value=repr(by)))
+        raise InvalidValue(_("--by {value}: use client, service or consultant").format(value=quoted(by)))
     grouped: By = "client" if by == "client" else "service" if by == "service" else "consultant"
     chosen = month(env, month_)
     if fmt is ListFormat.xlsx:

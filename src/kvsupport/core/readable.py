@@ -88,3 +88,9 @@ def in_month(year: int, number: int) -> str:
     if current() == "ru" and 1 <= number <= 12:
         return f"в {RUSSIAN_MONTHS_IN[number - 1]} {year}"
     return f"in {year:04d}-{number:02d}"
+
+
+def quoted(value: object) -> str:
+    """A value typed or read, quoted inside a sentence: «1300,555» in Russian, ``repr`` in
+    English ('1300,555'), as it always was."""
+    return f"«{value}»" if current() == "ru" and isinstance(value, str) else repr(value)
