@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from collections.abc import Mapping
 
 import pytest
 from cli_testkit import Runner, console_script
@@ -125,7 +126,7 @@ def test_a_month_in_a_russian_sentence_is_named(
 # ------------------------------------------------------------ tables at 80 columns
 
 
-def at_80(env_extra: dict[str, str | None], *argv: str) -> list[str]:
+def at_80(env_extra: Mapping[str, str | None], *argv: str) -> list[str]:
     """``kvsupport ARGV`` on a pseudo-terminal 80 columns wide (where rich fits its tables),
     with ``env_extra`` (the language); the lines of its output."""
     import fcntl
@@ -318,8 +319,9 @@ def test_the_ledger_history_fits_80_columns(
     added = run("session", "add", romashka, "line", "--start", "20.11.2026 10:00", "--duration", "5м")
     assert added.code == 0, added.stderr
     assert run("undo").code == 0
-    env = russian if language == "ru" else {"LANG": "C.UTF-8"}
-    for argv in (("ledger", "changes"), ("ledger", "backups")):
+    env: Mapping[str, str | None] = russian if language == "ru" else {"LANG": "C.UTF-8"}
+    listings: list[tuple[str, str]] = [("ledger", "changes"), ("ledger", "backups")]
+    for argv in listings:
         lines = at_80(env, *argv)
         assert max(len(line) for line in lines) <= 80, lines  # the «What» is cut with «…», no cell folded
         rows = [[c.strip() for c in line.split("│")] for line in lines[2:]]
