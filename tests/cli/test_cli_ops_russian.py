@@ -60,7 +60,7 @@ def test_an_overlap_names_the_other_session(run: Runner, romashka: str, russian:
         "1h",
     )
     end = t0 + timedelta(hours=1)
-    span = f"{stamp(t0)}–{end:%H:%M}" if end.date() == t0.date() else f"{stamp(t0)}–{stamp(end)}"
+    span = f"{t0:%d.%m.%Y %H:%M}–" + (f"{end:%H:%M}" if end.date() == t0.date() else f"{end:%d.%m.%Y %H:%M}")
     assert refused_alike(run(*args), run(*args, env_extra=russian)) == [
         f"ошибка: пересекается с сеансом 1 (romashka, line, {span})",
         "подсказка: консультант ведёт один сеанс за раз; если это действительно так, укажите --allow-overlap",

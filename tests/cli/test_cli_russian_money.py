@@ -62,17 +62,17 @@ def test_issuing_says_how_many_invoices_in_russian_plural_forms(
     void_november(run, ru, "2026-0005")
     dry = ok(run("invoice", "--month", "2026-11", "--date", "2026-11-30", "--dry-run", env_extra=ru))
     lines = plain(dry.stderr).splitlines()
-    assert "будет выставлен 1 счёт за 2026-11: 2026-0006 tiho 1 300,00 ₽" in lines
+    assert "будет выставлен 1 счёт за ноябрь 2026: 2026-0006 tiho 1 300,00 ₽" in lines
     assert lines[-1] == "пробный прогон: ничего не сохранено, номер не занят"
 
     void_november(run, ru, "2026-0003", "2026-0004")
     issued = ok(run("invoice", "--month", "2026-11", "--date", "2026-11-30", env_extra=ru))
     assert plain(issued.stderr).splitlines()[-1] == (
-        "выставлено 3 счёта за 2026-11: "
+        "выставлено 3 счёта за ноябрь 2026: "
         "2026-0006 romashka 2 621,67 ₽; 2026-0007 lesnaya 1 300,00 ₽; 2026-0008 tiho 1 300,00 ₽"
     )
     again = ok(run("invoice", "--month", "2026-11", env_extra=ru))
-    assert again.stderr.splitlines()[-1] == "за 2026-11 выставлять нечего"
+    assert again.stderr.splitlines()[-1] == "за ноябрь 2026 выставлять нечего"
 
 
 def test_voiding_and_paying_speak_russian(run: Runner, month_end: Path, ru: dict[str, str | None]) -> None:
@@ -101,15 +101,16 @@ def test_the_invoice_list_reads_russian_and_its_data_does_not(
     ok(run("invoice", "pay", "2026-0004", "--date", "2026-12-01"))
     text = plain(ok(run("invoice", "list", env_extra={**ru, "COLUMNS": "200"})).stdout)
     header = text.splitlines()[0]
-    for word in ("Номер", "Дата", "Клиент", "Сумма", "Остаток", "Статус", "Оплачен"):
+    for word in ("Номер", "Дата", "Период", "Клиент", "Сумма, ₽", "Остаток, ₽", "Статус", "Оплачен"):
         assert word in header
     rows = {line.split()[0]: line for line in text.splitlines()[2:]}
     # the October invoices were due 2026-11-07: overdue whenever this runs
     assert "просрочен на " in rows["2026-0001"]
     assert " дн." in rows["2026-0001"]
     assert "30.11.2026" in rows["2026-0003"]
-    assert "2 621,67 ₽" in rows["2026-0003"]
-    assert "1 621,67 ₽" in rows["2026-0003"]
+    assert " 11.2026 " in rows["2026-0003"]  # the period, like the dates
+    assert " 2 621,67 │" in rows["2026-0003"]  # the unit is in the header
+    assert " 1 621,67 │" in rows["2026-0003"]
     assert "оплачен частично" in rows["2026-0003"]
     assert "оплачен" in rows["2026-0004"]
     assert "01.12.2026" in rows["2026-0004"]
@@ -170,16 +171,17 @@ def test_the_report_reads_russian_hours_and_money(
     run: Runner, month_end: Path, ru: dict[str, str | None]
 ) -> None:
     text = plain(ok(run("report", "--month", "2026-11", env_extra={**ru, "COLUMNS": "200"})).stdout)
-    assert text.startswith("2026-11 по клиентам")
-    assert "Отработано, ч" in text
-    assert "К оплате, ч" in text
+    assert text.startswith("Ноябрь 2026 по клиентам")
+    for header in ("Отраб., ч", "К опл., ч", "Сумма, ₽", "Беспл.", "Не выст., ₽"):
+        assert header in text.splitlines()[1]
     romashka = next(line for line in text.splitlines() if line.lstrip().startswith("romashka"))
     # 61 + 45 min worked; 61 + 60 (the one-hour minimum) billed: ч:мм, never 2.02
     assert "1:46" in romashka
     assert "2:01" in romashka
-    assert "2 621,67 ₽" in romashka
+    assert " 2 621,67 " in romashka
+    assert "₽" not in romashka  # the headers carry the units
     total = next(line for line in text.splitlines() if line.lstrip().startswith("Итого"))
-    assert "5 221,67 ₽" in total  # 2621.67 + 1300 + 1300
+    assert " 5 221,67 " in total  # 2621.67 + 1300 + 1300
     assert "Не оплачено 5 счетов на 7 843,34 ₽ (подробно: kvsupport invoice list --unpaid)" in text
     assert "Самый ранний" in text
     assert "02.11.2026" in text
@@ -193,7 +195,7 @@ def test_a_wrong_grouping_is_refused_in_russian_with_the_same_exit_code(
 ) -> None:
     refused = same_in_both(run, ru, "report", "--by", "day")
     assert refused.code == 2
-    assert refused.first_error == "ошибка: --by 'day': укажите client, service или consultant"
+    assert refused.first_error == "ошибка: --by «day»: укажите client, service или consultant"
 
 
 def test_tariffs_config_and_ledger_read_russian(
@@ -201,9 +203,10 @@ def test_tariffs_config_and_ledger_read_russian(
 ) -> None:
     shown = plain(ok(run("tariff", "show", "--on", "2026-11-25", env_extra={**ru, "COLUMNS": "200"})).stdout)
     assert "действует с 01.01.2017, без НДС" in shown
-    assert "Цена часа" in shown
-    assert "1 300,00 ₽/ч" in shown
-    assert "4 000,00 ₽" in shown
+    assert "Цена, ₽/ч" in shown  # the units in the headers, the figures alone in the cells
+    assert "Разовый, ₽" in shown
+    assert " 1 300,00 │" in shown
+    assert " 4 000,00" in shown
     assert "вверх до 1 мин" in shown
     same_in_both(run, ru, "tariff", "show", "--on", "2026-11-25", "--format", "json")
     same_in_both(run, ru, "tariff", "list", "--format", "csv")

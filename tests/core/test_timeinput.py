@@ -91,6 +91,7 @@ def utc(moment: datetime) -> datetime:
         ("yesterday 23:30", msk(2026, 11, 24, 23, 30)),
         ("вчера 23:30", msk(2026, 11, 24, 23, 30)),
         ("Вчера 9:05", msk(2026, 11, 24, 9, 5)),
+        ("позавчера 10:00", msk(2026, 11, 23, 10, 0)),
         ("tomorrow 09:00", msk(2026, 11, 26, 9, 0)),
         ("завтра 9:00", msk(2026, 11, 26, 9, 0)),
         ("24.11.2026 10:00", msk(2026, 11, 24, 10, 0)),
@@ -587,7 +588,7 @@ def test_no_zone_refuses_a_skipped_time_of_the_system_zone(monkeypatch: pytest.M
         ("yesterday", "give a time after 'yesterday', e.g. 'yesterday 10:00'"),
         ("вчера", "give a time after 'вчера', e.g. 'вчера 10:00'"),
         ("Сегодня", "give a time after 'сегодня'"),
-        ("позавчера 10:00", "not a time"),
+        ("позавчера", "give a time after 'позавчера'"),
         ("10:00 вчера", "not a time"),
         ("вчера10:00", "not a time"),
         ("-15", "missing unit"),
@@ -754,6 +755,11 @@ def test_refusals_go_through_the_catalogue(call: Callable[[], object], message: 
         ("30 минут", 30),
         ("  1  ч  30  мин  ", 90),
         ("1\u00a0ч\u00a030\u00a0мин", 90),  # no-break spaces, as a word processor writes them
+        ("1 ч. 30 мин.", 90),  # abbreviated as Russian writes them
+        ("1ч.30мин.", 90),
+        ("30 мин.", 30),
+        ("2 ч.", 120),
+        ("1 минуту", 1),
     ],
 )
 def test_durations(text: str, minutes: int) -> None:
@@ -798,6 +804,8 @@ def test_durations(text: str, minutes: int) -> None:
         ("ч", "not a duration"),
         ("мин", "not a duration"),
         ("1 ч ч", "not a duration"),
+        ("1 м. 30", "use whole hours and minutes"),  # a dot only after ч and мин
+        ("1 ч.. 30 мин", "use whole hours and minutes"),
     ],
 )
 def test_refused_durations(text: str, problem: str) -> None:
@@ -865,6 +873,8 @@ TODAY = date(2026, 3, 1)
         ("вчера", date(2026, 2, 28)),
         ("tomorrow", date(2026, 3, 2)),
         ("завтра", date(2026, 3, 2)),
+        ("позавчера", date(2026, 2, 27)),
+        ("Позавчера", date(2026, 2, 27)),
     ],
 )
 def test_dates(text: str, expected: date) -> None:
@@ -889,7 +899,6 @@ def test_dates(text: str, expected: date) -> None:
         ("2026-11-5", "not a date"),
         ("25-11-2026", "not a date"),
         ("2026-11", "not a date"),
-        ("позавчера", "not a date"),
         ("-1d", "not a date"),
         ("2026-11-25 10:00", "not a date"),
         ("вчера 10:00", "not a date"),
@@ -914,10 +923,41 @@ def test_refused_dates(text: str, problem: str) -> None:
         ("01.2026", (2026, 1)),
         ("1.2026", (2026, 1)),
         ("12.1999", (1999, 12)),
+        ("ноябрь 2026", (2026, 11)),
+        ("Ноябрь 2026", (2026, 11)),
+        ("ноября 2026", (2026, 11)),
+        ("ноябрь 2026 г.", (2026, 11)),
+        ("ноябрь 2026г", (2026, 11)),
+        ("ноября 2026 года", (2026, 11)),
+        ("нояб. 2026", (2026, 11)),
+        ("дек 2025", (2025, 12)),
+        ("май 2026", (2026, 5)),
+        ("сентябре 2026", (2026, 9)),
+        ("november 2026", (2026, 11)),
+        ("Nov 2026", (2026, 11)),
+        ("sept 2026", (2026, 9)),
     ],
 )
 def test_months(text: str, expected: tuple[int, int]) -> None:
     assert parse_month(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "today", "expected"),
+    [
+        ("ноябрь", date(2026, 12, 2), (2026, 11)),
+        ("декабрь", date(2026, 12, 2), (2026, 12)),  # the month under way
+        ("январь", date(2026, 12, 2), (2026, 1)),
+        ("ноябрь", date(2027, 1, 10), (2026, 11)),  # the latest November that has begun
+        ("Февраль", date(2027, 1, 10), (2026, 2)),
+        ("november", date(2026, 12, 2), (2026, 11)),
+        ("11.2026", date(2030, 1, 1), (2026, 11)),  # a year typed is the year
+    ],
+)
+def test_a_month_named_without_a_year_is_the_latest_begun(
+    text: str, today: date, expected: tuple[int, int]
+) -> None:
+    assert parse_month(text, today=today) == expected
 
 
 @pytest.mark.parametrize(
@@ -930,20 +970,27 @@ def test_months(text: str, expected: tuple[int, int]) -> None:
         ("0000-05", "year must be 1970-2999"),
         ("3000-01", "year must be 1970-2999"),
         ("11.3000", "year must be 1970-2999"),
-        ("2026-1", "expected YYYY-MM or MM.YYYY"),
-        ("11.26", "expected YYYY-MM or MM.YYYY"),
-        ("2026.11", "expected YYYY-MM or MM.YYYY"),
-        ("11/2026", "expected YYYY-MM or MM.YYYY"),
-        ("2026-11-01", "expected YYYY-MM or MM.YYYY"),
-        ("01.11.2026", "expected YYYY-MM or MM.YYYY"),
-        ("2026/11", "expected YYYY-MM or MM.YYYY"),
-        ("", "expected YYYY-MM or MM.YYYY"),
-        ("ноябрь", "expected YYYY-MM or MM.YYYY"),
+        ("2026-1", "expected YYYY-MM, MM.YYYY or the month's name"),
+        ("11.26", "expected YYYY-MM, MM.YYYY or the month's name"),
+        ("2026.11", "expected YYYY-MM, MM.YYYY or the month's name"),
+        ("11/2026", "expected YYYY-MM, MM.YYYY or the month's name"),
+        ("2026-11-01", "expected YYYY-MM, MM.YYYY or the month's name"),
+        ("01.11.2026", "expected YYYY-MM, MM.YYYY or the month's name"),
+        ("2026/11", "expected YYYY-MM, MM.YYYY or the month's name"),
+        ("", "expected YYYY-MM, MM.YYYY or the month's name"),
+        ("ноябрь", "give the year too, e.g. 'ноябрь 2026'"),  # no today: no year to assume
+        ("ноябрьь 2026", "expected YYYY-MM, MM.YYYY or the month's name"),
+        ("ноябрь 26", "expected YYYY-MM, MM.YYYY or the month's name"),
+        ("2026 ноябрь", "expected YYYY-MM, MM.YYYY or the month's name"),
+        ("ноябрь 3000", "year must be 1970-2999"),
     ],
 )
 def test_refused_months(text: str, problem: str) -> None:
     with pytest.raises(InvalidValue) as info:
         parse_month(text)
     assert info.value.message == f"invalid month '{text}': {problem}"
-    assert info.value.hint == "use YYYY-MM or MM.YYYY, e.g. 2026-11 or 11.2026"
+    assert (
+        info.value.hint
+        == "use YYYY-MM, MM.YYYY or the month's name, e.g. 2026-11, 11.2026, november 2026 or november"
+    )
     assert info.value.hint == MONTH_HINT

@@ -143,14 +143,15 @@ def translated(command: Any) -> Any:
 
 
 def _unwrapped(text: str) -> str:
-    """``text`` with the line breaks inside its later paragraphs joined: Typer (0.28)
-    joins them in the first paragraph only, so a docstring wrapped in the source broke
-    mid-sentence on the terminal. A paragraph that starts with ``\\b`` keeps its lines,
-    as Click's own rewrapping does."""
+    """``text`` with the line breaks inside its paragraphs joined: Typer (0.28) joins them
+    in the first paragraph of a command's own page only, so a docstring wrapped in the
+    source broke mid-sentence on the terminal, and so did the first paragraph where a
+    group lists its commands. A paragraph that starts with ``\\b`` keeps its lines, as
+    Click's own rewrapping does."""
     import inspect
 
-    first, *rest = inspect.cleandoc(text).split("\n\n")
-    return "\n\n".join([first, *(p if p.startswith("\b") else " ".join(p.split("\n")) for p in rest)])
+    paragraphs = inspect.cleandoc(text).split("\n\n")
+    return "\n\n".join(p if p.startswith("\b") else " ".join(p.split("\n")) for p in paragraphs)
 
 
 def _original(obj: Any, attr: str) -> str | None:
@@ -296,7 +297,7 @@ def _see(command: str | None) -> str | None:
 
 
 def _suggest(names: list[str], command: str | None) -> str | None:
-    """«возможно, вы имели в виду --format? см. 'kvsupport session list --help'»: the nearest
+    """«возможно, вы имели в виду --format? см. «kvsupport session list --help»»: the nearest
     names first, as Click's difflib found them."""
     if not names:
         return _see(command)

@@ -236,12 +236,17 @@ def client_show(ctx: typer.Context, code: CodeArg, fmt: ItemFormatOpt = ItemForm
     if fmt is ItemFormat.json:
         print_json(record)
         return
-    for key, value in record.items():
-        if key == "teamviewer_id":
-            continue  # the first of teamviewer_ids, shown there
-        if value not in (None, {}, "", []) and not (key == "archived" and not value):
-            label = _(SHOW_LABELS[key]) if key in SHOW_LABELS else key.replace("_", " ")
-            print(printable(f"{label + ':':16} {_shown(key, value)}"))
+    shown = [
+        (_(SHOW_LABELS[key]) if key in SHOW_LABELS else key.replace("_", " "), _shown(key, value))
+        for key, value in record.items()
+        # teamviewer_id: the first of teamviewer_ids, shown there
+        if key != "teamviewer_id"
+        and value not in (None, {}, "", [])
+        and not (key == "archived" and not value)
+    ]
+    width = max([16, *(len(label) + 1 for label, _value in shown)])  # a Russian label may be longer
+    for label, value in shown:
+        print(printable(f"{label + ':':{width}} {value}"))
 
 
 #: the labels of ``client show`` (msgids; in English the record's keys, as always)

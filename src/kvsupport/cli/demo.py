@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from kvsupport.cli import figures
 from kvsupport.cli.invoice import print_document, sum_in_summary
 from kvsupport.cli.options import env_of
 from kvsupport.cli.output import say
@@ -33,7 +34,10 @@ def demo(ctx: typer.Context) -> None:
         print_document(sample.env, invoice, act=False)
     issued = sample.issued
     totals = ", ".join(f"{i.number} {i.client_code} {sum_in_summary(i.total)}" for i in issued.invoices)
-    say(env, _("issued for {period}: {invoices}").format(period=issued.period, invoices=totals))
+    say(
+        env,
+        _("issued for {period}: {invoices}").format(period=figures.period(issued.period), invoices=totals),
+    )
     say(env, _("the sample ledger is in {directory}; explore it with:").format(directory=directory))
     say(env, f"  export KVSUPPORT_LEDGER={directory}/ledger.json KVSUPPORT_CONFIG={directory}/config.toml")
     say(env, "  kvsupport session list --all; kvsupport report --month " + issued.period)

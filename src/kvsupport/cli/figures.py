@@ -13,8 +13,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from kvsupport.core import readable
 from kvsupport.core.money import money_str, to_kopecks
-from kvsupport.i18n import current
+from kvsupport.i18n import NC_, current, pgettext
 
 NBSP = "\u00a0"  # binds figures and units: «1 408,33 ₽», «1 ч 05 мин» never break apart
 
@@ -70,9 +71,10 @@ def minutes(count: int) -> str:
 
 
 def minutes_cell(count: int) -> str:
-    """Minutes in a listing's cell: ``1 ч 01 мин`` in Russian, ``61`` (the column says
-    minutes) in English."""
-    return duration(count * 60) if russian() else str(count)
+    """Minutes in a listing's cell: ``61 мин`` in Russian (minutes, as a session is billed:
+    «к оплате 61 мин × …»; as narrow as the English, so a Russian listing keeps as many
+    columns at 80), ``61`` (the column says minutes) in English."""
+    return minutes(count) if russian() else str(count)
 
 
 def money_cell(amount: object) -> str:
@@ -91,9 +93,30 @@ def hours(count_minutes: int) -> str:
 
 def day(value: date) -> str:
     """``03.11.2026`` in Russian, ``2026-11-03`` in English."""
-    return f"{value:%d.%m.%Y}" if russian() else value.isoformat()
+    return readable.day(value)
 
 
 def day_and_time(moment: datetime) -> str:
     """``03.11.2026 10:00`` or ``2026-11-03 10:00`` (``moment`` already in local time)."""
-    return f"{day(moment.date())} {moment:%H:%M}"
+    return readable.day_and_time(moment)
+
+
+def period(text: str) -> str:
+    """A month of the ledger (``2026-11``) in a sentence or a title: ``ноябрь 2026`` in
+    Russian, ``2026-11`` in English."""
+    return readable.period(text)
+
+
+#: the context of a header over a column of sums shown without their unit: the unit is in
+#: the header instead («Сумма, ₽» over «1 408,33»), which keeps a Russian table narrow
+SUMS = "a column of sums"
+NC_("a column of sums", "Total")
+NC_("a column of sums", "Balance")
+NC_("a column of sums", "Amount")
+NC_("a column of sums", "Unbilled")
+
+
+def sums_header(header: str) -> str:
+    """The header of a column of sums (its English msgid) in the interface's language,
+    with the unit in Russian: ``Сумма, ₽``; in English the header as it was."""
+    return pgettext(SUMS, header)

@@ -202,7 +202,7 @@ IssueMonthOpt = Annotated[
     typer.Option(
         "--month",
         "-m",
-        help="Month YYYY-MM or MM.YYYY (default: the month that has ended).",
+        help="Month YYYY-MM, MM.YYYY or by name, e.g. 'november 2026' (default: the month that has ended).",
         show_default=False,
     ),
 ]
@@ -289,7 +289,7 @@ def _period(env: Env, typed: str | None, on: dt.date) -> tuple[int, int, Callabl
     if typed is None:
         year, mon = invoices.month_to_invoice(on)
         text = _("invoicing {period}, the month that has ended (another: --month YYYY-MM)").format(
-            period=f"{year:04d}-{mon:02d}"
+            period=figures.period(f"{year:04d}-{mon:02d}")
         )
         return year, mon, lambda: say(env, text)
     year, mon = month(env, typed)
@@ -298,17 +298,19 @@ def _period(env: Env, typed: str | None, on: dt.date) -> tuple[int, int, Callabl
         return year, mon, lambda: None
     text = _(
         "{period} is still in progress (it ends {last}): work after {on} will need another invoice"
-    ).format(period=f"{year:04d}-{mon:02d}", last=figures.day(last), on=figures.day(on))
+    ).format(period=figures.period(f"{year:04d}-{mon:02d}"), last=figures.day(last), on=figures.day(on))
     return year, mon, lambda: warn(text)
 
 
 def _summary(env: Env, result: invoices.Issued, dry_run: bool) -> None:
     if not result.invoices:
         if result.earlier_unbilled:
-            text = _("nothing to invoice for {period}; {earlier} has unbilled work: --month {earlier}")
+            text = _("nothing to invoice for {period}; {earlier_name} has unbilled work: --month {earlier}")
         else:
             text = _("nothing to invoice for {period}")
-        say(env, text.format(period=result.period, earlier=result.earlier_unbilled))
+        earlier = result.earlier_unbilled
+        shown = {"period": figures.period(result.period), "earlier": earlier}
+        say(env, text.format(**shown, earlier_name=figures.period(earlier) if earlier else earlier))
         return
     count = len(result.invoices)
     if dry_run:  # the English keeps its «invoice(s)»; Russian has its three forms
@@ -324,7 +326,7 @@ def _summary(env: Env, result: invoices.Issued, dry_run: bool) -> None:
             count,
         )
     listed = "; ".join(f"{i.number} {i.client_code} {sum_in_summary(i.total)}" for i in result.invoices)
-    say(env, text.format(count=count, period=result.period, listed=listed))
+    say(env, text.format(count=count, period=figures.period(result.period), listed=listed))
     if dry_run:
         say(env, _("dry run: nothing was stored, no number was used"))
 
@@ -354,9 +356,17 @@ OVERDUE_COLUMNS: list[Column] = [
 ]
 
 
+#: the columns of sums: in Russian their unit is in the header, not in every cell
+SUM_COLUMNS = frozenset({"total", "balance"})
+
+
 def translated_columns(columns: list[Column]) -> list[Column]:
-    """``columns`` with their headers in the interface's language (an empty header stays empty)."""
-    return [(key, _(header) if header else "", justify) for key, header, justify in columns]
+    """``columns`` with their headers in the interface's language (an empty header stays
+    empty; a column of sums says its unit in Russian: «Сумма, ₽»)."""
+    return [
+        (key, figures.sums_header(header) if key in SUM_COLUMNS else _(header) if header else "", justify)
+        for key, header, justify in columns
+    ]
 
 
 @app.command("list")
@@ -450,7 +460,8 @@ def summary_row(row: InvoiceSummary, today: date_type) -> dict[str, Any]:
 
 def text_row(row: InvoiceSummary, today: date_type) -> dict[str, Any]:
     """A row of the text listing: dates, sums and the status as a reader reads them
-    (in Russian «03.11.2026», «1 408,33 ₽», «просрочен на 5 дн.»; in English as CSV)."""
+    (in Russian «03.11.2026», «11.2026», «1 408,33» under «Сумма, ₽», «просрочен на 5 дн.»;
+    in English as CSV)."""
     late = invoices.is_overdue(row, today) and row.due_on is not None
     days = (today - row.due_on).days if late and row.due_on else None
     status = status_word(row.status)
@@ -459,15 +470,21 @@ def text_row(row: InvoiceSummary, today: date_type) -> dict[str, Any]:
     return {
         "number": row.number,
         "date": figures.day(row.date),
-        "period": row.period,
+        "period": _month_cell(row.period),
         "client_code": row.client_code,
-        "total": sum_in_summary(row.total),
-        "balance": sum_in_summary(row.balance),
+        "total": figures.number(row.total),
+        "balance": figures.number(row.balance),
         "status": status,
         "paid_on": figures.day(row.paid_on) if row.paid_on else None,
         "due_on": figures.day(row.due_on) if row.due_on else None,
         "days_overdue": days,
     }
+
+
+def _month_cell(period: str) -> str:
+    """A period in a table: ``11.2026`` in Russian (like its dates), ``2026-11`` in English."""
+    year, _dash, month_ = period.partition("-")
+    return f"{month_}.{year}" if figures.russian() and month_ else period
 
 
 NumberArg = Annotated[str, typer.Argument(metavar="NUMBER", help="Invoice number, e.g. 2026-0001.")]
@@ -481,7 +498,7 @@ def invoice_show(
     fmt: Annotated[DocFormat, typer.Option("--format", "-f", help="Output format.")] = DocFormat.text,
     out: Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE.")] = None,
 ) -> None:
-    """Show an invoice or its act, on the terminal or as JSON, HTML or PDF; ``--format svg``
+    """Show an invoice or its act, on the terminal or as JSON, HTML or PDF; --format svg
     gives the invoice's payment QR code alone.
 
     Example: kvsupport invoice show 2026-0001 --act --format pdf -o act.pdf

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from kvsupport.cli import figures
 from kvsupport.cli.options import env_of
 from kvsupport.cli.output import say
 from kvsupport.cli.parse import month as parse_month
@@ -46,7 +47,8 @@ def invoice_send(
     chosen = parse_month(env, month_) if all_unsent else None
     drafts = sending.send_drafts(env, draft, number=number, month=chosen, reminder=reminder)
     if not drafts:
-        say(env, _("nothing to send for {month}: every invoice was drafted already").format(month=month_))
+        shown = month_ if chosen is None else figures.period(f"{chosen[0]:04d}-{chosen[1]:02d}")
+        say(env, _("nothing to send for {month}: every invoice was drafted already").format(month=shown))
         return
     for item in drafts:
         if item.reminder:

@@ -219,6 +219,7 @@ def ledger_backups(ctx: typer.Context, fmt: FormatOpt = ListFormat.text, output:
         columns,
         empty=_("no backups yet (one is kept of each change)"),
         whole=("name",),
+        drop=("generation",),  # the name ends with it too: -g41
         output=output,
         env=env,
         sheet="backups",

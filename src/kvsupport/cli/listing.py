@@ -95,8 +95,11 @@ def empty_message(query: Query, elsewhere: str | None) -> str:
     """What an empty listing says on stderr: where it looked, and where there is something."""
     if query.month is None:
         return _("no sessions")
-    period = f"{query.month[0]:04d}-{query.month[1]:02d}"
-    text = _("no sessions in {period}").format(period=period)
+    from kvsupport.core.readable import month, period
+
+    text = _("no sessions in {period}").format(period=month(*query.month))
     if elsewhere is not None:
-        text += "\n" + _("hint: {month} has some: --month {month}").format(month=elsewhere)
+        text += "\n" + _("hint: {name} has some: --month {month}").format(
+            name=period(elsewhere), month=elsewhere
+        )
     return text

@@ -35,7 +35,12 @@ OutputOpt = Annotated[
 ItemFormatOpt = Annotated[ItemFormat, typer.Option("--format", "-f", help="Output format.")]
 MonthOpt = Annotated[
     str | None,
-    typer.Option("--month", "-m", help="Month YYYY-MM or MM.YYYY (default: this month).", show_default=False),
+    typer.Option(
+        "--month",
+        "-m",
+        help="Month YYYY-MM, MM.YYYY or by name, e.g. 'november 2026' (default: this month).",
+        show_default=False,
+    ),
 ]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from kvsupport.core.readable import quoted
 from kvsupport.errors import InvalidValue
 from kvsupport.i18n import _
 from kvsupport.ops.env import Env
@@ -57,7 +58,7 @@ def month(env: Env, text: str | None) -> tuple[int, int]:
         return today.year, today.month
     from kvsupport.core.timeinput import parse_month
 
-    return parse_month(text)
+    return parse_month(text, today=env.today)
 
 
 def day(env: Env, text: str | None) -> date:
@@ -84,7 +85,7 @@ def text_value(name: str, text: str | None) -> str | None:
     """A free-text option: refuse one that swallowed the next option (``--note --at``)."""
     if text is not None and text.startswith("--"):
         raise InvalidValue(
-            _("{name} {value} looks like an option").format(name=name, value=repr(text)),
+            _("{name} {value} looks like an option").format(name=name, value=quoted(text)),
             hint=_("give {name} a value, quoted if needed").format(name=name),
         )
     return text

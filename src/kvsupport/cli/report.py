@@ -14,6 +14,7 @@ from kvsupport.cli.options import ClientOpt, FormatOpt, ListFormat, MonthOpt, Ou
 from kvsupport.cli.output import Column, add_column, console, destination, print_json, print_rows
 from kvsupport.cli.parse import month
 from kvsupport.core.money import ZERO, money_str, to_kopecks
+from kvsupport.core.readable import quoted
 from kvsupport.core.text import printable
 from kvsupport.errors import InvalidValue
 from kvsupport.i18n import N_, _, ngettext
@@ -73,6 +74,8 @@ COLUMNS: list[Column] = [
     ("free_calls", N_("Free calls"), "right"),
     ("unbilled_amount", N_("Unbilled"), "right"),
 ]
+#: the columns of sums: in Russian their unit is in the header, not in every cell
+SUM_COLUMNS = frozenset({"amount", "unbilled_amount"})
 #: the header of the first column, by grouping
 BY_HEADERS = {"client": N_("Client"), "service": N_("Service"), "consultant": N_("Consultant")}
 #: the table's title, by grouping
@@ -84,7 +87,8 @@ TITLES = {
 
 
 def text_cells(row: Row, *, total: bool = False) -> dict[str, str]:
-    """A row of the text table: in Russian hours as ч:мм (``2:24``) and sums as ``1 408,33 ₽``,
+    """A row of the text table: in Russian hours as ч:мм (``2:24``) and sums as ``1 408,33`` (the
+    headers say «ч» and «₽»),
     the ``total`` row named «Итого»; in English the figures of JSON and CSV."""
     record = {key: str(value) for key, value in row_record(row).items()}
     if total:
@@ -92,8 +96,8 @@ def text_cells(row: Row, *, total: bool = False) -> dict[str, str]:
     if figures.russian():
         record["worked_hours"] = figures.hours(row.worked_seconds // 60)
         record["billable_hours"] = figures.hours(row.billable_minutes)
-        record["amount"] = figures.money(row.amount)
-        record["unbilled_amount"] = figures.money(row.unbilled_amount)
+        record["amount"] = figures.number(row.amount)  # the unit is in the header: «Сумма, ₽»
+        record["unbilled_amount"] = figures.number(row.unbilled_amount)
     return record
 
 
@@ -120,7 +124,7 @@ def report(
     """
     env = env_of(ctx)
     if by not in ("client", "service", "consultant"):
-        raise InvalidValue(_("--by {value}: use client, service or consultant").format(value=repr(by)))
+        raise InvalidValue(_("--by {value}: use client, service or consultant").format(value=quoted(by)))
     grouped: By = "client" if by == "client" else "service" if by == "service" else "consultant"
     chosen = month(env, month_)
     if fmt is ListFormat.xlsx:
@@ -179,8 +183,12 @@ def print_text(result: Report) -> None:
         for n, row in enumerate(rows)
     ]
     first = _(BY_HEADERS[result.by])
-    columns = [(key, _(header) if header else first, justify) for key, header, justify in COLUMNS]
-    title = _(TITLES[result.by]).format(period=result.period)
+    columns = [
+        (key, figures.sums_header(header) if key in SUM_COLUMNS else _(header) if header else first, justify)
+        for key, header, justify in COLUMNS
+    ]
+    title = _(TITLES[result.by]).format(period=figures.period(result.period))
+    title = title[:1].upper() + title[1:]  # «Ноябрь 2026 по клиентам»
     last = len(result.rows) - 1 if result.rows else None
     if out.width >= 110:  # the bar only where it fits beside the figures: they come first
         out.print(_with_bars(result, columns, cells, title, last), crop=False)

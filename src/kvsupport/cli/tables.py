@@ -16,7 +16,18 @@ from typing import Any, NamedTuple
 
 #: keys of free-text columns: cut with «…» when the table is too wide
 FREE_TEXT = frozenset(
-    {"name", "client_name", "title", "problem", "note", "consent", "services", "path", "void_reason"}
+    {
+        "name",
+        "client_name",
+        "title",
+        "problem",
+        "note",
+        "consent",
+        "services",
+        "path",
+        "void_reason",
+        "change",
+    }
 )
 #: the narrowest a free-text column is cut to (its header stays whole)
 MIN_TEXT = 8

@@ -14,7 +14,7 @@ from kvsupport.cli.output import Column, print_json, print_rows, say
 from kvsupport.cli.parse import day
 from kvsupport.core.models import TariffVersion
 from kvsupport.core.money import money_str
-from kvsupport.i18n import N_, _, ngettext
+from kvsupport.i18n import N_, _, ngettext, pgettext
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="The versioned price list.")
 commands = {"tariff": app}
@@ -97,13 +97,15 @@ def _vat_cell(vat: str) -> str:
 
 
 def _rate_cell(amount: Decimal) -> str:
-    """An hourly rate in ``tariff show``: ``1 300,00 ₽/ч`` in Russian, ``1300.00`` in English."""
-    return figures.rate(amount) if figures.russian() else money_str(amount)
+    """An hourly rate in ``tariff show``: ``1 300,00`` in Russian (the header says «₽/ч»),
+    ``1300.00`` in English."""
+    return figures.number(amount)
 
 
 def _sum_cell(amount: Decimal) -> str:
-    """A fee in ``tariff show``: ``4 000,00 ₽`` in Russian, ``4000.00`` in English."""
-    return figures.money(amount) if figures.russian() else money_str(amount)
+    """A fee in ``tariff show``: ``4 000,00`` in Russian (the header says «₽»), ``4000.00``
+    in English."""
+    return figures.number(amount)
 
 
 #: how a service's time is rounded, as ``tariff show`` says it (with {step}, minutes)
@@ -136,7 +138,7 @@ def tariff_show(
         ("hourly_rate", _("RUB/hour"), "right"),
         ("minimum_minutes", _("Min. min"), "right"),
         ("rounding", _("Rounding"), "left"),
-        ("fee", _("One-time fee"), "right"),
+        ("fee", pgettext("a column of sums", "One-time fee"), "right"),
     ]
     rows = []
     for service in version.services.values():

@@ -16,6 +16,7 @@ from typer.core import TyperGroup
 from kvsupport.cli.options import ClientOpt, ItemFormat, ItemFormatOpt, OutputOpt, env_of
 from kvsupport.cli.output import destination, say, stream_batches
 from kvsupport.cli.parse import month
+from kvsupport.core.readable import quoted
 from kvsupport.errors import InvalidValue
 from kvsupport.i18n import _, ngettext
 from kvsupport.ops import transfer
@@ -84,7 +85,7 @@ def import_sessions(
     env = env_of(ctx)
     chosen = fmt or next((kind for kind in ("json", "xlsx") if file.lower().endswith(f".{kind}")), "csv")
     if chosen not in ("csv", "json", "xlsx"):
-        raise InvalidValue(_("--format {value}: use csv, json or xlsx").format(value=repr(chosen)))
+        raise InvalidValue(_("--format {value}: use csv, json or xlsx").format(value=quoted(chosen)))
     if not file.strip():
         raise InvalidValue(_("FILE is empty"), hint=_("give a file, or - for standard input"))
     source = "stdin" if file == "-" else file
@@ -185,7 +186,7 @@ def import_teamviewer(
 def export_sessions(
     ctx: typer.Context,
     month_: Annotated[
-        str | None, typer.Option("--month", "-m", help="Only this month YYYY-MM or MM.YYYY.")
+        str | None, typer.Option("--month", "-m", help="Only this month: YYYY-MM, MM.YYYY or by name.")
     ] = None,
     client: ClientOpt = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="csv, json or xlsx.")] = "csv",
@@ -197,7 +198,7 @@ def export_sessions(
     """
     env = env_of(ctx)
     if fmt not in ("csv", "json", "xlsx"):
-        raise InvalidValue(_("--format {value}: use csv, json or xlsx").format(value=repr(fmt)))
+        raise InvalidValue(_("--format {value}: use csv, json or xlsx").format(value=quoted(fmt)))
     chosen = None if month_ is None else month(env, month_)
     if fmt == "xlsx":
         from kvsupport.cli.workbooks import export_workbook

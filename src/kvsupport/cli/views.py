@@ -47,14 +47,10 @@ def span_text(
     day carries its date, ``23:30–2026-11-28 00:30``; no end: ``open_end``. Dates as the
     interface writes them (``28.11.2026`` in Russian): the text form of
     :func:`kvsupport.ops.sessions.span_text`."""
-    first = env.local(start)
-    shown = f"{figures.day(first.date())} {first:{clock}}" if dated else f"{first:{clock}}"
-    if end is None:
-        return f"{shown}–{open_end}"
-    last = env.local(end)
-    same_day = last.date() == first.date()
-    until = f"{last:{clock}}" if same_day else f"{figures.day(last.date())} {last:{clock}}"
-    return f"{shown}–{until}"
+    from kvsupport.core.readable import span
+
+    last = None if end is None else env.local(end)
+    return span(env.local(start), last, dated=dated, open_end=open_end, clock=clock)
 
 
 def session_record(env: Env, session: Session, charge: Charge | None) -> dict[str, Any]:

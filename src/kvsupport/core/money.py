@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from kvsupport.core.readable import quoted
 from kvsupport.i18n import _
 
 KOPECK = Decimal("0.01")
@@ -46,32 +47,32 @@ def parse_money(value: object) -> Decimal:
     if isinstance(value, str):
         text = value.strip()
         if text.startswith("-") and _PLAIN.fullmatch(text[1:]):
-            raise ValueError(_("{value} is negative").format(value=repr(value)))
+            raise ValueError(_("{value} is negative").format(value=quoted(value)))
         if re.fullmatch(r"[0-9]+\.[0-9]{3,}", text):
-            raise ValueError(_("{value} has more than two decimals").format(value=repr(value)))
+            raise ValueError(_("{value} has more than two decimals").format(value=quoted(value)))
         if not _PLAIN.fullmatch(text):
             raise ValueError(
                 _(
                     "{value} is not an amount: write digits with at most two decimals after a point, "
                     'e.g. "1300.00"'
-                ).format(value=repr(value))
+                ).format(value=quoted(value))
             )
     try:
         amount = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
     except InvalidOperation:
-        raise ValueError(_("{value} is not an amount").format(value=repr(value))) from None
+        raise ValueError(_("{value} is not an amount").format(value=quoted(value))) from None
     if not amount.is_finite():
-        raise ValueError(_("{value} is not an amount").format(value=repr(value)))
+        raise ValueError(_("{value} is not an amount").format(value=quoted(value)))
     if amount < 0:
-        raise ValueError(_("{value} is negative").format(value=repr(value)))
+        raise ValueError(_("{value} is negative").format(value=quoted(value)))
     if amount >= MAX_AMOUNT:
         raise ValueError(
             _("{value} is too large (prices are below {limit})").format(
-                value=repr(value), limit=f"{MAX_AMOUNT:,.0f}"
+                value=quoted(value), limit=f"{MAX_AMOUNT:,.0f}"
             )
         )
     if amount != amount.quantize(KOPECK):
-        raise ValueError(_("{value} has more than two decimals").format(value=repr(value)))
+        raise ValueError(_("{value} has more than two decimals").format(value=quoted(value)))
     return amount.quantize(KOPECK)
 
 

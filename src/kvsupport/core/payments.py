@@ -27,6 +27,7 @@ from collections.abc import Collection, Iterable, Sequence
 from decimal import Decimal
 from typing import Literal, NamedTuple
 
+from kvsupport.core import readable
 from kvsupport.core.bankstatement import Document, Statement
 from kvsupport.core.invoicerefs import Reference, invoice_references, named_numbers
 from kvsupport.i18n import _
@@ -225,7 +226,7 @@ def _match_one(payment: Payment, invoices: Sequence[OpenInvoice]) -> Match:
         ):
             reason = _(
                 "invoice {number} has {amount} recorded by hand on {date}: this may be that payment"
-            ).format(number=invoice.number, amount=payment.amount, date=payment.date)
+            ).format(number=invoice.number, amount=payment.amount, date=readable.day(payment.date))
             return match._replace(kind="probable", reasons=(*match.reasons, reason))
     return match
 

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
+from kvsupport.core import readable
 from kvsupport.core.models import (
     REQUIREMENTS,
     ROUNDINGS,
@@ -51,10 +52,10 @@ class Tariffs(NamedTuple):
             if version.effective <= on:
                 found = version
         if found is None:
-            first = self.versions[0].effective.isoformat() if self.versions else _("none")
+            first = readable.day(self.versions[0].effective) if self.versions else _("none")
             raise NotFound(
                 _("no tariff version in force on {date} in {file}").format(
-                    date=on.isoformat(), file=self.source
+                    date=readable.day(on), file=self.source
                 ),
                 hint=_("the earliest version starts {date}").format(date=first),
             )
@@ -68,7 +69,7 @@ class Tariffs(NamedTuple):
             offered = ", ".join(sorted(version.services)) or _("none")
             raise Refused(
                 _("service '{key}' is not in the tariff in force on {date} ({title})").format(
-                    key=key, date=on.isoformat(), title=version.title
+                    key=key, date=readable.day(on), title=version.title
                 ),
                 hint=_("services on that date: {services}").format(services=offered),
             )

@@ -19,7 +19,7 @@ Moments (:func:`read_moment`; :func:`parse_moment` when the caller needs no flag
 * ``now`` or ``сейчас`` -- the current minute;
 * ``HH:MM`` or ``H:MM`` -- that wall time on the reference date (below);
 * ``today HH:MM``, ``yesterday HH:MM``, ``tomorrow HH:MM``, and ``сегодня``,
-  ``вчера``, ``завтра`` -- on that day, whatever the reference;
+  ``вчера``, ``позавчера``, ``завтра`` -- on that day, whatever the reference;
 * ``DD.MM.YYYY HH:MM`` and ``DD.MM HH:MM`` (in the reference date's year); day
   and month may have one digit;
 * ``YYYY-MM-DD HH:MM[:SS]`` and ISO 8601 ``YYYY-MM-DDTHH:MM[:SS[.ffffff]]``
@@ -122,7 +122,7 @@ NEAREST = timedelta(hours=12)
 # those a call needs, which keeps the import of this module cheap. Input is
 # normalised first (stripped, runs of whitespace made one space).
 _CLOCK = r"(\d{1,2}):(\d{2})"
-_DAY_CLOCK = r"(today|yesterday|tomorrow|сегодня|вчера|завтра) (\d{1,2}):(\d{2})"
+_DAY_CLOCK = r"(today|yesterday|tomorrow|сегодня|вчера|позавчера|завтра) (\d{1,2}):(\d{2})"
 _DATETIME = (
     r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?"
     r"(Z|[+-]\d{2}:\d{2})?"

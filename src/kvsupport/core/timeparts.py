@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from kvsupport.core import readable
 from kvsupport.errors import InvalidValue
 from kvsupport.i18n import N_, _
 
 DURATION_HINT = N_("use hours and minutes such as 1h30m, 90m, 2h, 1 h 30 min or H:MM such as 1:30")
 DATE_HINT = N_("use DD.MM.YYYY, DD.MM, YYYY-MM-DD, today or yesterday")
-MONTH_HINT = N_("use YYYY-MM or MM.YYYY, e.g. 2026-11 or 11.2026")
+MONTH_HINT = N_("use YYYY-MM, MM.YYYY or the month's name, e.g. 2026-11, 11.2026, november 2026 or november")
 
 #: Years a typed date may have: a support ledger's, with room on both sides. Python's
 #: own limits (1-9999) would let ``0001-01-01 00:00+05:00`` overflow in later arithmetic.
@@ -25,14 +26,17 @@ FIRST_YEAR, LAST_YEAR = 1970, 2999
 # Patterns are plain strings matched with full(): re compiles (and caches) only
 # those a call needs, which keeps the import cheap. Input is normalised first
 # (stripped, runs of whitespace, no-break spaces too, made one space).
-HOURS = "(?:h|ч|час|часа|часов)"
-MINUTES = "(?:m|min|м|мин|минута|минуты|минут)"
+# «ч.» and «мин.» are how Russian abbreviates them in writing: the dot is allowed after those.
+HOURS = r"(?:h|ч\.?|час|часа|часов)"
+MINUTES = r"(?:m|min|м|мин\.?|минута|минуту|минуты|минут)"
 UNITS = rf"(?:(\d{{1,6}}) ?{HOURS} ?)?(?:(\d{{1,6}}) ?{MINUTES})?"
 H_MM = r"(\d{1,6}):(\d{2})"
 _ISO_DATE = r"(\d{4})-(\d{2})-(\d{2})"
 _DOTTED_DATE = r"(\d{1,2})\.(\d{1,2})(?:\.(\d{4}))?"
 _MONTH = r"(\d{4})-(\d{2})"
 _DOTTED_MONTH = r"(\d{1,2})\.(\d{4})"
+# A month by name, with or without a year: «ноябрь», «ноября 2026», «нояб. 2026 г.», «november 2026».
+_NAMED_MONTH = r"([a-zа-яё]+)\.?(?: (\d{4})(?: ?г\.?| года?)?)?"
 
 #: Words for a day, and how many days from today they are.
 DAY_WORDS = {
@@ -42,10 +46,48 @@ DAY_WORDS = {
     "вчера": -1,
     "tomorrow": 1,
     "завтра": 1,
+    "позавчера": -2,
 }
 UNIT_WORDS = frozenset(
-    ("h", "ч", "час", "часа", "часов", "m", "min", "м", "мин", "минута", "минуты", "минут")
+    ("h", "ч", "час", "часа", "часов", "m", "min", "м", "мин", "минута", "минуту", "минуты", "минут")
 )
+
+
+def _month_words() -> dict[str, int]:
+    """Every word that names a month: English (``november``, ``nov``), Russian in the
+    cases a consultant types (``ноябрь``, ``ноября``, ``ноябре``) and abbreviated
+    (``ноя``, ``нояб``)."""
+    names = [
+        "january jan",
+        "february feb",
+        "march mar",
+        "april apr",
+        "may",
+        "june jun",
+        "july jul",
+        "august aug",
+        "september sep sept",
+        "october oct",
+        "november nov",
+        "december dec",
+        "январь января январе янв",
+        "февраль февраля феврале фев февр",
+        "март марта марте мар",
+        "апрель апреля апреле апр",
+        "май мая мае",
+        "июнь июня июне июн",
+        "июль июля июле июл",
+        "август августа августе авг",
+        "сентябрь сентября сентябре сен сент",
+        "октябрь октября октябре окт",
+        "ноябрь ноября ноябре ноя нояб",
+        "декабрь декабря декабре дек",
+    ]
+    return {word: n % 12 + 1 for n, words in enumerate(names) for word in words.split()}
+
+
+#: Names of months (lower case) and their numbers: ``ноябрь`` 11 (:func:`parse_month`).
+MONTH_WORDS = _month_words()
 
 
 def full(pattern: str, text: str) -> re.Match[str] | None:
@@ -99,7 +141,9 @@ def valid_date(year: int, month: int, day: int) -> date:
         return date(year, month, day)
     except ValueError:
         raise Bad(
-            _("day {day} does not exist in {month}").format(day=f"{day:02d}", month=f"{year:04d}-{month:02d}")
+            _("day {day} does not exist {in_month}").format(
+                day=f"{day:02d}", in_month=readable.in_month(year, month)
+            )
         ) from None
 
 
@@ -110,9 +154,9 @@ def parse_duration(text: str) -> timedelta:
     """Read a positive duration.
 
     Accepted: ``1h30m``, ``90m``, ``2h``, ``45m``, ``1ч30м``, ``1 ч 30 мин``,
-    ``90 мин``, ``2 часа``, ``1h 30min`` and ``H:MM`` (``1:30``). Units: ``h``,
-    ``ч``, ``час``/``часа``/``часов`` for hours; ``m``, ``min``, ``м``, ``мин``,
-    ``минута``/``минуты``/``минут`` for minutes. No sign, no days, no decimals.
+    ``90 мин``, ``1 ч. 30 мин.``, ``2 часа``, ``1h 30min`` and ``H:MM`` (``1:30``). Units:
+    ``h``, ``ч``/``ч.``, ``час``/``часа``/``часов`` for hours; ``m``, ``min``, ``м``,
+    ``мин``/``мин.``, ``минута``/``минуту``/``минуты``/``минут`` for minutes. No sign, no days, no decimals.
     With hours, minutes must be 0-59. Raises :class:`InvalidValue`; a zero
     duration is refused.
     """
@@ -180,7 +224,7 @@ def format_duration(seconds: int) -> str:
 def parse_date(text: str, *, today: date) -> date:
     """Read a calendar date: ``DD.MM.YYYY`` (``D.M.YYYY`` too), ``DD.MM`` (this
     year), ``YYYY-MM-DD``, ``today``/``сегодня``, ``yesterday``/``вчера``,
-    ``tomorrow``/``завтра``.
+    ``позавчера`` (the day before yesterday), ``tomorrow``/``завтра``.
 
     ``today`` is the caller's local date. Raises :class:`InvalidValue`.
     """
@@ -211,28 +255,40 @@ def _date(raw: str, today: date) -> date:
     return valid_date(int(year), int(month), int(day))
 
 
-def parse_month(text: str) -> tuple[int, int]:
-    """Read a calendar month written ``YYYY-MM`` or ``MM.YYYY`` (``M.YYYY`` too);
-    return ``(year, month)``.
+def parse_month(text: str, *, today: date | None = None) -> tuple[int, int]:
+    """Read a calendar month written ``YYYY-MM`` or ``MM.YYYY`` (``M.YYYY`` too), or by
+    its name (:data:`MONTH_WORDS`, any case): ``ноябрь 2026``, ``ноября 2026 г.``,
+    ``нояб. 2026``, ``november 2026``; return ``(year, month)``.
 
-    Raises :class:`InvalidValue` for anything else (``2026-1``, ``2026-11-01``).
+    A name without a year (``ноябрь``) needs ``today``, the caller's local date: it
+    means the latest such month that has begun (``ноябрь`` typed in January 2027 is
+    November 2026). Raises :class:`InvalidValue` for anything else (``2026-1``,
+    ``2026-11-01``).
     """
     raw = text.strip()
     try:
-        return _month(normal(raw))
+        return _month(normal(raw), today)
     except Bad as bad:
         raise InvalidValue(
             _("invalid month '{raw}': {problem}").format(raw=raw, problem=bad.problem), hint=_(MONTH_HINT)
         ) from None
 
 
-def _month(raw: str) -> tuple[int, int]:
+def _month(raw: str, today: date | None) -> tuple[int, int]:
     if match := full(_MONTH, raw):
         year, month = int(match.group(1)), int(match.group(2))
     elif match := full(_DOTTED_MONTH, raw):
         month, year = int(match.group(1)), int(match.group(2))
+    elif (match := full(_NAMED_MONTH, raw.lower())) and match.group(1) in MONTH_WORDS:
+        month = MONTH_WORDS[match.group(1)]
+        if match.group(2) is not None:
+            year = int(match.group(2))
+        elif today is None:
+            raise Bad(_("give the year too, e.g. '{month} 2026'").format(month=match.group(1)))
+        else:
+            year = today.year if month <= today.month else today.year - 1
     else:
-        raise Bad(_("expected YYYY-MM or MM.YYYY"))
+        raise Bad(_("expected YYYY-MM, MM.YYYY or the month's name"))
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise Bad(_("year must be {first}-{last}").format(first=FIRST_YEAR, last=LAST_YEAR))
     if not 1 <= month <= 12:

@@ -8,6 +8,7 @@ from datetime import date
 from typing import NamedTuple
 
 from kvsupport.core.models import Client, PartyKind
+from kvsupport.core.readable import quoted
 from kvsupport.errors import InvalidValue
 from kvsupport.i18n import _
 from kvsupport.ops.client_codes import Renamed, check_new_code, rename
@@ -21,7 +22,7 @@ def check_code(code: str) -> str:
     """A client code: letters incl. Cyrillic, digits, ``-``, ``_``; not starting with ``-``."""
     if not CODE.fullmatch(code):
         raise InvalidValue(
-            _("invalid client code {code}").format(code=repr(code)),
+            _("invalid client code {code}").format(code=quoted(code)),
             hint=_("use letters (Cyrillic too), digits, '-' and '_', e.g. romashka or тсж-лесная"),
         )
     return code

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from kvsupport.core import readable
 from kvsupport.core.billing import (
     build_invoice,
     charge_for,
@@ -86,11 +87,13 @@ def issue(
     on = issued_on or env.today
     if on < date(year, month, 1):
         raise InvalidValue(
-            _("invoice date {date} is before the period {period}").format(date=on.isoformat(), period=period)
+            _("invoice date {date} is before the period {period}").format(
+                date=readable.day(on), period=readable.period(period)
+            )
         )
     if on > env.today + MAX_DATE_AHEAD:
         raise InvalidValue(
-            _("invoice date {date} is more than a month ahead").format(date=on.isoformat()),
+            _("invoice date {date} is more than a month ahead").format(date=readable.day(on)),
             hint=_("an invoice is dated the day it is issued; its number counts in that year"),
         )
     if act_date is not None:
@@ -236,9 +239,11 @@ def _refuse_backdating(store: Store, invoice: Invoice, number_format: str) -> No
     if latest is not None and invoice.date < latest[0]:
         raise InvalidValue(
             _("invoice date {date} is before {latest}, the date of invoice {number}").format(
-                date=invoice.date, latest=latest[0], number=latest[1]
+                date=readable.day(invoice.date), latest=readable.day(latest[0]), number=latest[1]
             ),
-            hint=_("numbers follow the dates: date it {latest} or later (--date)").format(latest=latest[0]),
+            hint=_("numbers follow the dates: date it {latest} or later (--date)").format(
+                latest=readable.day(latest[0])
+            ),
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from kvsupport.core import readable
 from kvsupport.core.billing import local_date
 from kvsupport.core.models import Evidence, Order
 from kvsupport.errors import InvalidValue, NotFound, Refused
@@ -49,7 +50,7 @@ def add(
     client, service and time as an open order is refused."""
     if at < env.now:
         raise InvalidValue(
-            _("{moment} is in the past").format(moment=f"{env.local(at):%Y-%m-%d %H:%M}"),
+            _("{moment} is in the past").format(moment=readable.day_and_time(env.local(at))),
             hint=_("an order is for later; log past work with 'kvsupport session add'"),
         )
     with env.store(write=True) as store:
@@ -59,7 +60,7 @@ def add(
             if (other.status, other.client, other.service, other.at) == ("open", client, service, at):
                 raise Refused(
                     _("order {id} is for the same: {service} for {client} at {at}").format(
-                        id=other.id, service=service, client=client, at=f"{env.local(at):%Y-%m-%d %H:%M}"
+                        id=other.id, service=service, client=client, at=readable.day_and_time(env.local(at))
                     ),
                     hint=_("see 'kvsupport order list'; cancel one with 'kvsupport order cancel N'"),
                 )

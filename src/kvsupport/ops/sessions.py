@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
+from kvsupport.core import readable
 from kvsupport.core.billing import Charge, charge_for, local_date, local_midnight
 from kvsupport.core.models import Client, Evidence, Order, Segment, Session
 from kvsupport.core.rules import first_overlap, missing_requirements
@@ -112,7 +113,7 @@ def check_rules(env: Env, store: Store, session: Session, *, allow_overlap: bool
     if service.is_free and client.license_until is not None and client.license_until < on:
         warnings.append(
             _("{client}'s licence ended {date}: the free line is for clients with a valid licence").format(
-                client=client.code, date=client.license_until.isoformat()
+                client=client.code, date=readable.day(client.license_until)
             )
         )
     return warnings
@@ -139,14 +140,21 @@ def span_text(
 
 
 def _span(env: Env, s: Session) -> str:
-    return span_text(env, s.started_at, s.ended_at, dated=True, open_end=_("running"))
+    return _shown_span(env, s.started_at, s.ended_at, open_end=_("running"))
+
+
+def _shown_span(env: Env, start: datetime, end: datetime | None, *, open_end: str = "…") -> str:
+    """A dated span inside a message: dates as the interface writes them (``03.11.2026`` in
+    Russian); :func:`span_text` is the machine's form."""
+    last = None if end is None else env.local(end)
+    return readable.span(env.local(start), last, dated=True, open_end=open_end)
 
 
 def _not_future(env: Env, moment: datetime, what: str) -> None:
     """Refuse a ``start``, ``stop``, ``resume`` or ``end`` time after now."""
     if moment > env.now + FUTURE_SLACK:
         raise InvalidValue(
-            _(_IN_THE_FUTURE[what]).format(moment=f"{env.local(moment):%Y-%m-%d %H:%M}"),
+            _(_IN_THE_FUTURE[what]).format(moment=readable.day_and_time(env.local(moment))),
             hint=_("use 'kvsupport order add' to schedule a session") if what == "start" else None,
         )
 
@@ -163,7 +171,7 @@ def check_length(env: Env, start: datetime, end: datetime, *, allow_long: bool) 
         return
     raise InvalidValue(
         _("{span} lasts {length}, longer than the limit of {limit} h").format(
-            span=span_text(env, start, end, dated=True),
+            span=_shown_span(env, start, end),
             length=format_duration(int(length.total_seconds())),
             limit=limit,
         ),
@@ -193,7 +201,7 @@ def read_time(
         return current_minute(env.tick(), tz=env.tz)
     read = read_moment(text, now=env.now, tz=env.tz, on=on, after=after, past=True)
     if read.shifted:
-        shown = f"{env.local(read.at):%Y-%m-%d %H:%M}"
+        shown = readable.day_and_time(env.local(read.at))
         notes.append(_("'{typed}' is taken as {moment}").format(typed=text.strip(), moment=shown))
     return read.at
 
@@ -296,8 +304,8 @@ def stop(env: Env, at: At, note: str | None = None, *, allow_long: bool = False)
             )
             raise InvalidValue(
                 _("stop {stop} is not after the start {start}").format(
-                    stop=f"{env.local(at_time):%Y-%m-%d %H:%M}",
-                    start=f"{env.local(last.start):%Y-%m-%d %H:%M}",
+                    stop=readable.day_and_time(env.local(at_time)),
+                    start=readable.day_and_time(env.local(last.start)),
                 ),
                 hint=same_minute if at_time == last.start else None,
             )
@@ -554,7 +562,7 @@ def edit(env: Env, session_id: int | None, changes: Changes, *, allow_long: bool
             if seg.end is not None and seg.end <= seg.start:
                 raise InvalidValue(
                     _("a segment must end after it starts: {span}").format(
-                        span=span_text(env, seg.start, seg.end, dated=True)
+                        span=_shown_span(env, seg.start, seg.end)
                     ),
                     hint=_("give --start and --end as YYYY-MM-DD HH:MM for another day"),
                 )
