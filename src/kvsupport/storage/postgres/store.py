@@ -704,7 +704,14 @@ class DatabaseStore:
 
     def undo(self, consultant: str | None) -> Change:
         """Take back ``consultant``'s last change not taken back yet."""
-        change = journal.chosen_for_undo(self.changes(), consultant)
+        change = journal.chosen_for_undo(
+            self.changes(),
+            consultant,
+            hint=_(
+                "see 'kvsupport ledger changes'; older states of a PostgreSQL ledger are in "
+                "the database server's backups (pg_dump)"
+            ),
+        )
         rows = self._rows("SELECT entries FROM changes WHERE number = %s", (change.number,))
         entries = [journal.entry_from(e) for e in rows[0][0]]
         for entry in journal.restore_order(journal.plan(change, entries, self)):
