@@ -143,10 +143,12 @@ def test_copy_from_a_missing_file_is_refused_and_creates_nothing(
         refused = run("ledger", "copy", str(typo), target)
         assert_refused(refused, 1, str(typo), "does not exist")
         assert snapshot(tmp_path) == before
-    assert not archive.exists() and not Path(f"{archive}.d").exists()
+    assert not archive.exists()
+    assert not Path(f"{archive}.d").exists()
     said = run("ledger", "copy", str(typo), str(archive), env_extra=russian)
     assert said.code == 1
-    assert said.first_error.startswith("ошибка: ") and str(typo) in said.first_error
+    assert said.first_error.startswith("ошибка: ")
+    assert str(typo) in said.first_error
     assert "не существует" in said.first_error
     assert snapshot(tmp_path) == before
 

@@ -439,7 +439,9 @@ def test_a_reconnect_to_an_invoiced_session_is_a_new_session_and_says_so(
     said = run(
         "import", "teamviewer", str(grown), "--backup-confirmed", "--dry-run", env_extra=russian
     ).stderr
-    assert said.startswith("предупреждение: ") and number in said and "минимум" in said
+    assert said.startswith("предупреждение: ")
+    assert number in said
+    assert "минимум" in said
     assert snapshot(ledger_dir) == before
 
     stderr = imported(run, grown)

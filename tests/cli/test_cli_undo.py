@@ -106,5 +106,6 @@ def test_nothing_to_undo_hints_at_what_the_backend_keeps(
             "the database server's backups (pg_dump)"
         )
         russian_hint = run("undo", env_extra=russian).stderr.splitlines()[1]
-        assert russian_hint.startswith("подсказка: ") and "pg_dump" in russian_hint
+        assert russian_hint.startswith("подсказка: ")
+        assert "pg_dump" in russian_hint
         assert "kvsupport ledger changes" in russian_hint

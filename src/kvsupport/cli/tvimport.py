@@ -136,9 +136,9 @@ def proposal_lines(env: Env, plan: Plan, source: str, opts: Options) -> list[str
         s = item.session
         who = f"{s.client} ({item.client.name}), {s.service}"
         if item.added_to is None and item.continues is not None:
-            what = _("new session (continues session {session}, on invoice {invoice}: a second minimum)").format(
-                session=item.continues[0], invoice=item.continues[1]
-            )
+            what = _(
+                "new session (continues session {session}, on invoice {invoice}: a second minimum)"
+            ).format(session=item.continues[0], invoice=item.continues[1])
         elif item.added_to is None:
             what = _("new session")
         else:
