@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from kvsupport import notices
 from kvsupport.cli._errors import to_stderr, warning_line
 from kvsupport.core.spreadsheet import QUOTE, TRIGGERS, formula_safe
 from kvsupport.core.text import printable
@@ -185,6 +186,7 @@ def destination(output: Path | None) -> Iterator[None]:
 
     from kvsupport.errors import KvsupportError
 
+    notices.changing()
     try:
         fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     except OSError as exc:

@@ -26,6 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from kvsupport import notices
 from kvsupport.errors import KvsupportError
 from kvsupport.i18n import _
 
@@ -168,6 +169,7 @@ def _deliver(built: Path, output: Path | None) -> None:
             shutil.copyfileobj(source, sys.stdout.buffer)
         sys.stdout.buffer.flush()
         return
+    notices.changing()
     try:
         fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with open(fd, "wb") as target, built.open("rb") as source:

@@ -25,6 +25,7 @@ import os
 import stat
 from pathlib import Path
 
+from kvsupport import notices
 from kvsupport.errors import InvalidValue, KvsupportError
 from kvsupport.i18n import _
 
@@ -154,6 +155,7 @@ def write_output(
             os.fsync(fd)
         finally:
             os.close(fd)
+        notices.changing()
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)

@@ -34,6 +34,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 from psycopg.types.json import Jsonb
 
+from kvsupport import notices
 from kvsupport.core.models import Client, Invoice, Order, Session
 from kvsupport.core.records import export_rows
 from kvsupport.core.rules import Spans
@@ -187,6 +188,7 @@ def open_database(
                 raise _newer(location, version)
             if version < CURRENT_SCHEMA:
                 conn.commit()
+                notices.changing()
                 upgrade(conn, location)
             conn.commit()
             if not write and not rehearse:
@@ -198,6 +200,7 @@ def open_database(
             yield store
             if write and not rehearse:
                 store.write_journal()
+                notices.changing()
                 conn.commit()
             else:
                 conn.rollback()
@@ -222,6 +225,7 @@ def initialised(location: str) -> Iterator[list[str]]:
     conn = _connect(location)
     try:
         try:
+            notices.changing()
             yield upgrade(conn, location)
         except psycopg.Error as exc:
             _rollback_quietly(conn)
