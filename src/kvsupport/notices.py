@@ -11,6 +11,8 @@ before it exits (``kvsupport.cli._errors.guarded``).
 from __future__ import annotations
 
 _pending: list[str] = []
+#: set once a change to a file or the database may have become visible (see :func:`changing`)
+_changing: list[bool] = []
 
 
 def warn_later(message: str) -> None:
@@ -24,3 +26,21 @@ def drain() -> list[str]:
     out = list(_pending)
     _pending.clear()
     return out
+
+
+def changing() -> None:
+    """Say that from now on a change may be visible: a ledger's commit begins, a file
+    (config, tariffs, a document) is about to be replaced. Until this is called an
+    interrupted command has changed nothing; after it, it may have."""
+    if not _changing:
+        _changing.append(True)
+
+
+def changed_anything() -> bool:
+    """Whether :func:`changing` was called since :func:`start_command`."""
+    return bool(_changing)
+
+
+def start_command() -> None:
+    """A command begins: nothing changed, nothing queued (one process may run several)."""
+    _changing.clear()

@@ -388,3 +388,34 @@ def test_a_payment_typed_in_by_hand_is_not_counted_again_from_the_statement(
     )
     (rest,) = ok(run("bank", "import", str(other), "--format", "json")).json()["payments"]
     assert (rest["match"], rest["applied"]) == ("matched", True)
+
+
+@pytest.mark.russian
+def test_a_zero_amount_payment_is_ignored_with_its_reason_not_counted_as_recorded(
+    run: Runner, month_end: Path, tmp_path: Path, ledger_dir: Path, russian: dict[str, str | None]
+) -> None:
+    """Finding 9c: «Сумма=0.00» naming an invoice records nothing and is not counted so."""
+    path = write_statement(
+        tmp_path / "kl.txt", incoming("77", "0.00", "Оплата по сч. 2026-2", payer="lesnaya"), *STATEMENT[:1]
+    )
+    before = states(run)
+    dry = ok(run("bank", "import", str(path), "--dry-run", env_extra=russian))
+    assert "№ 77" in dry.stdout
+    assert "нулев" in dry.stdout
+    result = ok(run("bank", "import", str(path)))
+    assert "1 incoming payment(s); 0 other document(s) ignored" in result.stdout
+    (zero,) = [line for line in result.stdout.splitlines() if "№ 77" in line]
+    assert zero.endswith('№ 77 from ТСЖ "Лесная 5": ignored, its amount is zero'), zero
+    assert "Paid in part" not in result.stdout
+    assert "recorded 1 payment(s), 3921.67 RUB" in result.stderr
+    after = states(run)
+    assert after["2026-0002"] == before["2026-0002"]
+    assert invoices(run)["2026-0002"]["payments"] == []
+    again = ok(run("bank", "import", str(path), "--dry-run", "--format", "json")).json()
+    assert again["incoming"] == 1
+    (ignored,) = again["ignored_zero"]
+    assert (ignored["document"], ignored["reason"], ignored["payer_inn"]) == (
+        "77",
+        "zero amount",
+        LESNAYA_INN,
+    )

@@ -164,3 +164,69 @@ def test_an_unreadable_ledger_is_refused_and_left_alone(
         assert str(manifest) in result.stderr
         assert "Traceback" not in result.stderr
     assert snapshot(*state) == before
+
+
+# ------------------------------------------------------------------ Ctrl-C (finding 9d)
+
+ROWS = "client,service,start,duration\n" + "".join(
+    f"romashka,line,2025-01-{day:02d} 10:00,5m\n" for day in range(1, 6)
+)
+
+
+def _interrupt(*_args: object, **_kwargs: object) -> None:
+    raise KeyboardInterrupt
+
+
+@pytest.mark.russian
+def test_ctrl_c_inside_a_write_says_nothing_was_changed(
+    run: Runner,
+    run_typer: Runner,
+    romashka: str,
+    ledger_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    russian: dict[str, str | None],
+) -> None:
+    """Interrupted after a session is put but before the commit: rolled back, and said."""
+    from kvsupport.core.models import Segment, Session
+    from kvsupport.ops import transfer
+
+    real = transfer.build_sessions
+
+    def interrupted_midway(env: Any, store: Any, *args: Any, **kwargs: Any) -> Any:
+        found = real(env, store, *args, **kwargs)
+        first = found[0][0]
+        store.put_session(Session(store.new_session_id(), "romashka", "line", (Segment(*first.segments[0]),)))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(transfer, "build_sessions", interrupted_midway)
+    before = snapshot(ledger_dir)
+    result = run("import", "-", stdin=ROWS)
+    assert (result.code, result.stdout, result.stderr) == (130, "", "interrupted: nothing was changed\n")
+    assert snapshot(ledger_dir) == before
+    said = run("import", "-", stdin=ROWS, env_extra=russian)
+    assert (said.code, said.stderr) == (130, "прервано: ничего не изменено\n")
+    # a read on the fast path, and on the Typer app
+    from kvsupport.ops import sessions
+
+    monkeypatch.setattr(sessions, "status", _interrupt)
+    for runner in (run, run_typer):
+        status = runner("session", "status")
+        assert (status.code, status.stdout, status.stderr) == (130, "", "interrupted: nothing was changed\n")
+    assert snapshot(ledger_dir) == before
+
+
+def test_ctrl_c_after_the_commit_does_not_say_nothing_was_changed(
+    run: Runner, romashka: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kvsupport.cli import transfer
+
+    monkeypatch.setattr(transfer, "say", _interrupt)  # the confirmation, after the commit
+    result = run("import", "-", stdin=ROWS)
+    assert result.code == 130
+    assert result.stderr.splitlines() == [
+        "interrupted: the change may have been stored",
+        "hint: a change is stored whole or not at all: see whether it is ('kvsupport ledger changes') "
+        "before running the command again",
+    ]
+    listed = run("session", "list", "--all", "--format", "json")
+    assert len(listed.json()) == 5  # it was

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from cli_testkit import Runner, snapshot
+from cli_testkit import Runner, assert_refused, snapshot
 
 CONSENT = ("--problem", "пени", "--consent", "письмо")
 
@@ -126,3 +126,43 @@ def test_a_file_ledger_may_have_a_colon_in_its_name(run: Runner, tmp_path: Path)
     ledger = tmp_path / "ledger:2026.json"
     assert run("--ledger", str(ledger), "client", "add", "romashka", "--name", "ТСЖ").code == 0
     assert ledger.exists()
+
+
+# ------------------------------------------------------------------ ledger copy (finding 9b)
+
+
+@pytest.mark.russian
+def test_copy_from_a_missing_file_is_refused_and_creates_nothing(
+    run: Runner, moscow: Path, tmp_path: Path, russian: dict[str, str | None]
+) -> None:
+    typo = tmp_path / "data" / "typo.json"
+    archive = tmp_path / "archive.json"
+    ledger = os.environ["KVSUPPORT_LEDGER"]  # a file not written yet, or an empty database
+    before = snapshot(tmp_path)
+    for target in (str(archive), ledger):
+        refused = run("ledger", "copy", str(typo), target)
+        assert_refused(refused, 1, str(typo), "does not exist")
+        assert snapshot(tmp_path) == before
+    assert not archive.exists()
+    assert not Path(f"{archive}.d").exists()
+    said = run("ledger", "copy", str(typo), str(archive), env_extra=russian)
+    assert said.code == 1
+    assert said.first_error.startswith("ошибка: ")
+    assert str(typo) in said.first_error
+    assert "не существует" in said.first_error
+    assert snapshot(tmp_path) == before
+
+
+def test_copy_into_a_file_that_is_not_a_ledger_leaves_nothing_beside_it(
+    run: Runner, romashka: str, tmp_path: Path
+) -> None:
+    notes = tmp_path / "notes.json"
+    notes.write_text("{}\n")
+    refused = run("ledger", "copy", os.environ["KVSUPPORT_LEDGER"], str(notes))
+    assert_refused(refused, 1, "not a kvsupport ledger")
+    assert notes.read_text() == "{}\n"
+    assert not Path(f"{notes}.d").exists()
+    assert "backups" not in refused.stderr.replace("keeps no backups", "")
+    assert refused.stderr.splitlines()[1] == (
+        "hint: nothing was changed; kvsupport keeps no backups of it: is it the ledger you meant?"
+    )

@@ -120,3 +120,26 @@ def test_a_file_too_large_to_be_a_letter_is_refused_without_reading_it(run: Runn
     with huge.open("wb") as out:
         out.truncate(65 * 1024 * 1024)  # sparse: nothing is written to disk
     assert_refused(run("letter", "show", str(huge)), 2, str(huge), "larger than a letter can be (64.0 MB)")
+
+
+def unlabelled_letter(body: str, charset: str) -> bytes:
+    """An old mailer's letter: ``text/plain``, ``8bit``, no charset, the body in ``charset``."""
+    head = (
+        "From: a@b.ru\r\nSubject: test\r\nDate: Tue, 24 Nov 2026 10:15:00 +0300\r\n"
+        "MIME-Version: 1.0\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+    )
+    return head.encode() + body.replace("\n", "\r\n").encode(charset)
+
+
+def test_an_unlabelled_8bit_body_is_read_in_the_code_page_it_is_in(run: Runner, tmp_path: Path) -> None:
+    """Finding 9a: KOI8-R (and windows-1251, UTF-8) without a charset label read right."""
+    text = "Не считаются пени. Оплату гарантируем. Тел. +7 495 765-43-21\n"
+    for charset in ("koi8-r", "cp1251", "utf-8"):
+        letter = tmp_path / f"{charset}.eml"
+        letter.write_bytes(unlabelled_letter(text, charset))
+        result = run("letter", "show", str(letter), "--format", "json")
+        assert result.code == 0, result.stderr
+        shown = result.json()
+        assert shown["body"] == text.strip(), charset
+        assert shown["consent_phrase"] == "Оплату гарантируем", charset
+        assert shown["phone"] == "+7 495 765-43-21", charset

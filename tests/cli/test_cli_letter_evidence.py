@@ -14,14 +14,18 @@ import hashlib
 import shutil
 import subprocess
 import sys
+from datetime import datetime, timedelta
 from email.message import EmailMessage
+from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 import pytest
 from cli_testkit import Result, Runner, assert_refused, snapshot
 
+MOSCOW = ZoneInfo("Europe/Moscow")
 BACKUP = bytes(range(256)) * 50  # 12 800 bytes standing in for a zipped database
 SHA_BACKUP = hashlib.sha256(BACKUP).hexdigest()
 CONSENTING = "Здравствуйте!\nНе считаются пени за ноябрь.\nОплату гарантируем.\nтел. 8 (495) 765-43-21\n"
@@ -309,3 +313,83 @@ def test_the_letter_path_imports_no_framework() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+# ------------------------------------------------------ the letter's date (finding 8)
+
+
+def _date_header(moment: datetime) -> str:
+    return format_datetime(moment.astimezone(MOSCOW))
+
+
+@pytest.mark.russian
+def test_consent_from_a_letter_written_after_the_start_is_kept_with_a_warning(
+    run: Runner, bare: str, tmp_path: Path, russian: dict[str, str | None]
+) -> None:
+    letter = write(tmp_path, "письмо.eml", legacy_letter(CONSENTING, "windows-1251"))  # 24.11.2026 10:15
+    argv = ("session", "add", bare, "backup", "--start", "2026-11-20 10:00", "--duration", "61m")
+    added = run(*argv, "--letter", str(letter))
+    assert added.code == 0, added.stderr
+    assert added.stderr.splitlines()[0] == (
+        "warning: the letter of 24.11.2026 10:15 is later than the session's start 20.11.2026 10:00: "
+        "the consent to pay was written after the work began"
+    )
+    assert show(run, 1)["consent"] == "письмо от 24.11.2026, tsj@example.ru"
+    said = run(*argv, "--allow-overlap", "--letter", str(letter), env_extra=russian)
+    assert said.code == 0, said.stderr
+    first = said.stderr.splitlines()[0]
+    assert first.startswith("предупреждение: ")
+    assert "24.11.2026 10:15" in first
+    assert "20.11.2026 10:00" in first
+    # the consent given on the command line is the consent: the letter is evidence only
+    given = run(*argv, "--allow-overlap", "--consent", "по телефону", "--letter", str(letter))
+    assert given.code == 0, given.stderr
+    assert "warning" not in given.stderr
+    # before the start: no warning
+    assert "warning" not in add_backup(run, bare, letter).stderr
+
+
+def test_session_start_warns_of_a_letter_later_than_its_start_on_both_front_ends(
+    run: Runner, run_typer: Runner, bare: str, tmp_path: Path
+) -> None:
+    written = datetime.now(MOSCOW) - timedelta(minutes=10)
+    letter = write(tmp_path, "письмо.eml", legacy_letter(CONSENTING, "koi8-r", date=_date_header(written)))
+    argv = ("session", "start", bare, "backup", "--at", "-30m", "--letter", str(letter))
+    for runner in (run, run_typer):
+        started = runner(*argv)
+        assert started.code == 0, started.stderr
+        assert started.stderr.startswith("warning: the letter of "), started.stderr
+        assert "is later than the session's start" in started.stderr.splitlines()[0]
+        assert run("session", "cancel").code == 0
+
+
+@pytest.mark.russian
+def test_a_letter_dated_in_the_future_is_refused_as_malformed(
+    run: Runner, bare: str, ledger_dir: Path, tmp_path: Path, russian: dict[str, str | None]
+) -> None:
+    ahead = write(
+        tmp_path,
+        "ahead.eml",
+        legacy_letter(CONSENTING, "windows-1251", date="Tue, 01 Jan 2030 10:00:00 +0300"),
+    )
+    before = snapshot(ledger_dir)
+    for argv in (
+        ("session", "add", bare, "backup", "--start", "2026-11-20 10:00", "--duration", "61m"),
+        ("session", "start", bare, "backup", "--at", "-30m"),
+        ("order", "add", bare, "backup", "--at", "+2h"),
+    ):
+        refused = run(*argv, "--letter", str(ahead))
+        assert_refused(refused, 2, str(ahead), "01.01.2030 10:00", "in the future")
+        assert snapshot(ledger_dir) == before
+    said = run(
+        "session", "start", bare, "backup", "--consent", "c", "--letter", str(ahead), env_extra=russian
+    )
+    assert said.code == 2
+    assert said.first_error.startswith("ошибка: ")
+    assert "01.01.2030" in said.first_error
+    assert "Traceback" not in said.stderr
+    # a few hours ahead (the sender's clock, a zone written wrong) is still a letter
+    soon = datetime.now(MOSCOW) + timedelta(hours=5)
+    near = write(tmp_path, "soon.eml", legacy_letter(CONSENTING, "windows-1251", date=_date_header(soon)))
+    assert run("session", "start", bare, "backup", "--letter", str(near)).code == 0
+    assert snapshot(ledger_dir) != before

@@ -401,3 +401,53 @@ def test_a_bad_or_taken_teamviewer_id_is_refused(run: Runner, clients: Path, typ
         "11111111",
         LESNAYA_TV,
     ]
+
+
+@pytest.mark.russian
+def test_a_reconnect_to_an_invoiced_session_is_a_new_session_and_says_so(
+    run: Runner, clients: Path, ledger_dir: Path, tmp_path: Path, russian: dict[str, str | None]
+) -> None:
+    """Finding 7: the invoiced session is frozen, so the row is a new session with its own
+    minimum; the dry run, the JSON and the import itself all say so, naming the invoice."""
+    imported(run, write_log(tmp_path / "Connections.txt", *DAY[:2]))
+    issued = run("invoice", "--month", "2026-11", "--date", "2026-11-30")
+    assert issued.code == 0, issued.stderr
+    (invoiced,) = sessions(run)
+    number = invoiced["invoice"]
+    grown = write_log(
+        tmp_path / "Connections-later.txt",
+        *DAY[:2],
+        outgoing(ROMASHKA_TV, "24-11-2026 07:56:30", "24-11-2026 08:41:30", 4),  # 6 min after row 3
+    )
+    warning = (
+        f"warning: line 4 continues session 1, already on invoice {number}: {{}}, its minimum charged "
+        f"again; to make it one session, void invoice {number} and import the log again"
+    )
+    before = snapshot(ledger_dir)
+    dry = run("import", "teamviewer", str(grown), "--backup-confirmed", "--dry-run")
+    assert dry.code == 0, dry.stderr
+    assert (
+        f"romashka (ООО «Ромашка»), remote — new session (continues session 1, on invoice {number}: "
+        "a second minimum)"
+    ) in dry.stdout.splitlines()
+    assert warning.format("it would be a new session") in dry.stderr.splitlines()
+    plan = run("import", "teamviewer", str(grown), "--backup-confirmed", "--dry-run", "--format", "json")
+    assert plan.code == 0, plan.stderr
+    (proposed,) = plan.json()["sessions"]
+    assert proposed["continues"] == {"session": 1, "invoice": number, "second_minimum": True}
+    assert warning.format("it would be a new session") in plan.stderr.splitlines()
+    said = run(
+        "import", "teamviewer", str(grown), "--backup-confirmed", "--dry-run", env_extra=russian
+    ).stderr
+    assert said.startswith("предупреждение: ")
+    assert number in said
+    assert "минимум" in said
+    assert snapshot(ledger_dir) == before
+
+    stderr = imported(run, grown)
+    assert warning.format("imported as a new session") in stderr.splitlines()
+    first, second = sessions(run)
+    assert (first["invoice"], len(first["segments"])) == (number, 2)
+    assert (second["invoice"], second["amount"], second["segments"][0]["ref"]) == (None, "1300.00", guid(4))
+    # an unfrozen session still takes the reconnect, without a word of this
+    assert "continues" not in imported(run, write_log(tmp_path / "again.txt", *DAY[:2]))

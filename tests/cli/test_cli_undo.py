@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from cli_testkit import Runner, assert_refused, snapshot
 
 from conftest import ROMASHKA
@@ -87,3 +88,24 @@ def test_ledger_changes_lists_who_did_what(run: Runner, romashka: str) -> None:
     assert rows[1]["undone_by"] == rows[0]["number"]
     assert {r["consultant"] for r in rows[:3]} == {"kvtest"}
     assert run("undo", "--format", "json").json()["changes"] == [["add", "session", "1"]]
+
+
+@pytest.mark.russian
+def test_nothing_to_undo_hints_at_what_the_backend_keeps(
+    run: Runner, moscow: Path, ledger_backend: str, russian: dict[str, str | None]
+) -> None:
+    """A file ledger keeps backups; a PostgreSQL one keeps none of its own (finding 9e)."""
+    refused = run("undo")
+    assert_refused(refused, 1, "no change of yours to take back")
+    if ledger_backend == "file":
+        assert refused.stderr.splitlines()[1] == "hint: see 'kvsupport ledger backups'"
+    else:
+        assert "ledger backups" not in refused.stderr
+        assert refused.stderr.splitlines()[1] == (
+            "hint: see 'kvsupport ledger changes'; older states of a PostgreSQL ledger are in "
+            "the database server's backups (pg_dump)"
+        )
+        russian_hint = run("undo", env_extra=russian).stderr.splitlines()[1]
+        assert russian_hint.startswith("подсказка: ")
+        assert "pg_dump" in russian_hint
+        assert "kvsupport ledger changes" in russian_hint

@@ -231,3 +231,27 @@ def test_a_damaged_attachment_is_named() -> None:
     damaged = GOOD[:body_start] + b"UEsDBAoAAAAAAA\r\n\r\n" + GOOD[GOOD.index(boundary) :]
     with pytest.raises(InvalidValue, match=r"the attachment 'база\.zip' is damaged or cut off"):
         read_letter(damaged)
+
+
+@pytest.mark.parametrize(
+    ("text", "charset"),
+    [
+        ("Не считаются пени за ноябрь. Оплату гарантируем.", "koi8-r"),
+        ("Не считаются пени за ноябрь. Оплату гарантируем.", "cp1251"),
+        ("ПЕНИ НЕ СЧИТАЮТСЯ", "koi8-r"),  # capitals only: the frequent letters still tell
+        ("ПЕНИ НЕ СЧИТАЮТСЯ", "cp1251"),
+        ("Привет", "koi8-r"),
+        ("да", "cp1251"),
+    ],
+)
+def test_an_unlabelled_8bit_text_is_guessed_by_its_letters(text: str, charset: str) -> None:
+    from kvsupport.core.cyrillic import guess_8bit
+
+    assert guess_8bit(text.encode(charset)) == (text, charset)
+
+
+def test_the_guess_prefers_utf8_then_windows_1251_on_a_tie() -> None:
+    from kvsupport.core.cyrillic import guess_8bit
+
+    assert guess_8bit("пени".encode()) == ("пени", "utf-8")
+    assert guess_8bit(b"plain \xa0text")[1] == "cp1251"

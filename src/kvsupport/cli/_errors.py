@@ -40,6 +40,36 @@ def warning_line(message: str) -> str:
     return _("warning:") + f" {printable(message)}\n"
 
 
+class Interrupted(Exception):
+    """Ctrl-C (SIGINT) inside the Typer app, which would turn a ``KeyboardInterrupt``
+    into a silent exit 130: carried past it as this, to be said (:func:`interrupted`)."""
+
+
+def interrupted() -> NoReturn:
+    """Say that the command was interrupted, and what that did to the ledger; exit 130.
+
+    "Nothing was changed" only while no change could have become visible yet
+    (:func:`kvsupport.notices.changed_anything`): a read, or a write that was rolled
+    back before its commit point.
+    """
+    from kvsupport.notices import changed_anything
+
+    if changed_anything():
+        to_stderr(
+            _("interrupted: the change may have been stored")
+            + "\n"
+            + hint_line(
+                _(
+                    "a change is stored whole or not at all: see whether it is "
+                    "('kvsupport ledger changes') before running the command again"
+                )
+            )
+        )
+    else:
+        to_stderr(_("interrupted: nothing was changed") + "\n")
+    sys.exit(130)
+
+
 def report(message: str, hint: str | None = None) -> None:
     """Print one error (and its hint) to stderr."""
     to_stderr(error_line(message) + (hint_line(hint) if hint else ""))
@@ -87,9 +117,8 @@ def _run_then_exit(run: Callable[[], object], click: bool) -> NoReturn:
         sys.stdout.flush()
     except KvsupportError as exc:
         fail(exc)
-    except KeyboardInterrupt:
-        to_stderr(_("interrupted") + "\n")
-        sys.exit(130)
+    except (KeyboardInterrupt, Interrupted):
+        interrupted()
     except BrokenPipeError:
         _quiet_stdout()
         sys.exit(1)
@@ -148,5 +177,4 @@ def _click_error(exc: Exception) -> None:
         report(*usage_error(exc))
         sys.exit(exc.exit_code)
     if isinstance(exc, typer.Abort):
-        to_stderr(_("interrupted") + "\n")
-        sys.exit(130)
+        interrupted()

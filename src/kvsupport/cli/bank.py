@@ -152,6 +152,12 @@ def import_lines(result: payments.Imported) -> list[str]:
                 len(result.repeated),
             ).format(count=len(result.repeated), numbers=", ".join(f"#{n}" for n in result.repeated))
         )
+    for payment in result.zero:
+        lines.append(
+            _("line {line}: № {document} from {payer}: ignored, its amount is zero").format(
+                line=payment.line, document=payment.number or "—", payer=payment.payer_name or "—"
+            )
+        )
     sections = (
         ("matched", _("Paid (number, payer INN and amount agree):")),
         ("partial", _("Paid in part (number and payer INN agree, less than the balance):")),
@@ -207,6 +213,17 @@ def import_record(result: payments.Imported) -> dict[str, Any]:
         "dry_run": result.dry_run,
         "incoming": len(result.payments),
         "ignored": result.ignored,
+        "ignored_zero": [
+            {
+                "line": p.line,
+                "date": p.date.isoformat(),
+                "document": p.number,
+                "payer": p.payer_name,
+                "payer_inn": p.payer_inn,
+                "reason": "zero amount",
+            }
+            for p in result.zero
+        ],
         "repeated": list(result.repeated),
         "recorded": len(result.recorded),
         "recorded_amount": money_str(result.recorded_amount),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -13,12 +14,13 @@ def main(argv: list[str] | None = None) -> None:
     this call: a caller that runs several (tests, an embedding script) gets each
     one's own, never the language of the call before.
     """
-    from kvsupport import i18n
+    from kvsupport import i18n, notices
     from kvsupport.cli._errors import fail, guarded
     from kvsupport.cli.parse import refuse_control_characters
     from kvsupport.errors import KvsupportError
 
     _closed_streams_read_and_write_nothing()
+    notices.start_command()
     args = sys.argv[1:] if argv is None else argv
     i18n.use(_configured_language(args))
     try:
@@ -58,10 +60,20 @@ def _configured_language(args: list[str]) -> str | None:
 def _typer(args: list[str]) -> object:
     import typer
 
+    from kvsupport.cli._errors import Interrupted
     from kvsupport.cli.app import app, translate_typer, translated
 
     translate_typer()
     command = translated(typer.main.get_command(app))
+    invoke = command.invoke
+
+    def invoke_saying_interrupts(ctx: Any) -> Any:
+        try:
+            return invoke(ctx)
+        except KeyboardInterrupt as exc:  # Typer would exit 130 without a word
+            raise Interrupted from exc
+
+    command.invoke = invoke_saying_interrupts
     return command.main(args=args, prog_name="kvsupport", standalone_mode=False)
 
 

@@ -8,7 +8,7 @@ without importing Typer (~60 ms on the target machine, more than the whole
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from kvsupport.cli import views
 from kvsupport.cli.output import print_json, say, warn
@@ -72,25 +72,36 @@ def start(
 ) -> None:
     """``session start`` (``letter``: the client's .eml, read only when given)."""
     taken: list[str] = []
+    warnings: list[str] = []
     if letter is not None:
         from kvsupport.core.billing import local_date
 
-        on = local_date(sessions.read_time(env, at, []), env.tz)
-        info, taken = with_letter(env, letter, info, client=client, service=service, on=on)
+        begin = sessions.read_time(env, at, [])
+        on = local_date(begin, env.tz)
+        info, taken, warnings = with_letter(
+            env, letter, info, client=client, service=service, on=on, start=begin
+        )
     outcome = sessions.start(env, client, service, at, info, allow_overlap=allow_overlap)
-    outcome = outcome._replace(notes=[*taken, *outcome.notes])
+    outcome = outcome._replace(notes=[*taken, *outcome.notes], warnings=[*warnings, *outcome.warnings])
     finish(env, outcome, views.started(env, outcome), fmt)
 
 
 def with_letter(
-    env: Env, letter: str, info: Details, *, client: str | None, service: str | None, on: date | None
-) -> tuple[Details, list[str]]:
+    env: Env,
+    letter: str,
+    info: Details,
+    *,
+    client: str | None,
+    service: str | None,
+    on: date | None,
+    start: datetime | None = None,
+) -> tuple[Details, list[str], list[str]]:
     """``info`` completed from the client's letter (:func:`kvsupport.ops.evidence.take`),
-    and what was taken, to say after the command succeeds."""
+    what was taken and the warnings, to say after the command succeeds."""
     from kvsupport.ops import evidence
 
-    taken = evidence.take(env, letter, info, client=client, service=service, on=on)
-    return taken.details, taken.notes
+    taken = evidence.take(env, letter, info, client=client, service=service, on=on, start=start)
+    return taken.details, taken.notes, taken.warnings
 
 
 def stop(env: Env, *, at: str | None, note: str | None, fmt: str, allow_long: bool = False) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from kvsupport.cli.options import FormatOpt, ListFormat, OutputOpt, complete_client, env_of
-from kvsupport.cli.output import Column, console, print_rows, say
+from kvsupport.cli.output import Column, console, print_rows, say, warn
 from kvsupport.cli.parse import moment, text_value
 from kvsupport.cli.views import clock, iso
 from kvsupport.core.models import Order
@@ -74,14 +74,19 @@ def order_add(
         phone = check_phone(phone)
     info = Details(problem=text_value("--problem", problem), phone=phone)
     taken: list[str] = []
+    warnings: list[str] = []
     when = moment(env, at)
     if letter is not None:
         from kvsupport.cli.hot import with_letter
 
-        info, taken = with_letter(env, letter, info, client=client, service=service, on=None)
+        info, taken, warnings = with_letter(
+            env, letter, info, client=client, service=service, on=None, start=when
+        )
     order = orders.add(
         env, client, service, when, info.problem, info.phone, consent=info.consent, evidence=info.evidence
     )
+    for warning in warnings:
+        warn(warning)
     for note in taken:
         say(env, note)
     say(

@@ -186,13 +186,16 @@ def session_add(
         finish_at = moment(env, end, after=begin)  # a bare HH:MM is on the start's date
     info = details(problem, phone, consent, backup_confirmed, note=note)
     taken: list[str] = []
+    warnings: list[str] = []
     if letter is not None:
         on = env.local(begin).date()
-        info, taken = hot.with_letter(env, letter, info, client=client, service=service, on=on)
+        info, taken, warnings = hot.with_letter(
+            env, letter, info, client=client, service=service, on=on, start=begin
+        )
     outcome = sessions.add(
         env, client, service, begin, finish_at, info, allow_overlap=allow_overlap, allow_long=allow_long
     )
-    outcome = outcome._replace(notes=[*taken, *outcome.notes])
+    outcome = outcome._replace(notes=[*taken, *outcome.notes], warnings=[*warnings, *outcome.warnings])
     assert outcome.charge is not None
     message = _("added session {id}: {charge}").format(
         id=outcome.session.id, charge=views.charge_line(outcome.charge)

@@ -135,7 +135,11 @@ def proposal_lines(env: Env, plan: Plan, source: str, opts: Options) -> list[str
     for item in plan.planned:
         s = item.session
         who = f"{s.client} ({item.client.name}), {s.service}"
-        if item.added_to is None:
+        if item.added_to is None and item.continues is not None:
+            what = _(
+                "new session (continues session {session}, on invoice {invoice}: a second minimum)"
+            ).format(session=item.continues[0], invoice=item.continues[1])
+        elif item.added_to is None:
             what = _("new session")
         else:
             what = _("session {id}: connections added").format(id=item.added_to)
@@ -169,7 +173,12 @@ def stored_line(env: Env, item: Planned) -> str:
 
 
 def report_left_out(env: Env, plan: Plan) -> None:
-    """On stderr: unknown partners and overlaps (warnings), rows skipped (notes)."""
+    """On stderr: rows continuing an invoiced session, unknown partners and overlaps
+    (warnings), rows skipped (notes)."""
+    for planned in plan.planned:
+        continued = teamviewer.continued_warning(planned, stored=plan.stored)
+        if continued is not None:
+            warn(continued)
     for item in plan.unknown:
         name = f" «{item.display_name}»" if item.display_name else ""
         rows = ngettext("{n} connection", "{n} connections", item.connections).format(n=item.connections)
@@ -215,6 +224,11 @@ def plan_record(env: Env, plan: Plan, source: str, kind: str, opts: Options) -> 
         record["partner_id"] = item.partner_id
         record["display_name"] = item.display_name
         record["lines"] = list(item.lines)
+        record["continues"] = (
+            None
+            if item.continues is None
+            else {"session": item.continues[0], "invoice": item.continues[1], "second_minimum": True}
+        )
         sessions.append(record)
     return {
         "file": source,

@@ -9,7 +9,8 @@ quotes (research notes §4.1). What it does not do is written here:
 
 - the body as text: ``text/plain`` preferred; an HTML-only letter is turned into
   readable text (:func:`html_to_text`); a missing or wrong charset label falls
-  back to UTF-8, then windows-1251;
+  back to UTF-8, else windows-1251 or KOI8-R, whichever reads as Russian
+  (:func:`kvsupport.core.cyrillic.guess_8bit`);
 - the problem (:func:`problem_from`): the subject and the first meaningful lines
   of the body, greetings, quoted replies and signatures left out;
 - a phone (:func:`find_phone`) in Russian formats, ``+7 …`` or ``8 (…) …``;
@@ -28,6 +29,7 @@ from datetime import UTC, datetime
 from email.message import EmailMessage, Message
 from typing import NamedTuple
 
+from kvsupport.core.cyrillic import guess_8bit
 from kvsupport.core.mailtext import (
     CONSENT_PHRASES,
     find_consent,
@@ -176,18 +178,18 @@ def _body(message: EmailMessage) -> tuple[Message | None, str]:
 
 
 def _text_of(part: Message) -> str:
-    """A text part's content in its declared charset, else UTF-8, else windows-1251."""
+    """A text part's content in its declared charset, else (no label, a wrong or unknown
+    one) UTF-8, windows-1251 or KOI8-R as :func:`~kvsupport.core.cyrillic.guess_8bit` reads it."""
     raw = part.get_payload(decode=True)
     if not isinstance(raw, bytes):
         return ""
     declared = (part.get_content_charset() or "").lower()
-    tried = [] if declared in _NO_LABEL else [declared]
-    for charset in (*tried, "utf-8", "cp1251"):
+    if declared not in _NO_LABEL:
         try:
-            return raw.decode(charset)
+            return raw.decode(declared)
         except (LookupError, UnicodeDecodeError):
-            continue
-    return raw.decode("cp1251", errors="replace")  # pragma: no cover - cp1251 decodes all but one byte
+            pass
+    return guess_8bit(raw)[0]
 
 
 def _attachments(message: EmailMessage, body: Message | None) -> tuple[Attachment, ...]:

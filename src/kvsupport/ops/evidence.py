@@ -14,7 +14,7 @@ Free of Typer: the fast path of ``session start`` calls it too.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
@@ -70,11 +70,18 @@ def read_letter_file(file: str) -> Letter:
         ) from None
 
 
+#: how far ahead of now a letter's date may be (the sender's clock, a zone written wrong)
+#: before the letter is taken as malformed
+FUTURE_SLACK = timedelta(days=1)
+
+
 class Taken(NamedTuple):
-    """The details with what the letter gave, and what was taken, to say on stderr."""
+    """The details with what the letter gave, what was taken (to say on stderr) and
+    warnings (``warning:`` lines)."""
 
     details: Details
     notes: list[str]
+    warnings: list[str] = []  # noqa: RUF012 - never mutated, a new list is passed
 
 
 def take(
@@ -85,6 +92,7 @@ def take(
     client: str | None,
     service: str | None,
     on: date | None,
+    start: datetime | None = None,
 ) -> Taken:
     """``details`` completed from the letter in ``file`` for a session (or an order) of
     ``client`` and ``service`` (``None``: the order's, ``details.order``).
@@ -93,8 +101,14 @@ def take(
     then: a service that needs consent while neither ``--consent`` nor the letter
     gives it is refused, saying the letter does not agree to pay (``None``: an
     order, whose consent is checked when it is started).
+
+    ``start``: when the session starts (an order: when it is planned). Consent taken
+    from a letter written after it is kept (a phone agreement first, the letter
+    later, is common) but warned of; a letter dated more than :data:`FUTURE_SLACK`
+    ahead of now is refused as malformed.
     """
     letter = read_letter_file(file)
+    _refuse_future(env, letter, file)
     evidence = evidence_of(letter, Path(file).name)
     order, known = _order_and_client(env, details.order, client)
     if order is not None:  # what the order gives comes before the letter, as start takes it
@@ -113,6 +127,7 @@ def take(
         if taken is not None:
             details = details._replace(phone=taken)
             notes.append(_("phone from the letter: {phone}").format(phone=taken))
+    warnings: list[str] = []
     if not details.consent and letter.consent is not None:
         details = details._replace(consent=letter.consent)
         notes.append(
@@ -120,11 +135,34 @@ def take(
                 record=letter.consent, phrase=letter.consent_phrase
             )
         )
+        if start is not None and letter.date > start:
+            warnings.append(
+                _(
+                    "the letter of {date} is later than the session's start {start}: "
+                    "the consent to pay was written after the work began"
+                ).format(date=_stamp(env, letter.date), start=_stamp(env, start))
+            )
     details = details._replace(evidence=evidence)
     notes.append(evidence_note(letter))
     if on is not None and known is not None and service is not None and not details.consent:
         _refuse_without_consent(env, known, service, on, details, file)
-    return Taken(details, notes)
+    return Taken(details, notes, warnings)
+
+
+def _stamp(env: Env, moment: datetime) -> str:
+    return f"{env.local(moment):%d.%m.%Y %H:%M}"
+
+
+def _refuse_future(env: Env, letter: Letter, file: str) -> None:
+    """A letter dated more than a day ahead of now is malformed: no consent, no evidence."""
+    if letter.date <= env.now + FUTURE_SLACK:
+        return
+    raise InvalidValue(
+        _(
+            "{file}: the letter is dated {date}, in the future: it cannot be the client's letter as sent"
+        ).format(file=file, date=_stamp(env, letter.date)),
+        hint=_("check the letter's Date header; give the consent with --consent and the letter later"),
+    )
 
 
 def _order_and_client(env: Env, order_id: int | None, code: str | None) -> tuple[Order | None, Client | None]:

@@ -7,7 +7,7 @@ from typing import NamedTuple
 from kvsupport.errors import Refused
 from kvsupport.i18n import _
 from kvsupport.ops.env import Env
-from kvsupport.storage import initialise, is_database, open_store
+from kvsupport.storage import initialise, is_database, ledger_exists, open_store
 from kvsupport.storage.api import BackupInfo, Backups, Change, Counts, Store
 
 
@@ -41,16 +41,24 @@ def copy(env: Env, source: str, target: str) -> Counts:
     source, target = ledger_location(source), ledger_location(target)
     if source == target:
         raise Refused(_("the source and the destination are the same ledger"))
-    if is_database(target):
-        initialise(target)
-    with open_store(source, long_read=True) as src, open_store(target, write=True) as dst:
-        if not dst.is_empty():
-            raise Refused(
-                _("{ledger} is not empty: a copy goes only into an empty ledger").format(ledger=dst.location),
-                hint=_("give a new file, or an empty database after 'kvsupport ledger init'"),
-            )
-        _copy_records(src, dst)
-        return src.counts()
+    if not ledger_exists(source):  # a missing file is an empty ledger only where one is kept
+        raise Refused(
+            _("{ledger} does not exist: there is nothing to copy").format(ledger=source),
+            hint=_("check the path; 'kvsupport ledger path' says where the ledger in use is"),
+        )
+    with open_store(source, long_read=True) as src:
+        if is_database(target):
+            initialise(target)
+        with open_store(target, write=True) as dst:
+            if not dst.is_empty():
+                raise Refused(
+                    _("{ledger} is not empty: a copy goes only into an empty ledger").format(
+                        ledger=dst.location
+                    ),
+                    hint=_("give a new file, or an empty database after 'kvsupport ledger init'"),
+                )
+            _copy_records(src, dst)
+            return src.counts()
 
 
 def _copy_records(src: Store, dst: Store) -> None:

@@ -34,6 +34,8 @@ class Imported:
     account: str | None  # the supplier's, from the config
     payments: tuple[Payment, ...]  # the incoming ones, numbered from 1 in this order
     ignored: int  # documents that are not payments into the supplier's account
+    #: incoming documents of 0.00: nothing to record, listed as ignored with that reason
+    zero: tuple[Payment, ...] = ()
     settled: tuple[Settled, ...] = ()
     repeated: tuple[int, ...] = ()
     dry_run: bool = False
@@ -70,11 +72,13 @@ def import_statement(
     statement = read(data, source)
     account = env.config.text("supplier.account")
     incoming = incoming_payments(statement, account)
-    result = Imported(source, statement, account, incoming.payments, incoming.ignored, dry_run=dry_run)
+    paying = tuple(p for p in incoming.payments if p.amount != 0)
+    zero = tuple(p for p in incoming.payments if p.amount == 0)
+    result = Imported(source, statement, account, paying, incoming.ignored, zero=zero, dry_run=dry_run)
     with env.store(write=not dry_run) as store:
         summaries = store.invoice_summaries()
-        known = known_keys(_may_hold(store, summaries, incoming.payments))
-        settlement = settle(incoming.payments, known, _open_invoices(store, summaries), accept)
+        known = known_keys(_may_hold(store, summaries, paying))
+        settlement = settle(paying, known, _open_invoices(store, summaries), accept)
         result.settled, result.repeated = settlement.settled, settlement.repeated
         for item in result.recorded:
             for application in item.match.applications:

@@ -61,6 +61,9 @@ class Planned(NamedTuple):
     client: Client
     charge: Charge
     added_to: int | None = None
+    #: the stored, invoiced session these rows continue within the merge gap, and its
+    #: invoice: it is frozen, so they are a new session and its minimum is charged again
+    continues: tuple[int, str] | None = None
 
 
 class Unknown(NamedTuple):
@@ -179,6 +182,7 @@ def _plan(
         known = [seg for seg in group.segments if seg.ref in by_ref]
         already += len(known)
         target = _target(nearby, [by_ref[seg.ref] for seg in known], client)
+        frozen = _frozen(nearby, [by_ref[seg.ref] for seg in known], client)
         fresh: list[tuple[Segment, int]] = []
         for seg in group.segments:
             if seg.ref in by_ref:
@@ -215,6 +219,7 @@ def _plan(
             client,
             charge,
             None if target is None else target.id,
+            earlier.continues if earlier is not None else frozen,
         )
         if target is not None:
             nearby[target.id] = session
@@ -249,6 +254,39 @@ def _target(nearby: dict[int, Session], ids: list[int], client: Client) -> Sessi
     if session.client != client.code or session.invoice is not None:
         return None
     return session
+
+
+def _frozen(nearby: dict[int, Session], ids: list[int], client: Client) -> tuple[int, str] | None:
+    """The invoiced session of the same client that the new rows of a group continue
+    (within the merge gap of its latest stored row), with its invoice's number."""
+    if not ids:
+        return None
+    session = nearby[ids[-1]]
+    if session.client != client.code or session.invoice is None:
+        return None
+    return session.id, session.invoice
+
+
+def continued_warning(item: Planned, *, stored: bool) -> str | None:
+    """What a consultant must know about rows that continue an invoiced session: they
+    are a new session, with a second minimum; to merge them, void and import again."""
+    if item.continues is None:
+        return None
+    session, invoice = item.continues
+    template = (
+        _(
+            "line {line} continues session {session}, already on invoice {invoice}: imported as "
+            "a new session, its minimum charged again; to make it one session, void invoice {invoice} "
+            "and import the log again"
+        )
+        if stored
+        else _(
+            "line {line} continues session {session}, already on invoice {invoice}: it would be "
+            "a new session, its minimum charged again; to make it one session, void invoice {invoice} "
+            "and import the log again"
+        )
+    )
+    return template.format(line=item.lines[0], session=session, invoice=invoice)
 
 
 def _chargeable(env: Env, session: Session) -> bool:

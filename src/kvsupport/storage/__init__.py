@@ -22,6 +22,16 @@ def is_database(location: str) -> bool:
     return location.startswith(DATABASE_SCHEMES)
 
 
+def ledger_exists(location: str) -> bool:
+    """False when ``location`` is a file ledger with no file (yet): where a working ledger
+    starts empty, a copy's source is a mistyped path. A database is asked when opened."""
+    if is_database(location):
+        return True
+    from kvsupport.storage.jsonfiles.files import resolved_ledger_path
+
+    return resolved_ledger_path(Path(location)).exists()
+
+
 def initialise(location: str) -> list[str]:
     """Create the ledger at ``location`` if it is not there: in a database its schema (or
     the steps of it this kvsupport adds), a file ledger's first file; what was done."""

@@ -14,6 +14,7 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from kvsupport import notices
 from kvsupport.errors import ConfigError, InvalidValue
 from kvsupport.i18n import _
 
@@ -411,6 +412,7 @@ def save_config(path: Path, values: dict[str, object]) -> None:
             table[name] = values[key]
     _make_dir(path)
     try:
+        notices.changing()
         write_atomic(path, tomli_w.dumps(nested).encode("utf-8"), mode=_mode_of(path, 0o600))
     except OSError as exc:
         raise ConfigError(

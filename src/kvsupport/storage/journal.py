@@ -151,9 +151,10 @@ def change_of(raw: Mapping[str, Any]) -> Change:
     )
 
 
-def chosen_for_undo(changes: Iterable[Change], consultant: str | None) -> Change:
+def chosen_for_undo(changes: Iterable[Change], consultant: str | None, *, hint: str) -> Change:
     """The consultant's latest change not taken back yet (an ``undo`` itself is passed
-    over: the next ``undo`` goes on to the change before), or a refusal."""
+    over: the next ``undo`` goes on to the change before), or a refusal with ``hint``
+    (the backend's: a file ledger has backups, a database has none of its own)."""
     for change in sorted(changes, key=lambda c: c.number, reverse=True):
         if change.undoes is not None or change.undone_by is not None:
             continue
@@ -162,7 +163,7 @@ def chosen_for_undo(changes: Iterable[Change], consultant: str | None) -> Change
         if consultant is not None and change.consultant not in (consultant, None):
             continue
         return change
-    raise Refused(_("there is no change of yours to take back"), hint=_("see 'kvsupport ledger backups'"))
+    raise Refused(_("there is no change of yours to take back"), hint=hint)
 
 
 def restore_order(entries: Iterable[Entry]) -> list[Entry]:

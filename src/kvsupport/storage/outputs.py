@@ -34,6 +34,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
+from kvsupport import notices
 from kvsupport.errors import InvalidValue, KvsupportError
 from kvsupport.i18n import _
 
@@ -205,6 +206,7 @@ def replacing(path: Path, *, kept: Kept, what: str = "-o", hint: str | None = No
             os.fsync(fd)
         finally:
             os.close(fd)
+        notices.changing()
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kvsupport import notices
 from kvsupport.core.models import TariffVersion
 from kvsupport.core.money import money_str
 from kvsupport.core.tariffs import Tariffs, tariffs_from_data
@@ -138,6 +139,7 @@ def _write(path: Path, data: bytes) -> None:
     except OSError:
         mode = 0o644  # a new price list: readable, like the one that ships
     try:
+        notices.changing()
         write_atomic(path, data, mode=mode)
     except OSError as exc:
         raise KvsupportError(

@@ -129,7 +129,10 @@ class Backup(NamedTuple):
 
 
 def backups_hint(files: LedgerFiles) -> str:
-    """The hint after a ledger file that cannot be read: where its backups are."""
+    """The hint after a ledger file that cannot be read: where its backups are (when it
+    has none, no pointer to a directory that is not there)."""
+    if not files.backups.is_dir():
+        return _("nothing was changed; kvsupport keeps no backups of it: is it the ledger you meant?")
     return _("nothing was changed; see 'kvsupport ledger backups' ({path})").format(path=files.backups)
 
 
@@ -186,13 +189,17 @@ class Lock:
         self.files = files
         self.exclusive = exclusive
         self.fd: int | None = None
+        #: what taking the lock created (the ledger's directory, the lock file), newest last
+        self.created: list[Path] = []
 
     def __enter__(self) -> Lock:
         path = self.files.lock
         if not self.exclusive and not path.parent.is_dir():
             return self  # nothing stored yet: nothing to protect, nothing to create
         try:
+            made = [] if path.parent.is_dir() else [path.parent]
             make_private_dir(path.parent)
+            self.created = [*made, *([] if path.exists() else [path])]
             self.fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         except OSError as exc:
             if self.exclusive:
@@ -230,6 +237,19 @@ class Lock:
         if self.fd is not None:
             os.close(self.fd)  # closing releases the flock
             self.fd = None
+
+    def remove_created(self) -> None:
+        """Remove what taking the lock created (after it is released), when the ledger
+        could not be opened: a file that is not a ledger gets no ``NAME.d/lock`` beside it."""
+        for path in reversed(self.created):
+            try:
+                if path == self.files.lock:
+                    path.unlink()
+                else:
+                    path.rmdir()  # only while empty: nothing else of the ledger is lost
+            except OSError:
+                return
+        self.created = []
 
 
 def _stamp_time(stamp: str) -> datetime:

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from kvsupport import notices
 from kvsupport.core.models import Client, Order, Session
 from kvsupport.errors import LedgerError
 from kvsupport.i18n import N_, _
@@ -270,6 +271,7 @@ class PartStore:
             }
             data = dumps_document(manifest)
             written.append(self._backup(data, generation))  # the state about to be committed
+            notices.changing()
             write_atomic(files.main, data, sync_dir=False)  # the commit point
         except BaseException:
             if not self._committed(data):

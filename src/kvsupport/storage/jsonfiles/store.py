@@ -660,7 +660,7 @@ class FileStore(InvoiceStore):
 
     def undo(self, consultant: str | None) -> Change:
         """Take back ``consultant``'s last change not taken back yet."""
-        change = chosen_for_undo(self.changes(), consultant)
+        change = chosen_for_undo(self.changes(), consultant, hint=_("see 'kvsupport ledger backups'"))
         raw = next(r for r in self._m["journal"] if r["number"] == change.number)
         try:
             if "entries" in raw:
@@ -834,7 +834,10 @@ class open_ledger:
                 self.ledger = self._load()  # read again under both locks
             self.ledger.may_spill = self.write
         except BaseException:
+            locks = list(self._locks)
             self._unlock()
+            for lock in locks:
+                lock.remove_created()
             raise
         return self.ledger
 

@@ -34,6 +34,7 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 import psycopg
 from psycopg.types.json import Jsonb
 
+from kvsupport import notices
 from kvsupport.core.models import Client, Invoice, Order, Session
 from kvsupport.core.records import export_rows
 from kvsupport.core.rules import Spans
@@ -202,6 +203,7 @@ def open_database(
                 raise _newer(location, version)
             if version < CURRENT_SCHEMA:
                 conn.commit()
+                notices.changing()
                 upgrade(conn, location)
             conn.commit()
             if not write and not rehearse:
@@ -213,6 +215,7 @@ def open_database(
             yield store
             if write and not rehearse:
                 store.write_journal()
+                notices.changing()
                 conn.commit()
             else:
                 conn.rollback()
@@ -237,6 +240,7 @@ def initialised(location: str) -> Iterator[list[str]]:
     conn = _connect(location)
     try:
         try:
+            notices.changing()
             yield upgrade(conn, location)
         except psycopg.Error as exc:
             _rollback_quietly(conn)
@@ -719,7 +723,14 @@ class DatabaseStore:
 
     def undo(self, consultant: str | None) -> Change:
         """Take back ``consultant``'s last change not taken back yet."""
-        change = journal.chosen_for_undo(self.changes(), consultant)
+        change = journal.chosen_for_undo(
+            self.changes(),
+            consultant,
+            hint=_(
+                "see 'kvsupport ledger changes'; older states of a PostgreSQL ledger are in "
+                "the database server's backups (pg_dump)"
+            ),
+        )
         rows = self._rows("SELECT entries FROM changes WHERE number = %s", (change.number,))
         entries = [journal.entry_from(e) for e in rows[0][0]]
         for entry in journal.restore_order(journal.plan(change, entries, self)):
