@@ -853,11 +853,12 @@ last two, one in 40 unpaid) and cached under benchmarks/results/ledgers/.
 """
 
 
-def render(rows: list[Row], argv: list[str], peers: bool, profiled: str) -> str:
+def render(rows: list[Row], argv: list[str], peers: bool, profiled: str, notes: Sequence[str] = ()) -> str:
+    """The whole file: the header, a table per section, the goals, where the time goes."""
     sections: dict[str, list[Row]] = {}
     for r in rows:
         sections.setdefault(r.section, []).append(r)
-    out = [header(argv, peers), HOW]
+    out = [header(argv, peers), HOW, *(f"{n}\n" for n in notes)]
     for name, part in sections.items():
         out += [f"## {name[0].upper()}{name[1:]}", "", table(part, rows), ""]
     out += ["## Goals", "", goals_summary(rows), ""]
@@ -903,20 +904,38 @@ def main() -> None:
     become_subreaper()
     rows: list[Row] = []
     profiled = ""
+    notes = []
+    if args.peers and any(size > args.watson_max for size in args.sizes):
+        notes.append(
+            f"Watson is left out above {args.watson_max:,} sessions (`--watson-max`): it reads and "
+            "rewrites its whole frames file on every change (`stop` took ~10 s at 200k)."
+        )
+    if any(size >= 1_000_000 for size in args.sizes):
+        notes.append("At 1M sessions and more the export rows run twice after the warm-up, not more.")
+
+    def progress() -> None:
+        """What is measured so far, into the file: a run that fails late leaves the rest."""
+        if args.write:
+            note = "\n**Partial: the run that makes this file is still going (or failed).**\n"
+            args.write.write_text(render(rows, sys.argv[1:], args.peers, profiled, notes) + note, "utf-8")
+
     with tempfile.TemporaryDirectory(prefix="kvsupport-bench-") as tmp:
         work = Path(tmp)
-        rows += bench_controls(args.runs)
         for size in args.sizes:
             cached_ledger(size)
+        rows += bench_controls(args.runs)
         for size in args.sizes:
             rows += bench_size(size, args.runs, work, peers=args.peers, watson_max=args.watson_max)
+            progress()
         if args.import_rows:
             rows += bench_import(args.import_rows, args.import_into, max(3, args.runs // 2), work)
+            progress()
         if args.postgres:
             rows += bench_postgres(args.postgres, args.postgres_size, args.runs, work)
+            progress()
         if args.profile:
             profiled = profile(200000, work)
-    result = render(rows, sys.argv[1:], args.peers, profiled)
+    result = render(rows, sys.argv[1:], args.peers, profiled, notes)
     print(result)
     if args.write:
         args.write.write_text(result, "utf-8")
