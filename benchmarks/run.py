@@ -58,7 +58,7 @@ UNPAID_EVERY = 40
 BIN = Path(sys.executable).parent
 #: What the cached ledgers are keyed by besides their size: change it when
 #: :func:`generate` would write a different ledger.
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
 SUPPLIER: dict[str, object] = {
     "timezone": TIMEZONE,
     "supplier.name": "ООО «Бонус»",
@@ -148,9 +148,12 @@ def generate(directory: Path, size: int) -> Path:
                 store.add_invoice(invoice)
             month.clear()
 
+        day, first_of_day = start_day - timedelta(days=1), 0
         for n in range(size):
-            day = start_day + timedelta(days=int(n * step))
-            slot = n % slots_per_day if step < 1 else 0
+            if (today := start_day + timedelta(days=int(n * step))) != day:
+                day, first_of_day = today, n
+            # A day's sessions in time order: a month is made (and billed) in one piece.
+            slot = n - first_of_day
             begin = datetime(day.year, day.month, day.day, 9, 0, tzinfo=MSK)
             begin += timedelta(minutes=slot_minutes * slot)
             minutes = rng.randint(5, 9) if slot_minutes == 11 else max(1, slot_minutes - 1)
