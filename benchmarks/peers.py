@@ -1,4 +1,4 @@
-"""Peers for ``run.py --peers``: Watson (``td-watson`` from PyPI) on the same sessions.
+"""Peers for ``run.py --peers``: Watson (``td-watson`` from PyPI) and Timewarrior on the same sessions.
 
 Watson lives in a venv of its own, made once and cached under
 ``~/.cache/kvsupport-bench/watson-venv`` (``$XDG_CACHE_HOME`` respected).
@@ -9,10 +9,18 @@ client code, tags = [service]) in the positional format of
 updated_at]``, the times as integer Unix seconds. The frames go to a
 ``WATSON_DIR`` of their own, next to the ledger, with a config that turns
 off every prompt and the pager.
+
+Timewarrior (``timew``, the Debian package ``timewarrior``: a compiled C++
+program) gets the same segments as intervals in its own data files,
+``data/YYYY-MM.data`` under a ``TIMEWARRIORDB`` of its own, one line each:
+``inc 20261001T060000Z - 20261001T060800Z # client01 line`` (tags = client
+code and service). They are written from ``kvsupport export --format csv``
+read as a stream, so even 2M sessions take little memory.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -20,7 +28,7 @@ import subprocess
 import sys
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -178,7 +186,127 @@ def write_frames(watson: Watson, kv_env: dict[str, str], month: str) -> None:
     print(f"watson: {len(frames)} frames in {watson_dir}, {month} checked", file=sys.stderr)
 
 
-if __name__ == "__main__":
+TIMEW = "timew"
+
+
+@dataclass(frozen=True)
+class Timew:
+    """A ready Timewarrior: the environment that points it at one ``TIMEWARRIORDB``."""
+
+    env: dict[str, str]
+
+    def argv(self, *args: str) -> list[str]:
+        return [self.binary(), *args]
+
+    @staticmethod
+    def binary() -> str:
+        found = shutil.which(TIMEW)
+        if found is None:
+            raise SystemExit("timew not found: apt-get install -y timewarrior")
+        return found
+
+
+def timew_version() -> str:
+    """``Timewarrior 1.4.3`` (``timew --version``)."""
+    done = subprocess.run(
+        [Timew.binary(), "--version"], capture_output=True, text=True, check=True, stdin=subprocess.DEVNULL
+    )
+    return f"Timewarrior {done.stdout.strip()}"
+
+
+def _timew_stamp(text: str) -> str:
+    """``2026-10-01T09:00:00+03:00`` → ``20261001T060000Z``."""
+    return f"{datetime.fromisoformat(text).astimezone(UTC):%Y%m%dT%H%M%SZ}"
+
+
+def prepare_timew(directory: Path, kv_env: dict[str, str], timezone: str, month: str) -> Timew:
+    """A ``TIMEWARRIORDB`` under ``directory`` holding the ledger's sessions as intervals.
+
+    Like Watson, it reads and prints dates in ``TZ=timezone``, the ledger's zone.
+    The files are written by a child process (:func:`write_intervals`).
+    """
+    db = directory / "timew"
+    (db / "data").mkdir(parents=True)
+    (db / "timewarrior.cfg").write_text("", "utf-8")  # the defaults
+    env = {k: v for k, v in kv_env.items() if not k.startswith("KVSUPPORT_")}
+    env |= {"TIMEWARRIORDB": str(db), "TZ": timezone, "NO_COLOR": "1"}
+    timew = Timew(env)
+    subprocess.run([sys.executable, __file__, "--timew", month], env=kv_env | env, check=True)
+    return timew
+
+
+def write_intervals(timew: Timew, kv_env: dict[str, str], month: str) -> None:
+    """Export the ledger as CSV, write each segment as an interval, and check timew reads them.
+
+    The check: ``timew export`` of ``month`` has as many intervals, of as many
+    seconds, as the month's rows of the export.
+    """
+    kv = str(Path(sys.executable).parent / "kvsupport")
+    data = Path(timew.env["TIMEWARRIORDB"]) / "data"
+    expected_count, expected_seconds, total = 0, 0.0, 0
+    files: dict[str, Any] = {}
+    with subprocess.Popen(
+        [kv, "export", "--format", "csv"], env=kv_env, stdout=subprocess.PIPE, text=True, encoding="utf-8"
+    ) as proc:
+        assert proc.stdout is not None
+        for row in csv.DictReader(proc.stdout):
+            start, end = _timew_stamp(row["start"]), _timew_stamp(row["end"])
+            name = f"{start[:4]}-{start[4:6]}.data"
+            out = files.get(name)
+            if out is None:
+                for other in files.values():
+                    other.close()  # the export is in time order: a month is done
+                out = files[name] = (data / name).open("a", encoding="utf-8")
+            out.write(f"inc {start} - {end} # {row['client']} {row['service']}\n")
+            total += 1
+            if row["start"].startswith(month):
+                expected_count += 1
+                expected_seconds += (
+                    datetime.fromisoformat(row["end"]) - datetime.fromisoformat(row["start"])
+                ).total_seconds()
+    for out in files.values():
+        out.close()
+    if proc.returncode != 0:
+        raise SystemExit(f"kvsupport export exited {proc.returncode}")
+    for path in data.glob("*.data"):  # timew wants each file in time order
+        lines = path.read_text("utf-8").splitlines(keepends=True)
+        path.write_text("".join(sorted(lines)), "utf-8")
+    # The first command after new data files rebuilds tags.data (and says so on stdout).
+    subprocess.run(
+        timew.argv("tags"), env=timew.env, capture_output=True, check=True, stdin=subprocess.DEVNULL
+    )
+    first, last = month_bounds(month)
+    after = (date.fromisoformat(last) + timedelta(days=1)).isoformat()
+    shown = subprocess.run(
+        timew.argv("export", first, "-", after),
+        env=timew.env,
+        capture_output=True,
+        check=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
+    intervals = json.loads(shown.stdout)
+    seconds = sum(
+        (
+            datetime.strptime(i["end"], "%Y%m%dT%H%M%S%z") - datetime.strptime(i["start"], "%Y%m%dT%H%M%S%z")
+        ).total_seconds()
+        for i in intervals
+    )
+    if (len(intervals), seconds) != (expected_count, expected_seconds):
+        raise SystemExit(
+            f"timew's {month}: {len(intervals)} intervals of {seconds} s, "
+            f"not {expected_count} of {expected_seconds} s"
+        )
+    print(f"timew: {total} intervals in {data}, {month} checked", file=sys.stderr)
+
+
+if __name__ == "__main__" and sys.argv[1] == "--timew":
+    # The child of prepare_timew: peers.py --timew MONTH, with the environment of both tools.
+    both = dict(os.environ)
+    write_intervals(
+        Timew({k: v for k, v in both.items() if not k.startswith("KVSUPPORT_")}), both, sys.argv[2]
+    )
+elif __name__ == "__main__":
     # The child of prepare_watson: peers.py VENV MONTH, with the environment of both tools.
     both = dict(os.environ)
     write_frames(
