@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from kvsupport.core.readable import RUSSIAN_MONTHS
+
 MONTHS_GENITIVE = (
     "января",
     "февраля",
@@ -18,20 +20,7 @@ MONTHS_GENITIVE = (
 )
 
 MONTHS_NOMINATIVE = {
-    "ru": (
-        "январь",
-        "февраль",
-        "март",
-        "апрель",
-        "май",
-        "июнь",
-        "июль",
-        "август",
-        "сентябрь",
-        "октябрь",
-        "ноябрь",
-        "декабрь",
-    ),
+    "ru": RUSSIAN_MONTHS,
     "en": (
         "January",
         "February",
