@@ -218,3 +218,36 @@ def assert_refused(result: Result, code: int, *words: str) -> None:
     assert "Traceback" not in result.stderr
     for line in result.stderr.splitlines()[1:]:
         assert line.startswith("hint: "), line
+
+
+def on_a_terminal(width: int, *argv: str, env_extra: Mapping[str, str | None] | None = None) -> str:
+    """``kvsupport ARGV`` with stdout on a pseudo-terminal ``width`` columns wide (where rich
+    fits its tables), with ``env_extra`` (``None`` removes a variable); its output, colour
+    codes removed."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    main, child = pty.openpty()
+    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 50, width, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    for key, value in (env_extra or {}).items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    process = subprocess.Popen([console_script(), *argv], stdout=child, stderr=subprocess.DEVNULL, env=env)
+    os.close(child)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(main)
+    assert process.wait(timeout=60) == 0
+    return re.sub(r"\x1b\[[0-9;]*m", "", output.decode("utf-8").replace("\r\n", "\n"))  # bold headers

@@ -7,13 +7,10 @@ JSON and CSV a script reads stay the same in both languages.
 
 from __future__ import annotations
 
-import os
-import re
-import subprocess
 from collections.abc import Mapping
 
 import pytest
-from cli_testkit import Runner, console_script
+from cli_testkit import Runner, on_a_terminal
 
 pytestmark = pytest.mark.russian
 
@@ -129,31 +126,7 @@ def test_a_month_in_a_russian_sentence_is_named(
 def at_80(env_extra: Mapping[str, str | None], *argv: str) -> list[str]:
     """``kvsupport ARGV`` on a pseudo-terminal 80 columns wide (where rich fits its tables),
     with ``env_extra`` (the language); the lines of its output."""
-    import fcntl
-    import pty
-    import struct
-    import termios
-
-    main, child = pty.openpty()
-    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 80, 0, 0))
-    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
-    env.update({k: v for k, v in env_extra.items() if v is not None})
-    for k in [k for k, v in env_extra.items() if v is None]:
-        env.pop(k, None)
-    process = subprocess.Popen([console_script(), *argv], stdout=child, stderr=subprocess.DEVNULL, env=env)
-    os.close(child)
-    output = b""
-    while True:
-        try:
-            chunk = os.read(main, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        output += chunk
-    os.close(main)
-    assert process.wait(timeout=60) == 0
-    return re.sub(r"\x1b\[[0-9;]*m", "", output.decode("utf-8").replace("\r\n", "\n")).splitlines()
+    return on_a_terminal(80, *argv, env_extra=env_extra).splitlines()
 
 
 def _november(run: Runner, romashka: str) -> None:

@@ -7,44 +7,16 @@ rich reads the width as on a consultant's screen.
 
 from __future__ import annotations
 
-import fcntl
-import os
 import re
-import struct
-import subprocess
-import termios
 from pathlib import Path
 
 import pytest
-from cli_testkit import Runner, console_script
+from cli_testkit import Runner, on_a_terminal
 
 from kvsupport.cli.tables import Fitted, cell_width, fit
 
 LONG_NAME = "Товарищество собственников жилья «Ромашка» на Лесной улице, дом 5"
 LONG_CODE = "тсж-берёзовая-роща"
-
-
-def on_a_terminal(width: int, *argv: str) -> str:
-    """``kvsupport ARGV`` with stdout on a pseudo-terminal ``width`` columns wide; its output."""
-    import pty
-
-    main, child = pty.openpty()
-    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 50, width, 0, 0))
-    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
-    process = subprocess.Popen([console_script(), *argv], stdout=child, stderr=subprocess.DEVNULL, env=env)
-    os.close(child)
-    output = b""
-    while True:
-        try:
-            chunk = os.read(main, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        output += chunk
-    os.close(main)
-    assert process.wait(timeout=60) == 0
-    return re.sub(r"\x1b\[[0-9;]*m", "", output.decode("utf-8").replace("\r\n", "\n"))  # bold headers
 
 
 @pytest.fixture
