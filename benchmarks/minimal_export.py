@@ -9,7 +9,9 @@ and writes one CSV row per segment. It knows only what the benchmark's
 ledgers hold: finished sessions in kvsupport's plain record shape, no cell
 that needs formula-escaping or control characters replaced (kvsupport
 checks and handles those; this does not). ``run.py`` checks its output is
-byte for byte kvsupport's before timing either.
+byte for byte kvsupport's before timing either. Its column list is
+written out here, not imported from ``kvsupport.core.records``: importing
+kvsupport would time kvsupport's own imports, which is what it is the floor of.
 """
 
 from __future__ import annotations
