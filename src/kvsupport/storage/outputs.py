@@ -72,10 +72,15 @@ def refuse_kept(path: Path, kept: Kept, what: str) -> None:
         except OSError:  # either is missing (a new output file) or unreadable: not the same
             same = False
         if same:
-            raise InvalidValue(
-                _("{what} {path} is the config or the tariff file kvsupport reads ({file})").format(
+            message = _("{what} {path} is the config or the tariff file kvsupport reads").format(
+                what=what, path=path
+            )
+            if os.path.abspath(path) != os.path.abspath(file):  # reached another way: say which
+                message = _("{what} {path} is the config or the tariff file kvsupport reads ({file})").format(
                     what=what, path=path, file=file
-                ),
+                )
+            raise InvalidValue(
+                message,
                 hint=_("write documents somewhere else"),
             )
 
